@@ -1,0 +1,78 @@
+/* The one border module: every filter gets its out-of-frame pixels here.
+ * SPDX-License-Identifier: LGPL-2.1-or-later */
+#include <string.h>
+
+#include "vfk.h"
+
+int
+vfk_border_index (int p, int n, VfkBorder border)
+{
+  if ((unsigned) p < (unsigned) n)
+    return p;
+
+  switch (border) {
+    case VFK_BORDER_CONSTANT:
+      return -1;
+    case VFK_BORDER_REPLICATE:
+    case VFK_BORDER_VALID:     /* only reached for subsampled planes */
+      return p < 0 ? 0 : n - 1;
+    case VFK_BORDER_REFLECT:{
+      /* c b | a b c d e | d c : period 2(n-1), edge pixel not repeated */
+      if (n == 1)
+        return 0;
+      int period = 2 * (n - 1);
+      int q = p % period;
+      if (q < 0)
+        q += period;
+      return q < n ? q : period - q;
+    }
+    case VFK_BORDER_SYMMETRIC:{
+      /* b a | a b c d e | e d : period 2n, edge pixel repeated */
+      int period = 2 * n;
+      int q = p % period;
+      if (q < 0)
+        q += period;
+      return q < n ? q : period - 1 - q;
+    }
+    case VFK_BORDER_WRAP:{
+      int q = p % n;
+      return q < 0 ? q + n : q;
+    }
+  }
+  return -1;
+}
+
+void
+vfk_border_fill_row (uint8_t * dst, const uint8_t * src_row, int width,
+    int channels, int start, int count, VfkBorder border, uint8_t value)
+{
+  int k = 0;
+
+  /* left of the frame */
+  for (; k < count && start + k < 0; k++) {
+    int i = vfk_border_index (start + k, width, border);
+    if (i < 0)
+      memset (dst + (size_t) k * channels, value, channels);
+    else
+      memcpy (dst + (size_t) k * channels, src_row + (size_t) i * channels,
+          channels);
+  }
+  /* inside: one copy */
+  if (k < count && start + k < width) {
+    int n = width - (start + k);
+    if (n > count - k)
+      n = count - k;
+    memcpy (dst + (size_t) k * channels,
+        src_row + (size_t) (start + k) * channels, (size_t) n * channels);
+    k += n;
+  }
+  /* right of the frame */
+  for (; k < count; k++) {
+    int i = vfk_border_index (start + k, width, border);
+    if (i < 0)
+      memset (dst + (size_t) k * channels, value, channels);
+    else
+      memcpy (dst + (size_t) k * channels, src_row + (size_t) i * channels,
+          channels);
+  }
+}

@@ -1,0 +1,487 @@
+/* Linear filters: any kernel (2-D or rank-1 as two 1-D passes), exact
+ * integer arithmetic when every weight is an integer.
+ * SPDX-License-Identifier: LGPL-2.1-or-later */
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "vfk-private.h"
+
+/* ---- rounding ------------------------------------------------------------ */
+
+void
+vfk_finish_i32 (uint8_t * out, const int32_t * acc, int n, const VfkRound * r)
+{
+  switch (r->kind) {
+    case VFK_ROUND_SHIFT:{
+      const int64_t add = r->add;
+      const int sh = r->shift;
+      if (add >= INT32_MIN && add <= INT32_MAX && sh < 31) {
+        const int32_t a32 = (int32_t) add;
+        for (int s = 0; s < n; s++) {
+          int32_t v = (acc[s] + a32) >> sh;
+          out[s] = v < 0 ? 0 : v > 255 ? 255 : (uint8_t) v;
+        }
+      } else {
+        for (int s = 0; s < n; s++)
+          out[s] = vfk_sat_u8 (((int64_t) acc[s] + add) >> sh);
+      }
+      break;
+    }
+    case VFK_ROUND_DIV:
+      for (int s = 0; s < n; s++)
+        out[s] = vfk_sat_u8 (vfk_floor_div (2 * (int64_t) acc[s] + r->add,
+                r->div));
+      break;
+    case VFK_ROUND_FLOAT:
+      for (int s = 0; s < n; s++)
+        out[s] = vfk_sat_u8 ((int64_t) floor (acc[s] / r->scale + r->offset));
+      break;
+  }
+}
+
+void
+vfk_finish_f32 (uint8_t * out, const float *acc, int n, const VfkRound * r)
+{
+  const float inv = (float) (1.0 / r->scale);
+  const float off = (float) r->offset;
+  for (int s = 0; s < n; s++) {
+    float v = floorf (acc[s] * inv + off);
+    out[s] = v < 0.f ? 0 : v > 255.f ? 255 : (uint8_t) v;
+  }
+}
+
+/* ---- kernels ------------------------------------------------------------- */
+
+static int64_t
+gcd64 (int64_t a, int64_t b)
+{
+  if (a < 0)
+    a = -a;
+  if (b < 0)
+    b = -b;
+  while (b) {
+    int64_t t = a % b;
+    a = b;
+    b = t;
+  }
+  return a;
+}
+
+static void
+kernel_factor (VfkKernel * k)
+{
+  const int kw = k->kw, kh = k->kh;
+  int pj = -1, pi = -1;
+  float maxabs = 0.f;
+
+  k->separable = 0;
+  if (kw < 2 || kh < 2)
+    return;
+
+  for (int j = 0; j < kh; j++)
+    for (int i = 0; i < kw; i++)
+      if (fabsf (k->kf[j * kw + i]) > maxabs) {
+        maxabs = fabsf (k->kf[j * kw + i]);
+        pj = j;
+        pi = i;
+      }
+  if (pj < 0)
+    return;
+
+  k->rowf = calloc (kw, sizeof (float));
+  k->colf = calloc (kh, sizeof (float));
+  if (k->is_int) {
+    k->rowi = calloc (kw, sizeof (int32_t));
+    k->coli = calloc (kh, sizeof (int32_t));
+  }
+
+  if (k->is_int) {
+    int64_t g = 0;
+    for (int i = 0; i < kw; i++)
+      g = gcd64 (g, k->ki[pj * kw + i]);
+    for (int i = 0; i < kw; i++)
+      k->rowi[i] = (int32_t) (k->ki[pj * kw + i] / g);
+    for (int j = 0; j < kh; j++) {
+      int64_t num = k->ki[j * kw + pi];
+      if (num % k->rowi[pi] != 0)
+        goto not_rank1;
+      k->coli[j] = (int32_t) (num / k->rowi[pi]);
+      for (int i = 0; i < kw; i++)
+        if ((int64_t) k->coli[j] * k->rowi[i] != k->ki[j * kw + i])
+          goto not_rank1;
+    }
+    for (int i = 0; i < kw; i++)
+      k->rowf[i] = (float) k->rowi[i];
+    for (int j = 0; j < kh; j++)
+      k->colf[j] = (float) k->coli[j];
+  } else {
+    const double piv = k->kf[pj * kw + pi];
+    for (int i = 0; i < kw; i++)
+      k->rowf[i] = k->kf[pj * kw + i];
+    for (int j = 0; j < kh; j++) {
+      double c = k->kf[j * kw + pi] / piv;
+      k->colf[j] = (float) c;
+      for (int i = 0; i < kw; i++)
+        if (fabs (c * k->rowf[i] - k->kf[j * kw + i]) > 1e-6 * maxabs)
+          goto not_rank1;
+    }
+  }
+  k->separable = 1;
+  return;
+
+not_rank1:
+  free (k->rowf);
+  free (k->colf);
+  free (k->rowi);
+  free (k->coli);
+  k->rowf = k->colf = NULL;
+  k->rowi = k->coli = NULL;
+}
+
+static void
+kernel_set_round (VfkKernel * k, double divisor, double bias)
+{
+  VfkRound *r = &k->round;
+  double d = divisor;
+
+  /* integer kernel, integer divisor and bias: exact integer rounding */
+  if (k->is_int && d == rint (d) && fabs (d) < (1 << 30)
+      && bias == rint (bias) && fabs (bias) < (1 << 20)) {
+    int64_t di = (int64_t) d;
+    int64_t bi = (int64_t) bias;
+    if (di < 0) {
+      /* fold the sign into the weights so the divisor is positive */
+      int n = k->kw * k->kh;
+      for (int i = 0; i < n; i++) {
+        k->ki[i] = -k->ki[i];
+        k->kf[i] = -k->kf[i];
+      }
+      di = -di;
+    }
+    if ((di & (di - 1)) == 0) {
+      int sh = 0;
+      while ((1LL << sh) < di)
+        sh++;
+      r->kind = VFK_ROUND_SHIFT;
+      r->shift = sh;
+      r->add = bi * di + (di >> 1);
+    } else {
+      /* floor((2 acc + 2 b d + d) / 2d) = floor(acc/d + b + 1/2) */
+      r->kind = VFK_ROUND_DIV;
+      r->add = 2 * bi * di + di;
+      r->div = 2 * di;
+    }
+    return;
+  }
+  r->kind = VFK_ROUND_FLOAT;
+  r->scale = d;
+  r->offset = bias + 0.5;
+}
+
+VfkKernel *
+vfk_kernel_new (const double *w, int kw, int kh, int ax, int ay,
+    double divisor, double bias, const char **err)
+{
+  VfkKernel *k;
+  int n = kw * kh;
+  double abssum = 0;
+  int all_int = 1;
+
+  if (kw < 1 || kh < 1 || kw > VFK_MAX_KERNEL || kh > VFK_MAX_KERNEL) {
+    *err = "kernel size out of range";
+    return NULL;
+  }
+  if (divisor == 0 || !isfinite (divisor)) {
+    *err = "divisor must be a finite number other than 0";
+    return NULL;
+  }
+  if (!isfinite (bias)) {
+    *err = "bias must be a finite number";
+    return NULL;
+  }
+  for (int i = 0; i < n; i++) {
+    if (!isfinite (w[i])) {
+      *err = "kernel weights must be finite numbers";
+      return NULL;
+    }
+    abssum += fabs (w[i]);
+    if (w[i] != rint (w[i]) || fabs (w[i]) > (1 << 24))
+      all_int = 0;
+  }
+  /* integer path only while every sum fits 32 bits */
+  if (abssum * 255.0 >= 2147483647.0)
+    all_int = 0;
+
+  k = calloc (1, sizeof (VfkKernel));
+  k->kw = kw;
+  k->kh = kh;
+  k->ax = ax < 0 ? kw / 2 : ax;
+  k->ay = ay < 0 ? kh / 2 : ay;
+  if (k->ax >= kw || k->ay >= kh) {
+    free (k);
+    *err = "anchor must lie inside the kernel";
+    return NULL;
+  }
+  k->is_int = all_int;
+  k->kf = malloc (sizeof (float) * n);
+  k->ki = malloc (sizeof (int32_t) * n);
+  for (int i = 0; i < n; i++) {
+    k->kf[i] = (float) w[i];
+    k->ki[i] = all_int ? (int32_t) w[i] : 0;
+  }
+  kernel_set_round (k, divisor, bias);
+  kernel_factor (k);
+  return k;
+}
+
+void
+vfk_kernel_free (VfkKernel * k)
+{
+  if (!k)
+    return;
+  free (k->ki);
+  free (k->kf);
+  free (k->rowi);
+  free (k->coli);
+  free (k->rowf);
+  free (k->colf);
+  free (k);
+}
+
+static void
+reverse_f (float *v, int n)
+{
+  for (int i = 0; i < n / 2; i++) {
+    float t = v[i];
+    v[i] = v[n - 1 - i];
+    v[n - 1 - i] = t;
+  }
+}
+
+static void
+reverse_i (int32_t * v, int n)
+{
+  for (int i = 0; i < n / 2; i++) {
+    int32_t t = v[i];
+    v[i] = v[n - 1 - i];
+    v[n - 1 - i] = t;
+  }
+}
+
+void
+vfk_kernel_flip (VfkKernel * k)
+{
+  int n = k->kw * k->kh;
+  reverse_f (k->kf, n);
+  reverse_i (k->ki, n);
+  if (k->separable) {
+    reverse_f (k->rowf, k->kw);
+    reverse_f (k->colf, k->kh);
+    if (k->rowi) {
+      reverse_i (k->rowi, k->kw);
+      reverse_i (k->coli, k->kh);
+    }
+  }
+  k->ax = k->kw - 1 - k->ax;
+  k->ay = k->kh - 1 - k->ay;
+}
+
+/* ---- 2-D filter ------------------------------------------------------------ */
+
+typedef struct {
+  const VfkImage *src;
+  VfkImage *dst;
+  int ox, oy;
+  VfkBorder border;
+  uint8_t value;
+  const VfkKernel *k;
+  VfkPool *pool;
+} Filter2DJob;
+
+static void
+fill_padded_row (uint8_t * dst, const VfkImage * src, int c, int start,
+    int count, VfkBorder border, uint8_t value)
+{
+  int r = vfk_border_index (c, src->height, border);
+  if (r < 0)
+    memset (dst, value, (size_t) count * src->channels);
+  else
+    vfk_border_fill_row (dst, vfk_row (src, r), src->width, src->channels,
+        start, count, border, value);
+}
+
+static void
+filter2d_band (void *data, int worker, int y0, int y1)
+{
+  Filter2DJob *job = data;
+  const VfkKernel *k = job->k;
+  const VfkImage *src = job->src;
+  const VfkCpu *cpu = vfk_cpu ();
+  const int cn = src->channels;
+  const int wout = job->dst->width;
+  const int ns = wout * cn;
+  const int pcount = wout + k->kw - 1;
+  const int start = job->ox - k->ax;
+  const size_t ring_bytes = vfk_ring_bytes (k->kh, (size_t) pcount * cn);
+  uint8_t *mem = vfk_pool_scratch (job->pool, worker,
+      ring_bytes + VFK_ALIGN (sizeof (int32_t) * ns));
+  VfkRing ring;
+  const uint8_t **rows = alloca (sizeof (uint8_t *) * k->kh);
+  void *acc = mem + ring_bytes;
+
+  vfk_ring_init (&ring, mem, k->kh, (size_t) pcount * cn);
+
+  for (int y = y0; y < y1; y++) {
+    for (int j = 0; j < k->kh; j++) {
+      int c = y + job->oy - k->ay + j, fresh;
+      uint8_t *slot = vfk_ring_slot (&ring, c, &fresh);
+      if (fresh)
+        fill_padded_row (slot, src, c, start, pcount, job->border, job->value);
+      rows[j] = slot;
+    }
+    memset (acc, 0, sizeof (int32_t) * ns);
+    if (k->is_int) {
+      for (int j = 0; j < k->kh; j++)
+        for (int i = 0; i < k->kw; i++) {
+          int32_t w = k->ki[j * k->kw + i];
+          if (w)
+            cpu->mac_u8_i32 (acc, rows[j] + i * cn, w, ns);
+        }
+      vfk_finish_i32 (vfk_row (job->dst, y), acc, ns, &k->round);
+    } else {
+      for (int j = 0; j < k->kh; j++)
+        for (int i = 0; i < k->kw; i++) {
+          float w = k->kf[j * k->kw + i];
+          if (w != 0.f)
+            cpu->mac_u8_f32 (acc, rows[j] + i * cn, w, ns);
+        }
+      vfk_finish_f32 (vfk_row (job->dst, y), acc, ns, &k->round);
+    }
+  }
+}
+
+/* ---- separable filter ------------------------------------------------------ */
+
+typedef struct {
+  const VfkImage *src;
+  VfkImage *dst;
+  int ox, oy;
+  VfkBorder border;
+  uint8_t value;
+  int is_int;
+  const int32_t *kxi, *kyi;
+  const float *kxf, *kyf;
+  int kw, kh, ax, ay;
+  const VfkRound *round;
+  VfkPool *pool;
+} SepJob;
+
+static void
+sep_band (void *data, int worker, int y0, int y1)
+{
+  SepJob *job = data;
+  const VfkImage *src = job->src;
+  const VfkCpu *cpu = vfk_cpu ();
+  const int cn = src->channels;
+  const int wout = job->dst->width;
+  const int ns = wout * cn;
+  const int pcount = wout + job->kw - 1;
+  const int start = job->ox - job->ax;
+  const size_t ring_bytes = vfk_ring_bytes (job->kh, sizeof (int32_t) * ns);
+  const size_t pad_bytes = VFK_ALIGN ((size_t) pcount * cn);
+  uint8_t *mem = vfk_pool_scratch (job->pool, worker,
+      ring_bytes + pad_bytes + VFK_ALIGN (sizeof (int32_t) * ns));
+  uint8_t *pad = mem + ring_bytes;
+  void *acc = pad + pad_bytes;
+  void **rows = alloca (sizeof (void *) * job->kh);
+  VfkRing ring;
+
+  vfk_ring_init (&ring, mem, job->kh, sizeof (int32_t) * ns);
+
+  for (int y = y0; y < y1; y++) {
+    for (int j = 0; j < job->kh; j++) {
+      int c = y + job->oy - job->ay + j, fresh;
+      void *h = vfk_ring_slot (&ring, c, &fresh);
+      if (fresh) {
+        fill_padded_row (pad, src, c, start, pcount, job->border, job->value);
+        memset (h, 0, sizeof (int32_t) * ns);
+        for (int i = 0; i < job->kw; i++) {
+          if (job->is_int) {
+            if (job->kxi[i])
+              cpu->mac_u8_i32 (h, pad + i * cn, job->kxi[i], ns);
+          } else if (job->kxf[i] != 0.f) {
+            cpu->mac_u8_f32 (h, pad + i * cn, job->kxf[i], ns);
+          }
+        }
+      }
+      rows[j] = h;
+    }
+    memset (acc, 0, sizeof (int32_t) * ns);
+    for (int j = 0; j < job->kh; j++) {
+      if (job->is_int) {
+        if (job->kyi[j])
+          cpu->mac_i32_i32 (acc, rows[j], job->kyi[j], ns);
+      } else if (job->kyf[j] != 0.f) {
+        cpu->mac_f32_f32 (acc, rows[j], job->kyf[j], ns);
+      }
+    }
+    if (job->is_int)
+      vfk_finish_i32 (vfk_row (job->dst, y), acc, ns, job->round);
+    else
+      vfk_finish_f32 (vfk_row (job->dst, y), acc, ns, job->round);
+  }
+}
+
+void
+vfk_sepfilter_int (VfkPool * pool, const VfkImage * src, VfkImage * dst,
+    int ox, int oy, VfkBorder border, uint8_t value,
+    const int32_t * kx, int kw, int ax, const int32_t * ky, int kh, int ay,
+    const VfkRound * round)
+{
+  SepJob job = {
+    .src = src,.dst = dst,.ox = ox,.oy = oy,.border = border,.value = value,
+    .is_int = 1,.kxi = kx,.kyi = ky,.kw = kw,.kh = kh,.ax = ax,.ay = ay,
+    .round = round,.pool = pool,
+  };
+  vfk_pool_run (pool, dst->height, sep_band, &job);
+}
+
+void
+vfk_filter2d (VfkPool * pool, const VfkImage * src, VfkImage * dst,
+    int ox, int oy, VfkBorder border, uint8_t value, const VfkKernel * k)
+{
+  if (k->separable) {
+    SepJob job = {
+      .src = src,.dst = dst,.ox = ox,.oy = oy,.border = border,.value = value,
+      .is_int = k->is_int,.kxi = k->rowi,.kyi = k->coli,.kxf = k->rowf,
+      .kyf = k->colf,.kw = k->kw,.kh = k->kh,.ax = k->ax,.ay = k->ay,
+      .round = &k->round,.pool = pool,
+    };
+    vfk_pool_run (pool, dst->height, sep_band, &job);
+  } else {
+    Filter2DJob job = {
+      .src = src,.dst = dst,.ox = ox,.oy = oy,.border = border,.value = value,
+      .k = k,.pool = pool,
+    };
+    vfk_pool_run (pool, dst->height, filter2d_band, &job);
+  }
+}
+
+/* ---- channel passthrough ---------------------------------------------------- */
+
+void
+vfk_copy_channel (const VfkImage * src, VfkImage * dst, int ox, int oy,
+    int channel)
+{
+  const int cn = src->channels;
+  for (int y = 0; y < dst->height; y++) {
+    int sy = vfk_border_index (y + oy, src->height, VFK_BORDER_REPLICATE);
+    const uint8_t *s = vfk_row (src, sy);
+    uint8_t *d = vfk_row (dst, y);
+    for (int x = 0; x < dst->width; x++) {
+      int sx = vfk_border_index (x + ox, src->width, VFK_BORDER_REPLICATE);
+      d[x * cn + channel] = s[sx * cn + channel];
+    }
+  }
+}

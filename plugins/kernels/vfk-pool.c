@@ -1,0 +1,193 @@
+/* Row-band worker pool: threads live as long as the pool, never per frame.
+ * SPDX-License-Identifier: LGPL-2.1-or-later */
+#include <pthread.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "vfk.h"
+
+#define VFK_MAX_THREADS 64
+
+typedef struct {
+  void *mem;
+  size_t size;
+} Scratch;
+
+typedef struct {
+  VfkPool *pool;
+  int index;
+  pthread_t thread;
+} Worker;
+
+struct VfkPool {
+  int n;                        /* workers including the caller */
+  Worker workers[VFK_MAX_THREADS];
+  Scratch scratch[VFK_MAX_THREADS];
+
+  pthread_mutex_t lock;
+  pthread_cond_t start_cond;
+  pthread_cond_t done_cond;
+  unsigned long generation;     /* bumped for every job */
+  int pending;                  /* workers still busy with the job */
+  int quit;
+
+  /* the current job */
+  VfkBandFunc func;
+  void *ctx;
+  int n_rows;
+  int n_bands;
+};
+
+static void
+band_rows (int n_rows, int n_bands, int band, int *y0, int *y1)
+{
+  *y0 = (int) ((long long) n_rows * band / n_bands);
+  *y1 = (int) ((long long) n_rows * (band + 1) / n_bands);
+}
+
+static void *
+worker_main (void *data)
+{
+  Worker *w = data;
+  VfkPool *pool = w->pool;
+  unsigned long seen = 0;
+
+  pthread_mutex_lock (&pool->lock);
+  for (;;) {
+    while (!pool->quit && pool->generation == seen)
+      pthread_cond_wait (&pool->start_cond, &pool->lock);
+    if (pool->quit)
+      break;
+    seen = pool->generation;
+    if (w->index < pool->n_bands) {
+      int y0, y1;
+      VfkBandFunc func = pool->func;
+      void *ctx = pool->ctx;
+      band_rows (pool->n_rows, pool->n_bands, w->index, &y0, &y1);
+      pthread_mutex_unlock (&pool->lock);
+      if (y1 > y0)
+        func (ctx, w->index, y0, y1);
+      pthread_mutex_lock (&pool->lock);
+      if (--pool->pending == 0)
+        pthread_cond_signal (&pool->done_cond);
+    }
+  }
+  pthread_mutex_unlock (&pool->lock);
+  return NULL;
+}
+
+VfkPool *
+vfk_pool_new (unsigned n_threads)
+{
+  VfkPool *pool = calloc (1, sizeof (VfkPool));
+  if (!pool)
+    return NULL;
+
+  if (n_threads == 0) {
+    long cpus = sysconf (_SC_NPROCESSORS_ONLN);
+    n_threads = cpus > 0 ? (unsigned) cpus : 1;
+  }
+  if (n_threads > VFK_MAX_THREADS)
+    n_threads = VFK_MAX_THREADS;
+
+  pthread_mutex_init (&pool->lock, NULL);
+  pthread_cond_init (&pool->start_cond, NULL);
+  pthread_cond_init (&pool->done_cond, NULL);
+  pool->n = 1;
+  for (unsigned i = 1; i < n_threads; i++) {
+    Worker *w = &pool->workers[i];
+    w->pool = pool;
+    w->index = (int) i;
+    if (pthread_create (&w->thread, NULL, worker_main, w) != 0)
+      break;
+    pool->n++;
+  }
+  return pool;
+}
+
+void
+vfk_pool_free (VfkPool * pool)
+{
+  if (!pool)
+    return;
+  pthread_mutex_lock (&pool->lock);
+  pool->quit = 1;
+  pthread_cond_broadcast (&pool->start_cond);
+  pthread_mutex_unlock (&pool->lock);
+  for (int i = 1; i < pool->n; i++)
+    pthread_join (pool->workers[i].thread, NULL);
+  for (int i = 0; i < VFK_MAX_THREADS; i++)
+    free (pool->scratch[i].mem);
+  pthread_mutex_destroy (&pool->lock);
+  pthread_cond_destroy (&pool->start_cond);
+  pthread_cond_destroy (&pool->done_cond);
+  free (pool);
+}
+
+int
+vfk_pool_n_threads (const VfkPool * pool)
+{
+  return pool ? pool->n : 1;
+}
+
+void *
+vfk_pool_scratch (VfkPool * pool, int worker, size_t size)
+{
+  static __thread Scratch own;  /* pool == NULL: per calling thread */
+  Scratch *s = pool ? &pool->scratch[worker] : &own;
+
+  if (s->size < size) {
+    size_t want = (size + 63) & ~(size_t) 63;
+    void *mem = NULL;
+    free (s->mem);
+    s->mem = NULL;
+    s->size = 0;
+    if (posix_memalign (&mem, 64, want) != 0)
+      return NULL;
+    s->mem = mem;
+    s->size = want;
+  }
+  return s->mem;
+}
+
+void
+vfk_pool_run (VfkPool * pool, int n_rows, VfkBandFunc func, void *ctx)
+{
+  int n_bands;
+
+  if (n_rows <= 0)
+    return;
+  n_bands = pool ? pool->n : 1;
+  /* bands thinner than a few rows cost more in halo than they gain */
+  if (n_bands > (n_rows + 7) / 8)
+    n_bands = (n_rows + 7) / 8;
+  if (n_bands < 1)
+    n_bands = 1;
+
+  if (n_bands == 1) {
+    func (ctx, 0, 0, n_rows);
+    return;
+  }
+
+  pthread_mutex_lock (&pool->lock);
+  pool->func = func;
+  pool->ctx = ctx;
+  pool->n_rows = n_rows;
+  pool->n_bands = n_bands;
+  pool->pending = n_bands - 1;
+  pool->generation++;
+  pthread_cond_broadcast (&pool->start_cond);
+  pthread_mutex_unlock (&pool->lock);
+
+  {
+    int y0, y1;
+    band_rows (n_rows, n_bands, 0, &y0, &y1);
+    func (ctx, 0, y0, y1);
+  }
+
+  pthread_mutex_lock (&pool->lock);
+  while (pool->pending > 0)
+    pthread_cond_wait (&pool->done_cond, &pool->lock);
+  pthread_mutex_unlock (&pool->lock);
+}

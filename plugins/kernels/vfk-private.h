@@ -1,0 +1,76 @@
+/* Internal helpers shared by the filters of the kernel library.
+ * SPDX-License-Identifier: LGPL-2.1-or-later */
+#ifndef VFK_PRIVATE_H
+#define VFK_PRIVATE_H
+
+#include <limits.h>
+#include "vfk.h"
+
+#define VFK_ALIGN(n) (((size_t) (n) + 63) & ~(size_t) 63)
+
+static inline uint8_t
+vfk_sat_u8 (int64_t v)
+{
+  return v < 0 ? 0 : v > 255 ? 255 : (uint8_t) v;
+}
+
+static inline uint8_t *
+vfk_row (const VfkImage * img, int y)
+{
+  return img->data + (ptrdiff_t) y * img->stride;
+}
+
+/* Floor division for a positive divisor. */
+static inline int64_t
+vfk_floor_div (int64_t a, int64_t d)
+{
+  int64_t q = a / d;
+  return (a % d != 0 && a < 0) ? q - 1 : q;
+}
+
+/* Map n accumulators to 8-bit output with the kernel's rounding. */
+void vfk_finish_i32 (uint8_t * out, const int32_t * acc, int n,
+    const VfkRound * r);
+void vfk_finish_f32 (uint8_t * out, const float *acc, int n,
+    const VfkRound * r);
+
+/* A cache of processed rows keyed by padded row coordinate, one slot per
+ * kernel row: consecutive output rows reuse kh-1 of them. */
+typedef struct {
+  int n;                        /* slots */
+  int *tag;                     /* padded coordinate held by each slot */
+  uint8_t *mem;                 /* n slots of `slot_size` bytes */
+  size_t slot_size;
+} VfkRing;
+
+static inline size_t
+vfk_ring_bytes (int n, size_t slot_size)
+{
+  return VFK_ALIGN (sizeof (int) * n) + (size_t) n * VFK_ALIGN (slot_size);
+}
+
+static inline void
+vfk_ring_init (VfkRing * ring, void *mem, int n, size_t slot_size)
+{
+  ring->n = n;
+  ring->tag = mem;
+  ring->mem = (uint8_t *) mem + VFK_ALIGN (sizeof (int) * n);
+  ring->slot_size = VFK_ALIGN (slot_size);
+  for (int i = 0; i < n; i++)
+    ring->tag[i] = INT_MIN;
+}
+
+/* Returns the slot for padded coordinate c; *fresh tells whether its
+ * content must be computed. */
+static inline void *
+vfk_ring_slot (VfkRing * ring, int c, int *fresh)
+{
+  int i = c % ring->n;
+  if (i < 0)
+    i += ring->n;
+  *fresh = ring->tag[i] != c;
+  ring->tag[i] = c;
+  return ring->mem + (size_t) i * ring->slot_size;
+}
+
+#endif

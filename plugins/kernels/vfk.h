@@ -1,0 +1,183 @@
+/* vfilterd kernel library — GStreamer-free image filters.
+ * SPDX-License-Identifier: LGPL-2.1-or-later
+ *
+ * Every filter works on a VfkImage view of 8-bit samples: packed formats are
+ * seen as one plane of `channels` interleaved samples per pixel, planar
+ * formats as one view per plane.  Nothing is copied into another layout.
+ *
+ * Geometry shared by every filter: the destination view defines the output
+ * size; output pixel (x, y) is the filter centred (at the kernel anchor) on
+ * source pixel (x + ox, y + oy).  Same-size filtering uses ox = oy = 0;
+ * the "valid" border is ox = anchor-x, oy = anchor-y with a smaller output,
+ * so the kernels themselves never see the VALID policy.
+ */
+#ifndef VFK_H
+#define VFK_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+typedef enum {
+  VFK_BORDER_CONSTANT = 0,      /* v v | a b c d e | v v */
+  VFK_BORDER_REPLICATE = 1,     /* a a | a b c d e | e e */
+  VFK_BORDER_REFLECT = 2,       /* c b | a b c d e | d c   (OpenCV REFLECT_101) */
+  VFK_BORDER_SYMMETRIC = 3,     /* b a | a b c d e | e d   (OpenCV REFLECT) */
+  VFK_BORDER_WRAP = 4,          /* d e | a b c d e | a b */
+  VFK_BORDER_VALID = 5,         /* no padding: the output shrinks */
+} VfkBorder;
+
+#define VFK_N_BORDERS 6
+
+typedef struct {
+  uint8_t *data;                /* first sample of the first row */
+  ptrdiff_t stride;             /* bytes from one row to the next */
+  int width;                    /* pixels per row */
+  int height;                   /* rows */
+  int channels;                 /* interleaved samples per pixel (1..4) */
+} VfkImage;
+
+/* Largest kernel side any filter accepts (user input is checked against it). */
+#define VFK_MAX_KERNEL 1023
+
+/* ---- border module (vfk-border.c) ------------------------------------- */
+
+/* Maps coordinate p (any integer) into [0, n) under `border`; returns -1
+ * when the pixel is the constant fill value (CONSTANT).  Works for any
+ * distance from the frame, so kernels larger than the frame are fine. */
+int vfk_border_index (int p, int n, VfkBorder border);
+
+/* Fills dst with `count` pixels of the padded row: pixel k of dst is source
+ * pixel (start + k) after border mapping, `value` where it is constant. */
+void vfk_border_fill_row (uint8_t * dst, const uint8_t * src_row, int width,
+    int channels, int start, int count, VfkBorder border, uint8_t value);
+
+/* ---- worker pool (vfk-pool.c) ------------------------------------------ */
+
+typedef struct VfkPool VfkPool;
+
+/* n_threads == 0: one worker per online CPU.  Threads are created here,
+ * never per frame. */
+VfkPool *vfk_pool_new (unsigned n_threads);
+void vfk_pool_free (VfkPool * pool);
+int vfk_pool_n_threads (const VfkPool * pool);
+
+/* Scratch memory owned by worker `worker`, at least `size` bytes, 64-byte
+ * aligned.  Grows only; in the steady state this never allocates. */
+void *vfk_pool_scratch (VfkPool * pool, int worker, size_t size);
+
+typedef void (*VfkBandFunc) (void *ctx, int worker, int y0, int y1);
+
+/* Splits rows [0, n_rows) into one band per worker and runs func on each,
+ * the calling thread taking the first band.  Returns when all are done.
+ * pool may be NULL: then everything runs on the calling thread. */
+void vfk_pool_run (VfkPool * pool, int n_rows, VfkBandFunc func, void *ctx);
+
+/* ---- per-CPU variants (vfk-cpu.c) --------------------------------------- */
+
+typedef struct {
+  const char *name;             /* "c", "avx2", ... */
+  /* acc[s] += w * row[s] for s in [0, n) */
+  void (*mac_u8_i32) (int32_t * acc, const uint8_t * row, int32_t w, int n);
+  void (*mac_i32_i32) (int32_t * acc, const int32_t * row, int32_t w, int n);
+  void (*mac_u8_f32) (float *acc, const uint8_t * row, float w, int n);
+  void (*mac_f32_f32) (float *acc, const float *row, float w, int n);
+  /* acc[s] += w * row[s], 16-bit, for kernels whose partial sums fit */
+  void (*mac_u8_u16) (uint16_t * acc, const uint8_t * row, uint16_t w, int n);
+  void (*mac_u16_u32) (uint32_t * acc, const uint16_t * row, uint32_t w,
+      int n);
+} VfkCpu;
+
+/* The variant table for this CPU, chosen once on first use.  The
+ * environment variable VFK_CPU=c forces the plain C reference. */
+const VfkCpu *vfk_cpu (void);
+const VfkCpu *vfk_cpu_reference (void);
+
+/* ---- output rounding ----------------------------------------------------- */
+
+typedef enum {
+  VFK_ROUND_SHIFT,              /* out = (acc + add) >> shift        (integer) */
+  VFK_ROUND_DIV,                /* out = floor((acc + add) / div)   (integer) */
+  VFK_ROUND_FLOAT,              /* out = floor(acc * scale + offset)  (float) */
+} VfkRoundKind;
+
+typedef struct {
+  VfkRoundKind kind;
+  int shift;
+  int64_t add;
+  int64_t div;
+  double scale, offset;
+} VfkRound;
+
+/* ---- linear filters (vfk-linear.c) -------------------------------------- */
+
+/* A correlation kernel: out(x,y) = finish(sum_ij k[j*kw+i] * in(x+i-ax, y+j-ay)).
+ * Convolution is correlation with the flipped kernel (vfk_kernel_flip). */
+typedef struct {
+  int kw, kh;                   /* size */
+  int ax, ay;                   /* anchor inside the kernel */
+  int is_int;                   /* every weight is an integer (ki valid) */
+  int32_t *ki;                  /* integer weights, kw*kh, when is_int */
+  float *kf;                    /* float weights, kw*kh, always */
+  /* rank-1 factorisation k = col * row, when separable != 0 */
+  int separable;
+  int32_t *rowi, *coli;         /* integer factors (is_int) */
+  float *rowf, *colf;           /* float factors */
+  VfkRound round;               /* maps the accumulator to 0..255 */
+} VfkKernel;
+
+/* Builds a kernel from kw*kh weights in row-major order.  divisor != 0,
+ * bias added after division; output rounded half up and saturated.
+ * Returns NULL and sets *err (static string) on bad input. */
+VfkKernel *vfk_kernel_new (const double *weights, int kw, int kh, int ax,
+    int ay, double divisor, double bias, const char **err);
+void vfk_kernel_free (VfkKernel * k);
+/* In-place 180° rotation; the anchor follows the weight it sat on. */
+void vfk_kernel_flip (VfkKernel * k);
+
+/* out = src filtered by k; see the geometry note at the top. */
+void vfk_filter2d (VfkPool * pool, const VfkImage * src, VfkImage * dst,
+    int ox, int oy, VfkBorder border, uint8_t value, const VfkKernel * k);
+
+/* Separable integer filter with one final rounding (used by the Gaussian):
+ * out = round(sum_j ky[j] * sum_i kx[i] * in(...)). */
+void vfk_sepfilter_int (VfkPool * pool, const VfkImage * src, VfkImage * dst,
+    int ox, int oy, VfkBorder border, uint8_t value,
+    const int32_t * kx, int kw, int ax, const int32_t * ky, int kh, int ay,
+    const VfkRound * round);
+
+/* ---- box (vfk-box.c) ------------------------------------------------------ */
+
+typedef enum {
+  VFK_BOX_ROUND_HALF_UP = 0,    /* exact floor(sum/area + 1/2) */
+  VFK_BOX_ROUND_OPENCV = 1,     /* bit-identical to OpenCV 4.6 cv2.blur */
+} VfkBoxRounding;
+
+void vfk_box (VfkPool * pool, const VfkImage * src, VfkImage * dst,
+    int ox, int oy, VfkBorder border, uint8_t value, int kw, int kh,
+    VfkBoxRounding rounding);
+
+/* ---- Gaussian (vfk-gauss.c) ---------------------------------------------- */
+
+/* OpenCV 4.6 GaussianBlur size rules: size <= 0 derived from sigma,
+ * sigma <= 0 derived from size.  Returns the resolved odd size. */
+int vfk_gauss_resolve_size (int ksize, double sigma);
+/* The 8-bit kernel of OpenCV 4.6: n weights summing to 256. */
+void vfk_gauss_kernel_q8 (int n, double sigma, int32_t * out);
+/* cv2.GaussianBlur(src, (kw,kh), sx, sy) for 8-bit data, bit-exact. */
+void vfk_gauss_exact (VfkPool * pool, const VfkImage * src, VfkImage * dst,
+    int ox, int oy, VfkBorder border, uint8_t value, int kw, int kh,
+    double sigma_x, double sigma_y);
+
+/* Copies channel `channel` of dst's pixels from the source pixel each output
+ * pixel is centred on (alpha and padding bytes pass through unfiltered). */
+void vfk_copy_channel (const VfkImage * src, VfkImage * dst, int ox, int oy,
+    int channel);
+
+#ifdef __cplusplus
+}
+#endif
+#endif /* VFK_H */
