@@ -83,36 +83,7 @@ START_TEST (test_wrap_border_matches_spec_row)
 }
 END_TEST
 
-/* Independent reference: pad by literal repeated mirroring / shifting. */
-static int
-ref_index (int p, int n, VfkBorder b)
-{
-  switch (b) {
-    case VFK_BORDER_CONSTANT:
-      return (p < 0 || p >= n) ? -1 : p;
-    case VFK_BORDER_REPLICATE:
-      return p < 0 ? 0 : p >= n ? n - 1 : p;
-    case VFK_BORDER_REFLECT:
-      if (n == 1)
-        return 0;
-      while (p < 0 || p >= n)
-        p = p < 0 ? -p : 2 * (n - 1) - p;
-      return p;
-    case VFK_BORDER_SYMMETRIC:
-      while (p < 0 || p >= n)
-        p = p < 0 ? -p - 1 : 2 * n - 1 - p;
-      return p;
-    case VFK_BORDER_WRAP:
-      while (p < 0)
-        p += n;
-      while (p >= n)
-        p -= n;
-      return p;
-    default:
-      return -1;
-  }
-}
-
+#include "ref.h"
 START_TEST (test_border_index_any_distance)
 {
   /* kernels far larger than the frame: indices up to 10 frames away */

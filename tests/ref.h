@@ -1,0 +1,92 @@
+/* Independent brute-force references for the tests: no code shared with
+ * the kernel library.
+ * SPDX-License-Identifier: LGPL-2.1-or-later */
+#ifndef VF_TEST_REF_H
+#define VF_TEST_REF_H
+
+#include <stdint.h>
+#include <stddef.h>
+
+enum { REF_CONSTANT, REF_REPLICATE, REF_REFLECT, REF_SYMMETRIC, REF_WRAP };
+
+/* Pads by literal repeated mirroring / shifting; -1 = the constant. */
+static inline int
+ref_index (int p, int n, int b)
+{
+  switch (b) {
+    case REF_CONSTANT:
+      return (p < 0 || p >= n) ? -1 : p;
+    case REF_REPLICATE:
+      return p < 0 ? 0 : p >= n ? n - 1 : p;
+    case REF_REFLECT:
+      if (n == 1)
+        return 0;
+      while (p < 0 || p >= n)
+        p = p < 0 ? -p : 2 * (n - 1) - p;
+      return p;
+    case REF_SYMMETRIC:
+      while (p < 0 || p >= n)
+        p = p < 0 ? -p - 1 : 2 * n - 1 - p;
+      return p;
+    case REF_WRAP:
+      while (p < 0)
+        p += n;
+      while (p >= n)
+        p -= n;
+      return p;
+  }
+  return -1;
+}
+
+typedef enum {
+  REF_ROUND_HALF_UP_DIV,        /* floor(s / div + bias + 1/2), div > 0 */
+  REF_ROUND_SHIFT16,            /* (s + 2^15) >> 16 */
+} RefRound;
+
+typedef struct {
+  int kw, kh, ax, ay;
+  const int *k;                 /* kw*kh correlation weights */
+  RefRound round;
+  long div, bias;
+} RefKernel;
+
+static inline uint8_t
+ref_finish (long s, const RefKernel * k)
+{
+  long v;
+  if (k->round == REF_ROUND_SHIFT16) {
+    v = (s + 32768) >> 16;
+  } else {
+    long num = 2 * s + 2 * k->bias * k->div + k->div, den = 2 * k->div;
+    v = num >= 0 ? num / den : -((-num + den - 1) / den);
+  }
+  return (uint8_t) (v < 0 ? 0 : v > 255 ? 255 : v);
+}
+
+/* Filters channel c of a w x h plane (cn bytes per pixel) into out, with
+ * output pixel (x, y) centred on input (x + ox, y + oy); ow x oh output. */
+static inline void
+ref_filter_plane (const uint8_t * in, ptrdiff_t istride, int w, int h, int cn,
+    int c, uint8_t * out, ptrdiff_t ostride, int ow, int oh, int ox, int oy,
+    int border, uint8_t value, const RefKernel * k)
+{
+  for (int y = 0; y < oh; y++)
+    for (int x = 0; x < ow; x++) {
+      long s = 0;
+      for (int j = 0; j < k->kh; j++) {
+        int sy = ref_index (y + oy + j - k->ay, h, border);
+        for (int i = 0; i < k->kw; i++) {
+          int wgt = k->k[j * k->kw + i];
+          int sx, p;
+          if (!wgt)
+            continue;
+          sx = ref_index (x + ox + i - k->ax, w, border);
+          p = (sy < 0 || sx < 0) ? value : in[sy * istride + sx * cn + c];
+          s += (long) wgt * p;
+        }
+      }
+      out[y * ostride + x * cn + c] = ref_finish (s, k);
+    }
+}
+
+#endif
