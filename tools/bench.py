@@ -1,0 +1,109 @@
+#!/usr/bin/python3
+"""vfilterd benchmark: each element's kernel against the matching OpenCV 4.6
+call, on the same frames, with the same thread count, interleaved in one run.
+
+Usage: tools/bench [--threads N] [--rounds N] [--quick] [--markdown]
+(tools/bench builds the tree first; this script expects VFK_PY_LIB.)
+
+Prints ms/frame (median over rounds) for both and the ratio
+OpenCV/vfilterd (> 1: vfilterd is faster)."""
+import argparse
+import os
+import statistics
+import sys
+import time
+
+import cv2
+import numpy as np
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+sys.path.insert(0, os.path.join(HERE, '..', 'tests', 'oracle'))
+from images import natural  # noqa: E402
+from vfk import Vfk  # noqa: E402
+
+
+def timeit(fn):
+    t0 = time.perf_counter()
+    fn()
+    return (time.perf_counter() - t0) * 1000.0
+
+
+def run_case(ours, theirs, rounds):
+    ours()
+    theirs()  # warm caches, pools, kernels
+    a, b = [], []
+    for i in range(rounds):
+        # alternate the order so neither side always runs second
+        if i % 2:
+            a.append(timeit(ours))
+            b.append(timeit(theirs))
+        else:
+            b.append(timeit(theirs))
+            a.append(timeit(ours))
+    return statistics.median(a), statistics.median(b)
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    ap.add_argument('--threads', type=int, default=2)
+    ap.add_argument('--rounds', type=int, default=15)
+    ap.add_argument('--quick', action='store_true',
+                    help='fewer cases (smoke test)')
+    ap.add_argument('--markdown', action='store_true')
+    args = ap.parse_args()
+
+    cv2.setNumThreads(args.threads)
+    vfk = Vfk(n_threads=args.threads)
+    rng = np.random.default_rng(7)
+    frames = {'1920x1080': natural(1080, 1920, 3, seed=11),
+              '640x480': natural(480, 640, 3, seed=12)}
+    k15 = rng.standard_normal((15, 15))
+    k15 /= k15.sum()
+    u, v = rng.random(45), rng.random(45)
+    k45r1 = np.outer(u, v)
+    k45r1 /= k45r1.sum()
+
+    box_sizes = (3, 5, 9, 15, 25, 35, 45)
+    gauss_sizes = (3, 5, 9, 15, 25, 35, 45)
+    if args.quick:
+        box_sizes, gauss_sizes = (5, 45), (5, 45)
+
+    rows = []
+    for fname, img in frames.items():
+        dst = np.empty_like(img)
+        rows.append((fname, 'frame copy', *run_case(
+            lambda: np.copyto(dst, img), lambda: img.copy(), args.rounds)))
+        for k in box_sizes:
+            rows.append((fname, f'vfboxblur {k}x{k} | cv2.blur', *run_case(
+                lambda: vfk.box(img, k, k),
+                lambda: cv2.blur(img, (k, k)), args.rounds)))
+        for k in gauss_sizes:
+            rows.append((fname, f'vfgaussianblur {k}x{k} | cv2.GaussianBlur',
+                         *run_case(lambda: vfk.gauss(img, k, k, 0),
+                                   lambda: cv2.GaussianBlur(img, (k, k), 0),
+                                   args.rounds)))
+        rows.append((fname, 'vfconvolve 15x15 random | cv2.filter2D',
+                     *run_case(lambda: vfk.filter2d(img, k15),
+                               lambda: cv2.filter2D(img, -1, k15),
+                               max(args.rounds // 3, 3))))
+        rows.append((fname, 'vfconvolve 45x45 rank-1 | cv2.filter2D',
+                     *run_case(lambda: vfk.filter2d(img, k45r1),
+                               lambda: cv2.filter2D(img, -1, k45r1),
+                               max(args.rounds // 3, 3))))
+    vfk.close()
+
+    print(f'# threads={args.threads} rounds={args.rounds} '
+          f'opencv={cv2.__version__} BGR frames')
+    if args.markdown:
+        print('| frame | filter | vfilterd ms | OpenCV ms | speed-up |')
+        print('|---|---|---:|---:|---:|')
+        for f, name, a, b in rows:
+            print(f'| {f} | {name} | {a:.2f} | {b:.2f} | {b / a:.2f}× |')
+    else:
+        for f, name, a, b in rows:
+            print(f'{f:10} {name:45} ours {a:8.2f} ms  opencv {b:8.2f} ms'
+                  f'  speed-up {b / a:5.2f}x')
+
+
+if __name__ == '__main__':
+    main()
