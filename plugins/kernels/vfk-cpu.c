@@ -51,11 +51,153 @@
     for (int s = 0; s < n; s++)                                              \
       acc[s] += w * (uint32_t) row[s];                                       \
   }                                                                          \
+  attr static void                                                           \
+  u8_to_f32_##suffix (float *restrict dst, const uint8_t * restrict src,     \
+      int n)                                                                 \
+  {                                                                          \
+    for (int s = 0; s < n; s++)                                              \
+      dst[s] = (float) src[s];                                               \
+  }                                                                          \
+  attr EXACT_FMA static void                                                 \
+  hsym_f32_##suffix (float *restrict h, const float *restrict p,             \
+      const float *restrict k, int r, int cn, int n)                         \
+  {                                                                          \
+    int s0 = 0;                                                              \
+    for (; s0 + 4 * VL <= n; s0 += 4 * VL) {                                 \
+      const float *c = p + s0 + r * cn;                                      \
+      const vf kc = vf_set1 (k[r]);                                          \
+      vf a[4];                                                               \
+      for (int q = 0; q < 4; q++)                                            \
+        a[q] = kc * vf_ld (c + q * VL);                                      \
+      for (int i = 0; i < r; i++) {                                          \
+        const float *x = p + s0 + i * cn, *z = p + s0 + (2 * r - i) * cn;    \
+        const vf w = vf_set1 (k[i]);                                         \
+        for (int q = 0; q < 4; q++)                                          \
+          a[q] += w * (vf_ld (x + q * VL) + vf_ld (z + q * VL));             \
+      }                                                                      \
+      for (int q = 0; q < 4; q++)                                            \
+        vf_st (h + s0 + q * VL, a[q]);                                       \
+    }                                                                        \
+    for (int s = s0; s < n; s++) {                                           \
+      float acc = k[r] * p[s + r * cn];                                      \
+      for (int i = 0; i < r; i++)                                            \
+        acc += k[i] * (p[s + i * cn] + p[s + (2 * r - i) * cn]);             \
+      h[s] = acc;                                                            \
+    }                                                                        \
+  }                                                                          \
+  attr EXACT_FMA static void                                                 \
+  vsym_f32_u8_##suffix (uint8_t * restrict out,                              \
+      const float *const *restrict rows, const float *restrict k, int r,     \
+      int n, float add, float scale)                                         \
+  {                                                                          \
+    const vf vadd = vf_set1 (add), vscale = vf_set1 (scale);                 \
+    int s0 = 0;                                                              \
+    for (; s0 + 4 * VL <= n; s0 += 4 * VL) {                                 \
+      const float *c = rows[r] + s0;                                         \
+      const vf kc = vf_set1 (k[r]);                                          \
+      vf a[4];                                                               \
+      for (int q = 0; q < 4; q++)                                            \
+        a[q] = kc * vf_ld (c + q * VL);                                      \
+      for (int i = 0; i < r; i++) {                                          \
+        const float *x = rows[i] + s0, *z = rows[2 * r - i] + s0;            \
+        const vf w = vf_set1 (k[i]);                                         \
+        for (int q = 0; q < 4; q++)                                          \
+          a[q] += w * (vf_ld (x + q * VL) + vf_ld (z + q * VL));             \
+      }                                                                      \
+      for (int q = 0; q < 4; q++)                                            \
+        vf_st_u8 (out + s0 + q * VL, (a[q] + vadd) * vscale);                \
+    }                                                                        \
+    for (int s = s0; s < n; s++) {                                           \
+      float acc = k[r] * rows[r][s];                                         \
+      for (int i = 0; i < r; i++)                                            \
+        acc += k[i] * (rows[i][s] + rows[2 * r - i][s]);                     \
+      out[s] = (uint8_t) (int) ((acc + add) * scale);                        \
+    }                                                                        \
+  }                                                                          \
   static const VfkCpu cpu_##suffix = {                                       \
     #suffix, mac_u8_i32_##suffix, mac_i32_i32_##suffix,                      \
     mac_u8_f32_##suffix, mac_f32_f32_##suffix, mac_u8_u16_##suffix,          \
-    mac_u16_u32_##suffix,                                                    \
+    mac_u16_u32_##suffix, u8_to_f32_##suffix, hsym_f32_##suffix,             \
+    vsym_f32_u8_##suffix, PREFIX_##suffix,                                   \
   };
+
+/* GCC vector extensions: the same source becomes SSE2, AVX2 or AVX-512
+ * code depending on the target attribute of the function using it.
+ * VL floats per vector (16: two registers on AVX2, one on AVX-512). */
+#define VL 16
+/* The symmetric filters only ever see integer sums below 2^24, which float
+ * computes exactly with or without fused multiply-add: let it fuse. */
+#define EXACT_FMA __attribute__((optimize ("fp-contract=fast")))
+typedef float vf __attribute__((vector_size (VL * 4)));
+typedef int32_t vi __attribute__((vector_size (VL * 4)));
+typedef uint8_t vu8 __attribute__((vector_size (VL)));
+
+#define vf_ld(p) ({ vf v_; memcpy (&v_, (p), sizeof v_); v_; })
+#define vf_st(p, v) do { vf v_ = (v); memcpy ((p), &v_, sizeof v_); } while (0)
+#define vf_set1(x) ((vf) { } + (x))
+/* truncating float -> u8 for values known to lie in [0, 256) */
+#define vf_st_u8(p, v) do { \
+    vu8 b_ = __builtin_convertvector (__builtin_convertvector ((v), vi), vu8); \
+    memcpy ((p), &b_, sizeof b_); } while (0)
+
+static void
+prefix_u32_c (uint32_t * restrict P, const uint32_t * restrict x, int n,
+    int cn)
+{
+  for (int s = 0; s < n; s++)
+    P[s] = P[s - cn] + x[s];
+}
+
+#if defined(__x86_64__) && defined(__GNUC__)
+#include <immintrin.h>
+
+/* In-register scans with lane permutes: 16 lanes per step, log2 steps. */
+__attribute__((target ("avx512f")))
+static void
+prefix_u32_avx512 (uint32_t * restrict P, const uint32_t * restrict x, int n,
+    int cn)
+{
+  __m512i shift_idx[4], carry_idx;
+  __mmask16 shift_mask[4];
+  int n_shifts = 0, s = 0;
+  uint32_t lanes[16];
+
+  for (int k = cn; k < 16; k *= 2) {
+    for (int j = 0; j < 16; j++)
+      lanes[j] = (uint32_t) (j >= k ? j - k : 0);
+    shift_idx[n_shifts] = _mm512_loadu_si512 (lanes);
+    shift_mask[n_shifts] = (__mmask16) (0xffffu << k);
+    n_shifts++;
+  }
+  for (int j = 0; j < 16; j++)
+    lanes[j] = (uint32_t) (16 - cn + j % cn);
+  carry_idx = _mm512_loadu_si512 (lanes);
+
+  if (n >= 16) {
+    /* the carry-in: the cn values before P[0], placed in lanes 16-cn.. */
+    __m512i prev;
+    for (int j = 0; j < 16; j++)
+      lanes[j] = j >= 16 - cn ? P[j - 16] : 0;
+    prev = _mm512_loadu_si512 (lanes);
+    for (; s + 16 <= n; s += 16) {
+      __m512i v = _mm512_loadu_si512 (x + s);
+      for (int i = 0; i < n_shifts; i++)
+        v = _mm512_add_epi32 (v, _mm512_maskz_permutexvar_epi32
+            (shift_mask[i], shift_idx[i], v));
+      v = _mm512_add_epi32 (v, _mm512_permutexvar_epi32 (carry_idx, prev));
+      _mm512_storeu_si512 (P + s, v);
+      prev = v;
+    }
+  }
+  for (; s < n; s++)
+    P[s] = P[s - cn] + x[s];
+}
+#define PREFIX_c prefix_u32_c
+#define PREFIX_avx2 prefix_u32_c
+#define PREFIX_avx512 prefix_u32_avx512
+#else
+#define PREFIX_c prefix_u32_c
+#endif
 
 DEFINE_MACS (c,)
 #if defined(__x86_64__) && defined(__GNUC__)

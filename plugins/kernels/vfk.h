@@ -89,6 +89,20 @@ typedef struct {
   void (*mac_u8_u16) (uint16_t * acc, const uint8_t * row, uint16_t w, int n);
   void (*mac_u16_u32) (uint32_t * acc, const uint16_t * row, uint32_t w,
       int n);
+  /* dst[s] = src[s] */
+  void (*u8_to_f32) (float *dst, const uint8_t * src, int n);
+  /* Symmetric 1-D filter along a row of interleaved samples:
+   * h[s] = k[r] p[s + r cn] + sum_{i<r} k[i] (p[s + i cn] + p[s + (2r-i) cn]) */
+  void (*hsym_f32) (float *h, const float *p, const float *k, int r, int cn,
+      int n);
+  /* The same across rows, then out = trunc((acc + add) * scale); the caller
+   * guarantees the result lies in [0, 256) (no clamping):
+   * acc[s] = k[r] rows[r][s] + sum_{i<r} k[i] (rows[i][s] + rows[2r-i][s]) */
+  void (*vsym_f32_u8) (uint8_t * out, const float *const *rows,
+      const float *k, int r, int n, float add, float scale);
+  /* Inclusive running sum of interleaved channels: P[s] = P[s-cn] + x[s],
+   * with P[-cn..-1] read from P (the caller provides them). */
+  void (*prefix_u32) (uint32_t * P, const uint32_t * x, int n, int cn);
 } VfkCpu;
 
 /* The variant table for this CPU, chosen once on first use.  The
