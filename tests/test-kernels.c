@@ -467,6 +467,29 @@ START_TEST (test_reference_cpu_matches_dispatched)
   }
   ck_assert_mem_eq (a, b, sizeof a);
   ck_assert_mem_eq (fa, fb, sizeof fa);
+
+  /* the 2-D loops: exact integer sums agree bit for bit; float sums agree
+   * to float precision (FMA may fuse on one side only) */
+  {
+    float rowsf[5][300], k[15], oa[260], ob[260];
+    const float *rows[5];
+    for (int j = 0; j < 5; j++) {
+      for (int i = 0; i < 300; i++)
+        rowsf[j][i] = (float) rnd (256);
+      rows[j] = rowsf[j];
+    }
+    for (int i = 0; i < 15; i++)
+      k[i] = (float) (rnd (200) - 100);
+    ref->conv_f32_exact (oa, rows, k, 3, 5, 4, 250);
+    cpu->conv_f32_exact (ob, rows, k, 3, 5, 4, 250);
+    ck_assert_mem_eq (oa, ob, sizeof (float) * 250);
+    for (int i = 0; i < 15; i++)
+      k[i] = (rnd (2000) - 1000) / 997.0f;
+    ref->conv_f32 (oa, rows, k, 3, 5, 4, 250);
+    cpu->conv_f32 (ob, rows, k, 3, 5, 4, 250);
+    for (int i = 0; i < 250; i++)
+      ck_assert_float_eq_tol (oa[i], ob[i], 1e-3f);
+  }
 }
 END_TEST
 

@@ -13,9 +13,6 @@ typedef struct {
   uint8_t value;
   int kw, kh;
   VfkBoxRounding rounding;
-  /* half-up: out = ((2 sum + area) * magic) >> shift */
-  uint64_t magic;
-  int shift;
   /* OpenCV 4.6, area <= 256: out = ((sum + dd) * ds) >> 23 */
   uint32_t cv_dd, cv_ds;
   /* OpenCV 4.6, area > 256: float32 lanes, double for the row tail */
@@ -36,17 +33,12 @@ pad_row (uint8_t * dst, const BoxJob * job, int c, int start, int count)
         start, count, job->border, job->value);
 }
 
+/* OpenCV 4.6 cv2.blur rounding, from the window sums */
 static void
-box_output_row (const BoxJob * job, uint8_t * out, const uint32_t * win,
+box_output_opencv (const BoxJob * job, uint8_t * out, const uint32_t * win,
     int ns)
 {
-  if (job->rounding == VFK_BOX_ROUND_HALF_UP) {
-    const uint32_t area = (uint32_t) (job->kw * job->kh);
-    const uint64_t m = job->magic;
-    const int sh = job->shift;
-    for (int s = 0; s < ns; s++)
-      out[s] = (uint8_t) (((uint64_t) (2 * win[s] + area) * m) >> sh);
-  } else if (job->kw * job->kh <= 256) {
+  if (job->kw * job->kh <= 256) {
     /* OpenCV's vector loops saturate; its scalar tail (the last ns % 16
      * samples) computes in int and truncates, so 255+255 over 2 gives 0 */
     const uint32_t dd = job->cv_dd, ds = job->cv_ds;
@@ -56,6 +48,7 @@ box_output_row (const BoxJob * job, uint8_t * out, const uint32_t * win,
     for (int s = simd_end; s < ns; s++)
       out[s] = (uint8_t) ((int32_t) ((win[s] + dd) * ds) >> 23);
   } else {
+    /* float32 lanes, double for the row tail */
     const int simd_end = ns - ns % 8;
     const float sf = job->cv_scale_f;
     for (int s = 0; s < simd_end; s++)
@@ -65,10 +58,60 @@ box_output_row (const BoxJob * job, uint8_t * out, const uint32_t * win,
   }
 }
 
+/* Exact floor(sum / area + 1/2) = floor((2 sum + area) / (2 area)).
+ * Adding 1/2 to the odd-or-even integer numerator keeps the quotient at
+ * least 1/(4 area) away from an integer; float's error (relative 2^-23,
+ * absolute < 3.1e-5 for means below 256) stays under that while
+ * area <= 8192, double's for any area. */
+#define BOX_FLOAT_MAX_AREA 8192
+
+VFK_CLONES static void
+box_output_half_up (uint8_t * restrict out, const uint32_t * restrict hi,
+    const uint32_t * restrict lo, int ns, uint32_t area)
+{
+  if (area <= BOX_FLOAT_MAX_AREA) {
+    const float inv = 1.0f / (float) (2 * area);
+    const float add = (float) area + 0.5f;
+    for (int s = 0; s < ns; s++)
+      out[s] = (uint8_t) (int32_t) (((float) (hi[s] - lo[s]) * 2.0f + add)
+          * inv);
+  } else {
+    const double inv = 1.0 / (double) (2 * area);
+    const double add = (double) area + 0.5;
+    for (int s = 0; s < ns; s++)
+      out[s] = (uint8_t) (int32_t) (((double) (hi[s] - lo[s]) * 2.0 + add)
+          * inv);
+  }
+}
+
+VFK_CLONES static void
+col_update (uint32_t * restrict col, const uint8_t * restrict in,
+    const uint8_t * restrict out, int n)
+{
+  for (int s = 0; s < n; s++)
+    col[s] += (uint32_t) in[s] - out[s];
+}
+
+static void
+box_emit (const BoxJob * job, uint8_t * out, const uint32_t * P,
+    uint32_t * win, int ns)
+{
+  const int cn = job->src->channels;
+  if (job->rounding == VFK_BOX_ROUND_HALF_UP) {
+    box_output_half_up (out, P + cn + (job->kw - 1) * cn, P, ns,
+        (uint32_t) (job->kw * job->kh));
+  } else {
+    for (int s = 0; s < ns; s++)
+      win[s] = P[cn + s + (job->kw - 1) * cn] - P[s];
+    box_output_opencv (job, out, win, ns);
+  }
+}
+
 static void
 box_band (void *data, int worker, int y0, int y1)
 {
   BoxJob *job = data;
+  const VfkCpu *cpu = vfk_cpu ();
   const int cn = job->src->channels;
   const int kw = job->kw, kh = job->kh;
   const int wout = job->dst->width;
@@ -77,40 +120,57 @@ box_band (void *data, int worker, int y0, int y1)
   const int pn = pcount * cn;
   const int start = job->ox - kw / 2;
   const int ay = kh / 2;
+  const size_t colb = VFK_ALIGN (sizeof (uint32_t) * pn);
+  const size_t pb = VFK_ALIGN (sizeof (uint32_t) * (pn + cn));
   uint8_t *mem = vfk_pool_scratch (job->pool, worker,
-      2 * VFK_ALIGN (pn) + VFK_ALIGN (sizeof (uint32_t) * pn)
+      2 * VFK_ALIGN (pn) + 2 * colb + 2 * pb
       + VFK_ALIGN (sizeof (uint32_t) * ns));
   uint8_t *row_in = mem;
   uint8_t *row_out = row_in + VFK_ALIGN (pn);
-  uint32_t *col = (uint32_t *) (row_out + VFK_ALIGN (pn));
-  uint32_t *win = (uint32_t *) ((uint8_t *) col +
-      VFK_ALIGN (sizeof (uint32_t) * pn));
+  uint32_t *col[2], *P[2], *win;
+
+  col[0] = (uint32_t *) (row_out + VFK_ALIGN (pn));
+  col[1] = (uint32_t *) ((uint8_t *) col[0] + colb);
+  P[0] = (uint32_t *) ((uint8_t *) col[1] + colb);
+  P[1] = (uint32_t *) ((uint8_t *) P[0] + pb);
+  win = (uint32_t *) ((uint8_t *) P[1] + pb);
 
   /* column sums of the kh rows around the first output row */
-  memset (col, 0, sizeof (uint32_t) * pn);
+  memset (col[0], 0, sizeof (uint32_t) * pn);
   for (int j = 0; j < kh; j++) {
     pad_row (row_in, job, y0 + job->oy - ay + j, start, pcount);
     for (int s = 0; s < pn; s++)
-      col[s] += row_in[s];
+      col[0][s] += row_in[s];
   }
+  /* P[cn + t] = sum of col[u] for u <= t in the same channel */
+  memset (P[0], 0, sizeof (uint32_t) * cn);
+  memset (P[1], 0, sizeof (uint32_t) * cn);
 
-  for (int y = y0; y < y1; y++) {
+  /* two output rows at a time: their running sums are independent chains */
+  for (int y = y0; y < y1; y += 2) {
+    const int pair = y + 1 < y1;
     if (y > y0) {
+      /* col[0] holds row y-1's sums (or y-2's when a pair was done) */
       pad_row (row_in, job, y + job->oy - ay + kh - 1, start, pcount);
       pad_row (row_out, job, y + job->oy - ay - 1, start, pcount);
-      for (int s = 0; s < pn; s++)
-        col[s] += (uint32_t) row_in[s] - row_out[s];
+      col_update (col[0], row_in, row_out, pn);
     }
-    /* horizontal running sum over kw pixels, each channel on its own */
-    for (int c = 0; c < cn; c++) {
-      uint32_t acc = 0;
-      for (int i = 0; i < kw; i++)
-        acc += col[i * cn + c];
-      win[c] = acc;
+    if (pair) {
+      memcpy (col[1], col[0], sizeof (uint32_t) * pn);
+      pad_row (row_in, job, y + 1 + job->oy - ay + kh - 1, start, pcount);
+      pad_row (row_out, job, y + job->oy - ay, start, pcount);
+      col_update (col[1], row_in, row_out, pn);
     }
-    for (int s = cn; s < ns; s++)
-      win[s] = win[s - cn] + col[s - cn + kw * cn] - col[s - cn];
-    box_output_row (job, vfk_row (job->dst, y), win, ns);
+    cpu->prefix2_u32 (P[0] + cn, col[0], P[1] + cn, pair ? col[1] : col[0],
+        pn, cn);
+    box_emit (job, vfk_row (job->dst, y), P[0], win, ns);
+    if (pair) {
+      box_emit (job, vfk_row (job->dst, y + 1), P[1], win, ns);
+      /* continue from row y+1 */
+      uint32_t *t = col[0];
+      col[0] = col[1];
+      col[1] = t;
+    }
   }
 }
 
@@ -124,14 +184,6 @@ vfk_box (VfkPool * pool, const VfkImage * src, VfkImage * dst,
     .kw = kw,.kh = kh,.rounding = rounding,.pool = pool,
   };
   const uint64_t area = (uint64_t) kw * kh;
-  const uint64_t d = 2 * area;
-  int l = 0;
-
-  /* exact floor(n / d) for n < 2^31 via one 64-bit multiply (n * d < 2^S) */
-  while ((1ULL << l) < d)
-    l++;
-  job.shift = 32 + l;
-  job.magic = ((1ULL << job.shift) + d - 1) / d;
 
   if (area <= 256) {
     /* mirrors OpenCV's ColumnSum<ushort, uchar> divisor set-up */

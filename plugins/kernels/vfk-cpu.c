@@ -114,11 +114,14 @@
       out[s] = (uint8_t) (int) ((acc + add) * scale);                        \
     }                                                                        \
   }                                                                          \
+  CONV_BODY (conv_f32_##suffix, attr EXACT_FMA)                               \
+  CONV_BODY (conv_f32_exact_##suffix, attr EXACT_FMA)                         \
   static const VfkCpu cpu_##suffix = {                                       \
     #suffix, mac_u8_i32_##suffix, mac_i32_i32_##suffix,                      \
     mac_u8_f32_##suffix, mac_f32_f32_##suffix, mac_u8_u16_##suffix,          \
     mac_u16_u32_##suffix, u8_to_f32_##suffix, hsym_f32_##suffix,             \
-    vsym_f32_u8_##suffix, PREFIX_##suffix,                                   \
+    vsym_f32_u8_##suffix, PREFIX_##suffix, conv_f32_##suffix,                \
+    conv_f32_exact_##suffix,                                                 \
   };
 
 /* GCC vector extensions: the same source becomes SSE2, AVX2 or AVX-512
@@ -140,63 +143,133 @@ typedef uint8_t vu8 __attribute__((vector_size (VL)));
     vu8 b_ = __builtin_convertvector (__builtin_convertvector ((v), vi), vu8); \
     memcpy ((p), &b_, sizeof b_); } while (0)
 
+/* 2-D filter over padded float rows, all taps with accumulators kept in
+ * registers: out[s] = sum_j sum_i k[j kw + i] rows[j][s + i cn]. */
+#define CONV_BODY(name, attrs)                                               \
+  attrs static void                                                          \
+  name (float *restrict out, const float *const *restrict rows,              \
+      const float *restrict k, int kw, int kh, int cn, int n)                \
+  {                                                                          \
+    int s0 = 0;                                                              \
+    for (; s0 + 4 * VL <= n; s0 += 4 * VL) {                                 \
+      vf a[4] = { 0 };                                                       \
+      for (int j = 0; j < kh; j++) {                                         \
+        const float *row = rows[j] + s0;                                     \
+        for (int i = 0; i < kw; i++) {                                       \
+          const float wv = k[j * kw + i];                                    \
+          if (wv == 0.f)                                                     \
+            continue;                                                        \
+          const vf w = vf_set1 (wv);                                         \
+          const float *x = row + i * cn;                                     \
+          for (int q = 0; q < 4; q++)                                        \
+            a[q] += w * vf_ld (x + q * VL);                                  \
+        }                                                                    \
+      }                                                                      \
+      for (int q = 0; q < 4; q++)                                            \
+        vf_st (out + s0 + q * VL, a[q]);                                     \
+    }                                                                        \
+    for (int s = s0; s < n; s++) {                                           \
+      float acc = 0;                                                         \
+      for (int j = 0; j < kh; j++)                                           \
+        for (int i = 0; i < kw; i++)                                         \
+          acc += k[j * kw + i] * rows[j][s + i * cn];                        \
+      out[s] = acc;                                                          \
+    }                                                                        \
+  }
+
 static void
-prefix_u32_c (uint32_t * restrict P, const uint32_t * restrict x, int n,
-    int cn)
+prefix2_u32_c (uint32_t * restrict Pa, const uint32_t * restrict xa,
+    uint32_t * restrict Pb, const uint32_t * restrict xb, int n, int cn)
 {
-  for (int s = 0; s < n; s++)
-    P[s] = P[s - cn] + x[s];
+  for (int s = 0; s < n; s++) {
+    Pa[s] = Pa[s - cn] + xa[s];
+    Pb[s] = Pb[s - cn] + xb[s];
+  }
 }
 
 #if defined(__x86_64__) && defined(__GNUC__)
 #include <immintrin.h>
 
-/* In-register scans with lane permutes: 16 lanes per step, log2 steps. */
-__attribute__((target ("avx512f")))
-static void
-prefix_u32_avx512 (uint32_t * restrict P, const uint32_t * restrict x, int n,
-    int cn)
-{
+/* In-register scans with lane permutes: 16 lanes per step, log2 steps.
+ * The carry from one vector to the next is a dependency chain (permute +
+ * add), so two independent rows run interleaved to hide its latency. */
+typedef struct {
   __m512i shift_idx[4], carry_idx;
   __mmask16 shift_mask[4];
-  int n_shifts = 0, s = 0;
-  uint32_t lanes[16];
+  int n_shifts;
+} ScanPlan;
 
+__attribute__((target ("avx512f")))
+static void
+scan_plan (ScanPlan * sp, int cn)
+{
+  uint32_t lanes[16];
+  sp->n_shifts = 0;
   for (int k = cn; k < 16; k *= 2) {
     for (int j = 0; j < 16; j++)
       lanes[j] = (uint32_t) (j >= k ? j - k : 0);
-    shift_idx[n_shifts] = _mm512_loadu_si512 (lanes);
-    shift_mask[n_shifts] = (__mmask16) (0xffffu << k);
-    n_shifts++;
+    sp->shift_idx[sp->n_shifts] = _mm512_loadu_si512 (lanes);
+    sp->shift_mask[sp->n_shifts] = (__mmask16) (0xffffu << k);
+    sp->n_shifts++;
   }
   for (int j = 0; j < 16; j++)
     lanes[j] = (uint32_t) (16 - cn + j % cn);
-  carry_idx = _mm512_loadu_si512 (lanes);
+  sp->carry_idx = _mm512_loadu_si512 (lanes);
+}
 
+__attribute__((target ("avx512f")))
+static inline __m512i
+scan_vec (const ScanPlan * sp, __m512i v)
+{
+  for (int i = 0; i < sp->n_shifts; i++)
+    v = _mm512_add_epi32 (v, _mm512_maskz_permutexvar_epi32
+        (sp->shift_mask[i], sp->shift_idx[i], v));
+  return v;
+}
+
+__attribute__((target ("avx512f")))
+static inline __m512i
+carry_in (const uint32_t * P, int cn)
+{
+  uint32_t lanes[16];
+  for (int j = 0; j < 16; j++)
+    lanes[j] = j >= 16 - cn ? P[j - 16] : 0;
+  return _mm512_loadu_si512 (lanes);
+}
+
+__attribute__((target ("avx512f")))
+static void
+prefix2_u32_avx512 (uint32_t * restrict Pa, const uint32_t * restrict xa,
+    uint32_t * restrict Pb, const uint32_t * restrict xb, int n, int cn)
+{
+  ScanPlan sp;
+  int s = 0;
+
+  scan_plan (&sp, cn);
   if (n >= 16) {
-    /* the carry-in: the cn values before P[0], placed in lanes 16-cn.. */
-    __m512i prev;
-    for (int j = 0; j < 16; j++)
-      lanes[j] = j >= 16 - cn ? P[j - 16] : 0;
-    prev = _mm512_loadu_si512 (lanes);
+    __m512i pa = carry_in (Pa, cn), pb = carry_in (Pb, cn);
     for (; s + 16 <= n; s += 16) {
-      __m512i v = _mm512_loadu_si512 (x + s);
-      for (int i = 0; i < n_shifts; i++)
-        v = _mm512_add_epi32 (v, _mm512_maskz_permutexvar_epi32
-            (shift_mask[i], shift_idx[i], v));
-      v = _mm512_add_epi32 (v, _mm512_permutexvar_epi32 (carry_idx, prev));
-      _mm512_storeu_si512 (P + s, v);
-      prev = v;
+      __m512i va = scan_vec (&sp, _mm512_loadu_si512 (xa + s));
+      __m512i vb = scan_vec (&sp, _mm512_loadu_si512 (xb + s));
+      va = _mm512_add_epi32 (va, _mm512_permutexvar_epi32 (sp.carry_idx, pa));
+      vb = _mm512_add_epi32 (vb, _mm512_permutexvar_epi32 (sp.carry_idx, pb));
+      _mm512_storeu_si512 (Pa + s, va);
+      _mm512_storeu_si512 (Pb + s, vb);
+      pa = va;
+      pb = vb;
     }
   }
-  for (; s < n; s++)
-    P[s] = P[s - cn] + x[s];
+  for (; s < n; s++) {
+    Pa[s] = Pa[s - cn] + xa[s];
+    Pb[s] = Pb[s - cn] + xb[s];
+  }
 }
-#define PREFIX_c prefix_u32_c
-#define PREFIX_avx2 prefix_u32_c
-#define PREFIX_avx512 prefix_u32_avx512
+
+#define PREFIX_c prefix2_u32_c
+#define PREFIX_avx2 prefix2_u32_c
+#define PREFIX_avx512 prefix2_u32_avx512
 #else
-#define PREFIX_c prefix_u32_c
+#define PREFIX_c prefix2_u32_c
 #endif
 
 DEFINE_MACS (c,)

@@ -9,7 +9,7 @@
 
 /* ---- rounding ------------------------------------------------------------ */
 
-void
+VFK_CLONES void
 vfk_finish_i32 (uint8_t * out, const int32_t * acc, int n, const VfkRound * r)
 {
   switch (r->kind) {
@@ -40,7 +40,7 @@ vfk_finish_i32 (uint8_t * out, const int32_t * acc, int n, const VfkRound * r)
   }
 }
 
-void
+VFK_CLONES void
 vfk_finish_f32 (uint8_t * out, const float *acc, int n, const VfkRound * r)
 {
   const float inv = (float) (1.0 / r->scale);
@@ -224,6 +224,8 @@ vfk_kernel_new (const double *w, int kw, int kh, int ax, int ay,
     return NULL;
   }
   k->is_int = all_int;
+  /* integer sums below 2^24 are exact in float: the fast vector path */
+  k->exact_f32 = all_int && abssum * 255.0 < 16777216.0;
   k->kf = malloc (sizeof (float) * n);
   k->ki = malloc (sizeof (int32_t) * n);
   for (int i = 0; i < n; i++) {
@@ -311,6 +313,25 @@ fill_padded_row (uint8_t * dst, const VfkImage * src, int c, int start,
         start, count, border, value);
 }
 
+/* exact-integer float sums -> 8-bit with the kernel's integer rounding */
+VFK_CLONES static void
+finish_exact (uint8_t * out, float *acc, int n, const VfkRound * r)
+{
+  int32_t *iacc = (int32_t *) acc;
+  for (int s = 0; s < n; s++)
+    iacc[s] = (int32_t) acc[s];
+  vfk_finish_i32 (out, iacc, n, r);
+}
+
+/* acc += w * row for integer-valued float rows (pixels or exact sums) */
+static void
+mac_f32row_i32 (int32_t * restrict acc, const float *restrict row, int32_t w,
+    int n)
+{
+  for (int s = 0; s < n; s++)
+    acc[s] += w * (int32_t) row[s];
+}
+
 static void
 filter2d_band (void *data, int worker, int y0, int y1)
 {
@@ -322,40 +343,44 @@ filter2d_band (void *data, int worker, int y0, int y1)
   const int wout = job->dst->width;
   const int ns = wout * cn;
   const int pcount = wout + k->kw - 1;
+  const int pn = pcount * cn;
   const int start = job->ox - k->ax;
-  const size_t ring_bytes = vfk_ring_bytes (k->kh, (size_t) pcount * cn);
+  const size_t ring_bytes = vfk_ring_bytes (k->kh, sizeof (float) * pn);
   uint8_t *mem = vfk_pool_scratch (job->pool, worker,
-      ring_bytes + VFK_ALIGN (sizeof (int32_t) * ns));
+      ring_bytes + VFK_ALIGN (pn) + VFK_ALIGN (sizeof (float) * ns));
+  uint8_t *pad = mem + ring_bytes;
+  float *acc = (float *) (pad + VFK_ALIGN (pn));
+  const float **rows = alloca (sizeof (float *) * k->kh);
   VfkRing ring;
-  const uint8_t **rows = alloca (sizeof (uint8_t *) * k->kh);
-  void *acc = mem + ring_bytes;
 
-  vfk_ring_init (&ring, mem, k->kh, (size_t) pcount * cn);
-
+  vfk_ring_init (&ring, mem, k->kh, sizeof (float) * pn);
   for (int y = y0; y < y1; y++) {
     for (int j = 0; j < k->kh; j++) {
       int c = y + job->oy - k->ay + j, fresh;
-      uint8_t *slot = vfk_ring_slot (&ring, c, &fresh);
-      if (fresh)
-        fill_padded_row (slot, src, c, start, pcount, job->border, job->value);
+      float *slot = vfk_ring_slot (&ring, c, &fresh);
+      if (fresh) {
+        fill_padded_row (pad, src, c, start, pcount, job->border, job->value);
+        cpu->u8_to_f32 (slot, pad, pn);
+      }
       rows[j] = slot;
     }
-    memset (acc, 0, sizeof (int32_t) * ns);
-    if (k->is_int) {
+    if (k->exact_f32) {
+      /* integer weights: float sums are exact integers (|sum| < 2^24) */
+      cpu->conv_f32_exact (acc, rows, k->kf, k->kw, k->kh, cn, ns);
+      finish_exact (vfk_row (job->dst, y), acc, ns, &k->round);
+    } else if (k->is_int) {
+      /* larger integer sums: 32-bit integer multiply-adds */
+      int32_t *iacc = (int32_t *) acc;
+      memset (iacc, 0, sizeof (int32_t) * ns);
       for (int j = 0; j < k->kh; j++)
         for (int i = 0; i < k->kw; i++) {
           int32_t w = k->ki[j * k->kw + i];
           if (w)
-            cpu->mac_u8_i32 (acc, rows[j] + i * cn, w, ns);
+            mac_f32row_i32 (iacc, rows[j] + i * cn, w, ns);
         }
-      vfk_finish_i32 (vfk_row (job->dst, y), acc, ns, &k->round);
+      vfk_finish_i32 (vfk_row (job->dst, y), iacc, ns, &k->round);
     } else {
-      for (int j = 0; j < k->kh; j++)
-        for (int i = 0; i < k->kw; i++) {
-          float w = k->kf[j * k->kw + i];
-          if (w != 0.f)
-            cpu->mac_u8_f32 (acc, rows[j] + i * cn, w, ns);
-        }
+      cpu->conv_f32 (acc, rows, k->kf, k->kw, k->kh, cn, ns);
       vfk_finish_f32 (vfk_row (job->dst, y), acc, ns, &k->round);
     }
   }
@@ -369,7 +394,7 @@ typedef struct {
   int ox, oy;
   VfkBorder border;
   uint8_t value;
-  int is_int;
+  int kind;                     /* SEP_EXACT_F32, SEP_INT32, SEP_F32 */
   const int32_t *kxi, *kyi;
   const float *kxf, *kyf;
   int kw, kh, ax, ay;
@@ -377,6 +402,11 @@ typedef struct {
   VfkPool *pool;
 } SepJob;
 
+enum { SEP_EXACT_F32, SEP_INT32, SEP_F32 };
+
+/* Rows are filtered horizontally once into a ring (float, or int32 for
+ * integer sums too large for float), then each output row is the vertical
+ * filter of kh ring rows. */
 static void
 sep_band (void *data, int worker, int y0, int y1)
 {
@@ -387,49 +417,56 @@ sep_band (void *data, int worker, int y0, int y1)
   const int wout = job->dst->width;
   const int ns = wout * cn;
   const int pcount = wout + job->kw - 1;
+  const int pn = pcount * cn;
   const int start = job->ox - job->ax;
-  const size_t ring_bytes = vfk_ring_bytes (job->kh, sizeof (int32_t) * ns);
-  const size_t pad_bytes = VFK_ALIGN ((size_t) pcount * cn);
-  uint8_t *mem = vfk_pool_scratch (job->pool, worker,
-      ring_bytes + pad_bytes + VFK_ALIGN (sizeof (int32_t) * ns));
+  const size_t ring_bytes = vfk_ring_bytes (job->kh, sizeof (float) * ns);
+  uint8_t *mem = vfk_pool_scratch (job->pool, worker, ring_bytes
+      + VFK_ALIGN (pn) + VFK_ALIGN (sizeof (float) * pn)
+      + VFK_ALIGN (sizeof (float) * ns));
   uint8_t *pad = mem + ring_bytes;
-  void *acc = pad + pad_bytes;
+  float *padf = (float *) (pad + VFK_ALIGN (pn));
+  float *acc = (float *) ((uint8_t *) padf + VFK_ALIGN (sizeof (float) * pn));
   void **rows = alloca (sizeof (void *) * job->kh);
   VfkRing ring;
 
-  vfk_ring_init (&ring, mem, job->kh, sizeof (int32_t) * ns);
-
+  vfk_ring_init (&ring, mem, job->kh, sizeof (float) * ns);
   for (int y = y0; y < y1; y++) {
     for (int j = 0; j < job->kh; j++) {
       int c = y + job->oy - job->ay + j, fresh;
       void *h = vfk_ring_slot (&ring, c, &fresh);
       if (fresh) {
+        const float *prow = padf;
         fill_padded_row (pad, src, c, start, pcount, job->border, job->value);
-        memset (h, 0, sizeof (int32_t) * ns);
-        for (int i = 0; i < job->kw; i++) {
-          if (job->is_int) {
+        cpu->u8_to_f32 (padf, pad, pn);
+        if (job->kind == SEP_EXACT_F32) {
+          cpu->conv_f32_exact (h, &prow, job->kxf, job->kw, 1, cn, ns);
+        } else if (job->kind == SEP_F32) {
+          cpu->conv_f32 (h, &prow, job->kxf, job->kw, 1, cn, ns);
+        } else {
+          memset (h, 0, sizeof (int32_t) * ns);
+          for (int i = 0; i < job->kw; i++)
             if (job->kxi[i])
               cpu->mac_u8_i32 (h, pad + i * cn, job->kxi[i], ns);
-          } else if (job->kxf[i] != 0.f) {
-            cpu->mac_u8_f32 (h, pad + i * cn, job->kxf[i], ns);
-          }
         }
       }
       rows[j] = h;
     }
-    memset (acc, 0, sizeof (int32_t) * ns);
-    for (int j = 0; j < job->kh; j++) {
-      if (job->is_int) {
-        if (job->kyi[j])
-          cpu->mac_i32_i32 (acc, rows[j], job->kyi[j], ns);
-      } else if (job->kyf[j] != 0.f) {
-        cpu->mac_f32_f32 (acc, rows[j], job->kyf[j], ns);
-      }
-    }
-    if (job->is_int)
-      vfk_finish_i32 (vfk_row (job->dst, y), acc, ns, job->round);
-    else
+    if (job->kind == SEP_EXACT_F32) {
+      cpu->conv_f32_exact (acc, (const float *const *) rows, job->kyf, 1,
+          job->kh, 1, ns);
+      finish_exact (vfk_row (job->dst, y), acc, ns, job->round);
+    } else if (job->kind == SEP_F32) {
+      cpu->conv_f32 (acc, (const float *const *) rows, job->kyf, 1, job->kh,
+          1, ns);
       vfk_finish_f32 (vfk_row (job->dst, y), acc, ns, job->round);
+    } else {
+      int32_t *iacc = (int32_t *) acc;
+      memset (iacc, 0, sizeof (int32_t) * ns);
+      for (int j = 0; j < job->kh; j++)
+        if (job->kyi[j])
+          cpu->mac_i32_i32 (iacc, rows[j], job->kyi[j], ns);
+      vfk_finish_i32 (vfk_row (job->dst, y), iacc, ns, job->round);
+    }
   }
 }
 
@@ -441,7 +478,7 @@ vfk_sepfilter_int (VfkPool * pool, const VfkImage * src, VfkImage * dst,
 {
   SepJob job = {
     .src = src,.dst = dst,.ox = ox,.oy = oy,.border = border,.value = value,
-    .is_int = 1,.kxi = kx,.kyi = ky,.kw = kw,.kh = kh,.ax = ax,.ay = ay,
+    .kind = SEP_INT32,.kxi = kx,.kyi = ky,.kw = kw,.kh = kh,.ax = ax,.ay = ay,
     .round = round,.pool = pool,
   };
   vfk_pool_run (pool, dst->height, sep_band, &job);
@@ -454,7 +491,8 @@ vfk_filter2d (VfkPool * pool, const VfkImage * src, VfkImage * dst,
   if (k->separable) {
     SepJob job = {
       .src = src,.dst = dst,.ox = ox,.oy = oy,.border = border,.value = value,
-      .is_int = k->is_int,.kxi = k->rowi,.kyi = k->coli,.kxf = k->rowf,
+      .kind = k->exact_f32 ? SEP_EXACT_F32 : k->is_int ? SEP_INT32 : SEP_F32,
+      .kxi = k->rowi,.kyi = k->coli,.kxf = k->rowf,
       .kyf = k->colf,.kw = k->kw,.kh = k->kh,.ax = k->ax,.ay = k->ay,
       .round = &k->round,.pool = pool,
     };

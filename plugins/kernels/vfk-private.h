@@ -6,6 +6,14 @@
 #include <limits.h>
 #include "vfk.h"
 
+/* Hot loops outside the VfkCpu table: compiled for the baseline, AVX2 and
+ * AVX-512 and picked by the dynamic loader once (ifunc). */
+#if defined(__x86_64__) && defined(__GNUC__) && !defined(__clang__)
+#define VFK_CLONES __attribute__((target_clones ("default", "arch=x86-64-v3", "arch=x86-64-v4")))
+#else
+#define VFK_CLONES
+#endif
+
 #define VFK_ALIGN(n) (((size_t) (n) + 63) & ~(size_t) 63)
 
 static inline uint8_t

@@ -100,9 +100,21 @@ typedef struct {
    * acc[s] = k[r] rows[r][s] + sum_{i<r} k[i] (rows[i][s] + rows[2r-i][s]) */
   void (*vsym_f32_u8) (uint8_t * out, const float *const *rows,
       const float *k, int r, int n, float add, float scale);
-  /* Inclusive running sum of interleaved channels: P[s] = P[s-cn] + x[s],
-   * with P[-cn..-1] read from P (the caller provides them). */
-  void (*prefix_u32) (uint32_t * P, const uint32_t * x, int n, int cn);
+  /* Inclusive running sums of interleaved channels for two independent
+   * rows a and b: P[s] = P[s-cn] + x[s], with P[-cn..-1] read from P (the
+   * caller provides them). */
+  void (*prefix2_u32) (uint32_t * Pa, const uint32_t * xa, uint32_t * Pb,
+      const uint32_t * xb, int n, int cn);
+  /* 2-D filter over padded float rows (kh of them):
+   * out[s] = sum_j sum_i k[j kw + i] rows[j][s + i cn].  Both may fuse
+   * multiply-adds where the CPU has FMA: conv_f32_exact is used only when
+   * every sum is an integer < 2^24 and so gives the same bytes everywhere;
+   * conv_f32 (float kernels) may differ in the last float bit between CPU
+   * variants, which can move an output by 1 where it sits on .5. */
+  void (*conv_f32) (float *out, const float *const *rows, const float *k,
+      int kw, int kh, int cn, int n);
+  void (*conv_f32_exact) (float *out, const float *const *rows,
+      const float *k, int kw, int kh, int cn, int n);
 } VfkCpu;
 
 /* The variant table for this CPU, chosen once on first use.  The
@@ -134,6 +146,7 @@ typedef struct {
   int kw, kh;                   /* size */
   int ax, ay;                   /* anchor inside the kernel */
   int is_int;                   /* every weight is an integer (ki valid) */
+  int exact_f32;                /* ... and every sum is exact in float */
   int32_t *ki;                  /* integer weights, kw*kh, when is_int */
   float *kf;                    /* float weights, kw*kh, always */
   /* rank-1 factorisation k = col * row, when separable != 0 */
