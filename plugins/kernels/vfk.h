@@ -115,6 +115,11 @@ typedef struct {
       int kw, int kh, int cn, int n);
   void (*conv_f32_exact) (float *out, const float *const *rows,
       const float *k, int kw, int kh, int cn, int n);
+  /* Four vertically adjacent outputs of a kh-tap column filter from kh+3
+   * rows, each row loaded once: out[o] from rows[o..o+kh), truncated as
+   * vsym_f32_u8 does. */
+  void (*v4_f32_u8) (uint8_t * const *out, const float *const *rows,
+      const float *k, int kh, int n, float add, float scale);
 } VfkCpu;
 
 /* The variant table for this CPU, chosen once on first use.  The
