@@ -1,0 +1,417 @@
+/* The configuration file.
+ * SPDX-License-Identifier: LGPL-2.1-or-later
+ *
+ * GKeyFile reads the values; a light scan of the same text finds the line
+ * of every group and key (GKeyFile does not keep them) and catches what
+ * GKeyFile silently merges: duplicate groups and keys. */
+#include <string.h>
+
+#include "vfd-config.h"
+#include "vfd-filters.h"
+#include "vfd-uri.h"
+
+#define KEYS "source, caps, filters, sink, loop"
+
+void
+vfd_pipeline_config_free (VfdPipelineConfig * pc)
+{
+  if (!pc)
+    return;
+  g_free (pc->name);
+  g_free (pc->source);
+  g_free (pc->caps);
+  g_free (pc->filters);
+  g_free (pc->sink);
+  g_free (pc->origin);
+  g_free (pc);
+}
+
+gboolean
+vfd_pipeline_config_equal (const VfdPipelineConfig * a,
+    const VfdPipelineConfig * b)
+{
+  return g_strcmp0 (a->name, b->name) == 0
+      && g_strcmp0 (a->source, b->source) == 0
+      && g_strcmp0 (a->caps, b->caps) == 0
+      && g_strcmp0 (a->filters, b->filters) == 0
+      && g_strcmp0 (a->sink, b->sink) == 0 && a->loop == b->loop;
+}
+
+/* line numbers: "group" -> line, "group\x1fkey" -> line */
+typedef struct {
+  GHashTable *lines;
+} LineMap;
+
+static gint
+line_of (LineMap * m, const gchar * group, const gchar * key)
+{
+  gchar *k = key ? g_strdup_printf ("%s\x1f%s", group, key) : g_strdup (group);
+  gint line = GPOINTER_TO_INT (g_hash_table_lookup (m->lines, k));
+  g_free (k);
+  return line;
+}
+
+static gboolean
+scan_lines (const gchar * data, const gchar * filename, LineMap * m,
+    GError ** error)
+{
+  gchar **lines = g_strsplit (data, "\n", -1);
+  gchar *group = NULL;
+  gboolean ok = TRUE;
+
+  for (guint i = 0; lines[i] && ok; i++) {
+    gchar *t = g_strstrip (lines[i]);
+    gint lineno = (gint) i + 1;
+    if (*t == '\0' || *t == '#' || *t == ';')
+      continue;
+    if (*t == '[') {
+      gchar *end = strrchr (t, ']');
+      if (!end)
+        continue;               /* GKeyFile reports it */
+      g_free (group);
+      group = g_strndup (t + 1, end - t - 1);
+      if (g_hash_table_contains (m->lines, group)) {
+        g_set_error (error, VFD_ERROR, VFD_ERROR_INVALID,
+            "%s:%d: duplicate section [%s] (first at line %d)", filename,
+            lineno, group, GPOINTER_TO_INT (g_hash_table_lookup (m->lines,
+                    group)));
+        ok = FALSE;
+      } else {
+        g_hash_table_insert (m->lines, g_strdup (group),
+            GINT_TO_POINTER (lineno));
+      }
+    } else if (group && strchr (t, '=')) {
+      gchar *key = g_strstrip (g_strndup (t, strchr (t, '=') - t));
+      gchar *k = g_strdup_printf ("%s\x1f%s", group, key);
+      if (g_hash_table_contains (m->lines, k)) {
+        g_set_error (error, VFD_ERROR, VFD_ERROR_INVALID,
+            "%s:%d: duplicate key '%s' in [%s] (first at line %d)", filename,
+            lineno, key, group,
+            GPOINTER_TO_INT (g_hash_table_lookup (m->lines, k)));
+        ok = FALSE;
+        g_free (k);
+      } else {
+        g_hash_table_insert (m->lines, k, GINT_TO_POINTER (lineno));
+      }
+      g_free (key);
+    }
+  }
+  g_free (group);
+  g_strfreev (lines);
+  return ok;
+}
+
+/* Validates a pipeline's values; `where(key)` gives the message prefix. */
+typedef gchar *(*WhereFunc) (gpointer data, const gchar * key);
+
+static gboolean
+validate (VfdPipelineConfig * pc, WhereFunc where, gpointer wdata,
+    GError ** error)
+{
+  GError *e = NULL;
+  gchar *w = NULL;
+  gboolean ok = FALSE;
+
+  if (!pc->source) {
+    w = where (wdata, NULL);
+    g_set_error (error, VFD_ERROR, VFD_ERROR_INVALID,
+        "%s[pipeline %s] has no source= (e.g. source=test: or "
+        "source=v4l2:///dev/video0)", w, pc->name);
+    goto out;
+  }
+  if (!vfd_source_check (pc->source, &e)) {
+    w = where (wdata, "source");
+    goto fail;
+  }
+  if (!vfd_sink_check (pc->sink, &e)) {
+    w = where (wdata, "sink");
+    goto fail;
+  }
+  if (pc->caps) {
+    GstCaps *caps = gst_caps_from_string (pc->caps);
+    if (!caps || gst_caps_is_empty (caps)) {
+      w = where (wdata, "caps");
+      g_set_error (&e, VFD_ERROR, VFD_ERROR_INVALID,
+          "caps '%s' do not parse (expected e.g. "
+          "video/x-raw,width=1280,height=720,framerate=30/1)", pc->caps);
+      if (caps)
+        gst_caps_unref (caps);
+      goto fail;
+    }
+    if (!g_str_has_prefix (gst_structure_get_name (gst_caps_get_structure
+                (caps, 0)), "video/x-raw")) {
+      w = where (wdata, "caps");
+      g_set_error (&e, VFD_ERROR, VFD_ERROR_INVALID,
+          "caps '%s' are not raw video (expected video/x-raw,...)", pc->caps);
+      gst_caps_unref (caps);
+      goto fail;
+    }
+    gst_caps_unref (caps);
+  }
+  {
+    GPtrArray *f = vfd_filters_parse (pc->filters, &e);
+    if (!f) {
+      gchar *msg;
+      w = where (wdata, "filters");
+      msg = g_strdup_printf ("filters '%s': %s", pc->filters, e->message);
+      g_free (e->message);
+      e->message = msg;
+      goto fail;
+    }
+    g_ptr_array_unref (f);
+  }
+  ok = TRUE;
+  goto out;
+
+fail:
+  g_set_error (error, VFD_ERROR, VFD_ERROR_INVALID, "%s%s", w, e->message);
+  g_clear_error (&e);
+out:
+  g_free (w);
+  return ok;
+}
+
+typedef struct {
+  const gchar *filename;
+  LineMap *map;
+  const gchar *group;
+} FileWhere;
+
+static gchar *
+file_where (gpointer data, const gchar * key)
+{
+  FileWhere *fw = data;
+  gint line = key ? line_of (fw->map, fw->group, key) : 0;
+  if (!line)
+    line = line_of (fw->map, fw->group, NULL);
+  return g_strdup_printf ("%s:%d: ", fw->filename, line);
+}
+
+gboolean
+vfd_config_parse (const gchar * data, gsize length, const gchar * filename,
+    GPtrArray * pipelines, GError ** error)
+{
+  g_autoptr (GKeyFile) kf = g_key_file_new ();
+  GError *e = NULL;
+  LineMap map = { g_hash_table_new_full (g_str_hash, g_str_equal, g_free,
+        NULL)
+  };
+  gchar **groups = NULL;
+  gboolean ok = FALSE;
+
+  if (!g_key_file_load_from_data (kf, data, length, G_KEY_FILE_NONE, &e)) {
+    g_set_error (error, VFD_ERROR, VFD_ERROR_INVALID, "%s: %s", filename,
+        e->message);
+    g_error_free (e);
+    goto out;
+  }
+  if (!scan_lines (data, filename, &map, error))
+    goto out;
+
+  groups = g_key_file_get_groups (kf, NULL);
+  for (guint i = 0; groups[i]; i++) {
+    const gchar *g = groups[i];
+    gint gline = line_of (&map, g, NULL);
+    g_autoptr (VfdPipelineConfig) pc = NULL;
+    gchar **keys;
+    FileWhere fw = { filename, &map, g };
+
+    if (!g_str_has_prefix (g, "pipeline ")) {
+      g_set_error (error, VFD_ERROR, VFD_ERROR_INVALID,
+          "%s:%d: unknown section [%s] (expected [pipeline NAME])", filename,
+          gline, g);
+      goto out;
+    }
+    pc = g_new0 (VfdPipelineConfig, 1);
+    pc->name = g_strstrip (g_strdup (g + strlen ("pipeline ")));
+    pc->origin = g_strdup_printf ("%s:%d", filename, gline);
+    if (!vfd_name_valid (pc->name)) {
+      g_set_error (error, VFD_ERROR, VFD_ERROR_INVALID,
+          "%s:%d: pipeline name '%s' may only contain letters, digits and "
+          "'_' (at most 64)", filename, gline, pc->name);
+      goto out;
+    }
+    for (guint j = 0; j < pipelines->len; j++) {
+      VfdPipelineConfig *o = g_ptr_array_index (pipelines, j);
+      if (g_str_equal (o->name, pc->name)) {
+        g_set_error (error, VFD_ERROR, VFD_ERROR_INVALID,
+            "%s:%d: duplicate pipeline '%s' (first at %s)", filename, gline,
+            pc->name, o->origin);
+        goto out;
+      }
+    }
+    if (pipelines->len >= VFD_MAX_PIPELINES) {
+      g_set_error (error, VFD_ERROR, VFD_ERROR_INVALID,
+          "%s:%d: more than %d pipelines", filename, gline,
+          VFD_MAX_PIPELINES);
+      goto out;
+    }
+
+    keys = g_key_file_get_keys (kf, g, NULL, NULL);
+    for (guint k = 0; keys[k]; k++) {
+      const gchar *key = keys[k];
+      gint kline = line_of (&map, g, key);
+      gchar *v = g_key_file_get_value (kf, g, key, NULL);
+      v = g_strstrip (v);
+      if (g_str_equal (key, "source"))
+        pc->source = v;
+      else if (g_str_equal (key, "sink"))
+        pc->sink = v;
+      else if (g_str_equal (key, "caps"))
+        pc->caps = v;
+      else if (g_str_equal (key, "filters"))
+        pc->filters = v;
+      else if (g_str_equal (key, "loop")) {
+        if (g_str_equal (v, "true"))
+          pc->loop = TRUE;
+        else if (!g_str_equal (v, "false")) {
+          g_set_error (error, VFD_ERROR, VFD_ERROR_INVALID,
+              "%s:%d: loop '%s' is not a boolean (expected true or false)",
+              filename, kline, v);
+          g_free (v);
+          g_strfreev (keys);
+          goto out;
+        }
+        g_free (v);
+      } else {
+        g_set_error (error, VFD_ERROR, VFD_ERROR_INVALID,
+            "%s:%d: unknown key '%s' in [%s] (expected " KEYS ")", filename,
+            kline, key, g);
+        g_free (v);
+        g_strfreev (keys);
+        goto out;
+      }
+    }
+    g_strfreev (keys);
+    if (!pc->sink)
+      pc->sink = g_strdup ("null");
+    if (!pc->filters)
+      pc->filters = g_strdup ("");
+    if (!validate (pc, file_where, &fw, error))
+      goto out;
+    g_ptr_array_add (pipelines, g_steal_pointer (&pc));
+  }
+  ok = TRUE;
+
+out:
+  g_strfreev (groups);
+  g_hash_table_unref (map.lines);
+  return ok;
+}
+
+static gint
+compare_names (gconstpointer a, gconstpointer b)
+{
+  return g_strcmp0 (*(const gchar **) a, *(const gchar **) b);
+}
+
+static gboolean
+load_file (const gchar * file, GPtrArray * pipelines, GError ** error)
+{
+  gchar *data;
+  gsize len;
+  GError *e = NULL;
+  gboolean ok;
+
+  if (!g_file_get_contents (file, &data, &len, &e)) {
+    g_set_error (error, VFD_ERROR, VFD_ERROR_INVALID, "%s", e->message);
+    g_error_free (e);
+    return FALSE;
+  }
+  ok = vfd_config_parse (data, len, file, pipelines, error);
+  g_free (data);
+  return ok;
+}
+
+GPtrArray *
+vfd_config_load (const gchar * file, gboolean required, const gchar * confd,
+    GError ** error)
+{
+  GPtrArray *pipelines = g_ptr_array_new_with_free_func ((GDestroyNotify)
+      vfd_pipeline_config_free);
+
+  if (g_file_test (file, G_FILE_TEST_EXISTS) || required) {
+    if (!load_file (file, pipelines, error))
+      goto fail;
+  }
+  if (confd && g_file_test (confd, G_FILE_TEST_IS_DIR)) {
+    GDir *dir = g_dir_open (confd, 0, NULL);
+    GPtrArray *names = g_ptr_array_new_with_free_func (g_free);
+    const gchar *n;
+    gboolean ok = TRUE;
+    while (dir && (n = g_dir_read_name (dir)))
+      if (g_str_has_suffix (n, ".conf"))
+        g_ptr_array_add (names, g_build_filename (confd, n, NULL));
+    if (dir)
+      g_dir_close (dir);
+    g_ptr_array_sort (names, compare_names);
+    for (guint i = 0; i < names->len && ok; i++)
+      ok = load_file (g_ptr_array_index (names, i), pipelines, error);
+    g_ptr_array_unref (names);
+    if (!ok)
+      goto fail;
+  }
+  return pipelines;
+
+fail:
+  g_ptr_array_unref (pipelines);
+  return NULL;
+}
+
+static gchar *
+dbus_where (gpointer data, const gchar * key)
+{
+  return g_strdup ("");
+}
+
+VfdPipelineConfig *
+vfd_pipeline_config_from_variant (const gchar * name, GVariant * dict,
+    GError ** error)
+{
+  g_autoptr (VfdPipelineConfig) pc = g_new0 (VfdPipelineConfig, 1);
+  GVariantIter it;
+  const gchar *key, *value;
+
+  if (!vfd_name_valid (name)) {
+    g_set_error (error, VFD_ERROR, VFD_ERROR_INVALID,
+        "pipeline name '%s' may only contain letters, digits and '_' "
+        "(1 to 64)", name);
+    return NULL;
+  }
+  pc->name = g_strdup (name);
+  pc->origin = g_strdup_printf ("D-Bus CreatePipeline('%s')", name);
+  g_variant_iter_init (&it, dict);
+  while (g_variant_iter_next (&it, "{&s&s}", &key, &value)) {
+    gchar **slot = NULL;
+    if (g_str_equal (key, "source"))
+      slot = &pc->source;
+    else if (g_str_equal (key, "sink"))
+      slot = &pc->sink;
+    else if (g_str_equal (key, "caps"))
+      slot = &pc->caps;
+    else if (g_str_equal (key, "filters"))
+      slot = &pc->filters;
+    else if (g_str_equal (key, "loop")) {
+      if (!g_str_equal (value, "true") && !g_str_equal (value, "false")) {
+        g_set_error (error, VFD_ERROR, VFD_ERROR_INVALID,
+            "loop '%s' is not a boolean (expected true or false)", value);
+        return NULL;
+      }
+      pc->loop = g_str_equal (value, "true");
+      continue;
+    } else {
+      g_set_error (error, VFD_ERROR, VFD_ERROR_INVALID,
+          "unknown key '%s' (expected " KEYS ")", key);
+      return NULL;
+    }
+    g_free (*slot);
+    *slot = g_strstrip (g_strdup (value));
+  }
+  if (!pc->sink)
+    pc->sink = g_strdup ("null");
+  if (!pc->filters)
+    pc->filters = g_strdup ("");
+  if (!validate (pc, dbus_where, NULL, error))
+    return NULL;
+  return g_steal_pointer (&pc);
+}

@@ -1,0 +1,43 @@
+/* The configuration file: [pipeline NAME] groups (SPEC §2).
+ * SPDX-License-Identifier: LGPL-2.1-or-later */
+#ifndef VFD_CONFIG_H
+#define VFD_CONFIG_H
+
+#include <gst/gst.h>
+
+G_BEGIN_DECLS
+
+typedef struct {
+  gchar *name;
+  gchar *source;
+  gchar *caps;                  /* NULL: whatever the source gives */
+  gchar *filters;               /* "" : no filters */
+  gchar *sink;
+  gboolean loop;
+  gchar *origin;                /* "FILE:LINE" of the group, for messages */
+} VfdPipelineConfig;
+
+void vfd_pipeline_config_free (VfdPipelineConfig * pc);
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (VfdPipelineConfig, vfd_pipeline_config_free);
+gboolean vfd_pipeline_config_equal (const VfdPipelineConfig * a,
+    const VfdPipelineConfig * b);
+
+/* Maximum number of pipelines one daemon runs. */
+#define VFD_MAX_PIPELINES 256
+
+/* Parses and validates one file's text; appends to `pipelines` (of
+ * VfdPipelineConfig).  Errors read "FILE:LINE: reason". */
+gboolean vfd_config_parse (const gchar * data, gsize length,
+    const gchar * filename, GPtrArray * pipelines, GError ** error);
+
+/* Loads `file` and then every *.conf of `confd` (may be NULL) in name
+ * order.  A missing file is an error only when `required`. */
+GPtrArray *vfd_config_load (const gchar * file, gboolean required,
+    const gchar * confd, GError ** error);
+
+/* A pipeline from the D-Bus CreatePipeline dictionary (a{ss}). */
+VfdPipelineConfig *vfd_pipeline_config_from_variant (const gchar * name,
+    GVariant * dict, GError ** error);
+
+G_END_DECLS
+#endif

@@ -1,0 +1,220 @@
+/* Filter chains given as gst-launch descriptions.
+ * SPDX-License-Identifier: LGPL-2.1-or-later */
+#include <string.h>
+
+#include "vfd-filters.h"
+#include "vfd-uri.h"
+
+#define MAX_NAME 64
+#define MAX_FILTERS 64
+
+gboolean
+vfd_name_valid (const gchar * name)
+{
+  gsize n = 0;
+  if (!name || !*name)
+    return FALSE;
+  for (const gchar * p = name; *p; p++, n++)
+    if (!g_ascii_isalnum (*p) && *p != '_')
+      return FALSE;
+  return n <= MAX_NAME;
+}
+
+/* ---- capturing the elements' refusal warnings ----------------------------- */
+
+static GPrivate capture_key;
+
+static void
+log_handler (const gchar * domain, GLogLevelFlags level, const gchar * msg,
+    gpointer data)
+{
+  GString *capture = g_private_get (&capture_key);
+  if (capture && (level & G_LOG_LEVEL_WARNING)) {
+    /* "name0: kernel-width '4' must be odd (x); the previous value ..." */
+    const gchar *colon = strstr (msg, ": ");
+    const gchar *start = colon ? colon + 2 : msg;
+    const gchar *end = strstr (start, "; the previous value");
+    if (capture->len)
+      g_string_append (capture, "; ");
+    g_string_append_len (capture, start, end ? end - start : -1);
+    return;
+  }
+  g_log_default_handler (domain, level, msg, data);
+}
+
+gchar *
+vfd_capture_warnings (void (*func) (gpointer), gpointer data)
+{
+  static gsize installed = 0;
+  GString *capture = g_string_new (NULL);
+
+  if (g_once_init_enter (&installed)) {
+    g_log_set_handler ("vfilter", G_LOG_LEVEL_WARNING, log_handler, NULL);
+    g_once_init_leave (&installed, 1);
+  }
+  g_private_set (&capture_key, capture);
+  func (data);
+  g_private_set (&capture_key, NULL);
+  if (capture->len == 0) {
+    g_string_free (capture, TRUE);
+    return NULL;
+  }
+  return g_string_free (capture, FALSE);
+}
+
+/* ---- parsing ------------------------------------------------------------- */
+
+typedef struct {
+  const gchar *desc;
+  GstElement *bin;
+  GError *error;
+} ParseCall;
+
+static void
+parse_call (gpointer data)
+{
+  ParseCall *c = data;
+  c->bin = gst_parse_bin_from_description_full (c->desc, FALSE, NULL,
+      GST_PARSE_FLAG_FATAL_ERRORS | GST_PARSE_FLAG_NO_SINGLE_ELEMENT_BINS,
+      &c->error);
+}
+
+static GstPad *
+only_pad (GstElement * e, GstPadDirection dir, guint * count)
+{
+  GstIterator *it = dir == GST_PAD_SINK ? gst_element_iterate_sink_pads (e) :
+      gst_element_iterate_src_pads (e);
+  GValue v = G_VALUE_INIT;
+  GstPad *pad = NULL;
+  *count = 0;
+  while (gst_iterator_next (it, &v) == GST_ITERATOR_OK) {
+    if (!pad)
+      pad = g_value_dup_object (&v);
+    (*count)++;
+    g_value_unset (&v);
+  }
+  gst_iterator_free (it);
+  return pad;
+}
+
+/* Was `name` given explicitly?  The parser names the others factory+N. */
+static gboolean
+named_explicitly (const gchar * desc, GstElement * e)
+{
+  const gchar *name = GST_OBJECT_NAME (e);
+  gchar *pattern = g_strdup_printf ("(^|[\\s!])name\\s*=\\s*\"?%s\"?(\\s|!|$)",
+      name);
+  gboolean ok = g_regex_match_simple (pattern, desc, 0, 0);
+  g_free (pattern);
+  return ok;
+}
+
+GPtrArray *
+vfd_filters_parse (const gchar * desc, GError ** error)
+{
+  GPtrArray *out = g_ptr_array_new_with_free_func (gst_object_unref);
+  ParseCall call = { desc, NULL, NULL };
+  gchar *warnings;
+  GstElement *first = NULL;
+  GList *l;
+  guint n_children;
+
+  {
+    gchar *t = g_strstrip (g_strdup (desc ? desc : ""));
+    gboolean empty = *t == '\0';
+    g_free (t);
+    if (empty)
+      return out;
+  }
+
+  warnings = vfd_capture_warnings (parse_call, &call);
+  if (!call.bin) {
+    g_set_error (error, VFD_ERROR, VFD_ERROR_INVALID, "%s",
+        call.error ? call.error->message : "does not parse");
+    g_clear_error (&call.error);
+    g_free (warnings);
+    goto fail;
+  }
+  gst_object_ref_sink (call.bin);
+  if (warnings) {
+    g_set_error (error, VFD_ERROR, VFD_ERROR_INVALID, "%s", warnings);
+    g_free (warnings);
+    goto fail;
+  }
+
+  n_children = GST_BIN_NUMCHILDREN (call.bin);
+  if (n_children > MAX_FILTERS) {
+    g_set_error (error, VFD_ERROR, VFD_ERROR_INVALID,
+        "%u filters, at most %d expected", n_children, MAX_FILTERS);
+    goto fail;
+  }
+  /* every element: one sink pad, one src pad, named explicitly */
+  for (l = GST_BIN_CHILDREN (call.bin); l; l = l->next) {
+    GstElement *e = l->data;
+    guint nsink, nsrc;
+    GstPad *sink = only_pad (e, GST_PAD_SINK, &nsink);
+    GstPad *src = only_pad (e, GST_PAD_SRC, &nsrc);
+    const gchar *factory = gst_plugin_feature_get_name
+        (GST_PLUGIN_FEATURE (gst_element_get_factory (e)));
+    gboolean linked_in = sink && gst_pad_is_linked (sink);
+
+    if (sink)
+      gst_object_unref (sink);
+    if (src)
+      gst_object_unref (src);
+    if (nsink != 1 || nsrc != 1) {
+      g_set_error (error, VFD_ERROR, VFD_ERROR_INVALID,
+          "'%s' is not a filter (expected one video input and one output)",
+          factory);
+      goto fail;
+    }
+    if (!named_explicitly (desc, e)) {
+      g_set_error (error, VFD_ERROR, VFD_ERROR_INVALID,
+          "filter '%s' has no name= (every filter needs one, e.g. '%s "
+          "name=f1')", factory, factory);
+      goto fail;
+    }
+    if (!vfd_name_valid (GST_OBJECT_NAME (e))) {
+      g_set_error (error, VFD_ERROR, VFD_ERROR_INVALID,
+          "filter name '%s' may only contain letters, digits and '_' "
+          "(at most %d)", GST_OBJECT_NAME (e), MAX_NAME);
+      goto fail;
+    }
+    if (!linked_in) {
+      if (first) {
+        g_set_error (error, VFD_ERROR, VFD_ERROR_INVALID,
+            "filters must form one chain linked with '!' ('%s' and '%s' "
+            "are not linked)", GST_OBJECT_NAME (first), GST_OBJECT_NAME (e));
+        goto fail;
+      }
+      first = e;
+    }
+  }
+
+  /* walk the chain from its head */
+  for (GstElement * e = first; e;) {
+    guint n;
+    GstPad *src = only_pad (e, GST_PAD_SRC, &n);
+    GstPad *peer = gst_pad_get_peer (src);
+    GstElement *next = peer ? gst_pad_get_parent_element (peer) : NULL;
+    g_ptr_array_add (out, gst_object_ref (e));
+    if (peer) {
+      gst_pad_unlink (src, peer);
+      gst_object_unref (peer);
+    }
+    gst_object_unref (src);
+    if (next)
+      gst_object_unref (next);  /* still owned by the bin */
+    e = next;
+  }
+  for (guint i = 0; i < out->len; i++)
+    gst_bin_remove (GST_BIN (call.bin), g_ptr_array_index (out, i));
+  gst_object_unref (call.bin);
+  return out;
+
+fail:
+  if (call.bin)
+    gst_object_unref (call.bin);
+  g_ptr_array_unref (out);
+  return NULL;
+}

@@ -1,0 +1,32 @@
+/* Source and sink URIs of the config file and D-Bus API.
+ * SPDX-License-Identifier: LGPL-2.1-or-later */
+#ifndef VFD_URI_H
+#define VFD_URI_H
+
+#include <gst/gst.h>
+
+G_BEGIN_DECLS
+
+#define VFD_ERROR (vfd_error_quark ())
+GQuark vfd_error_quark (void);
+
+typedef enum {
+  VFD_ERROR_INVALID,            /* -> org.freedesktop.DBus.Error.InvalidArgs */
+  VFD_ERROR_NOT_FOUND,          /* -> org.vfilterd.VFilter1.Error.NotFound */
+  VFD_ERROR_FAILED,             /* -> org.vfilterd.VFilter1.Error.Failed */
+} VfdError;
+
+/* A bin with one "src" ghost pad producing raw video, for
+ * v4l2:///dev/videoN, file:///path, test:[PATTERN], gst:DESCRIPTION. */
+GstElement *vfd_source_new (const gchar * uri, GError ** error);
+/* A bin with one "sink" ghost pad accepting raw video, for preview, null,
+ * file:///path.{mkv,webm}, v4l2:///dev/videoN, gst:DESCRIPTION. */
+GstElement *vfd_sink_new (const gchar * uri, GError ** error);
+/* Validation only. */
+gboolean vfd_source_check (const gchar * uri, GError ** error);
+gboolean vfd_sink_check (const gchar * uri, GError ** error);
+/* The V4L2 device path of a v4l2:// URI, or NULL. */
+gchar *vfd_uri_v4l2_path (const gchar * uri);
+
+G_END_DECLS
+#endif

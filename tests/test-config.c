@@ -1,0 +1,311 @@
+/* Config file parsing and validation: good files, and each kind of bad
+ * file with its exact message.
+ * SPDX-License-Identifier: LGPL-2.1-or-later */
+#include <check.h>
+#include <glib/gstdio.h>
+#include <gst/gst.h>
+#include <string.h>
+
+#include "vfd-config.h"
+#include "vfd-filters.h"
+
+static GPtrArray *
+parse (const gchar * text, GError ** error)
+{
+  GPtrArray *p = g_ptr_array_new_with_free_func ((GDestroyNotify)
+      vfd_pipeline_config_free);
+  if (!vfd_config_parse (text, strlen (text), "t.conf", p, error)) {
+    g_ptr_array_unref (p);
+    return NULL;
+  }
+  return p;
+}
+
+static void
+expect_error (const gchar * text, const gchar * message)
+{
+  GError *error = NULL;
+  GPtrArray *p = parse (text, &error);
+  ck_assert_msg (p == NULL, "accepted a bad file:\n%s", text);
+  ck_assert_str_eq (error->message, message);
+  g_error_free (error);
+}
+
+START_TEST (test_good_file_with_two_pipelines)
+{
+  GError *error = NULL;
+  GPtrArray *p = parse ("# demo\n"
+      "[pipeline cam0]\n"
+      "source=test:ball\n"
+      "caps=video/x-raw,width=320,height=240,framerate=30/1\n"
+      "filters=vfboxblur name=denoise kernel-width=5 ! "
+      "vfgaussianblur name=soften sigma=2\n"
+      "sink=null\n"
+      "\n"
+      "[pipeline second]\n"
+      "source=gst:videotestsrc pattern=snow\n"
+      "sink=gst:fakesink\n", &error);
+  VfdPipelineConfig *c;
+
+  ck_assert_msg (p != NULL, "%s", error ? error->message : "");
+  ck_assert_int_eq (p->len, 2);
+  c = g_ptr_array_index (p, 0);
+  ck_assert_str_eq (c->name, "cam0");
+  ck_assert_str_eq (c->source, "test:ball");
+  ck_assert_str_eq (c->sink, "null");
+  ck_assert_str_eq (c->origin, "t.conf:2");
+  ck_assert (!c->loop);
+  c = g_ptr_array_index (p, 1);
+  ck_assert_str_eq (c->name, "second");
+  ck_assert_str_eq (c->filters, "");
+  g_ptr_array_unref (p);
+}
+END_TEST
+
+START_TEST (test_defaults_and_loop)
+{
+  GError *error = NULL;
+  GPtrArray *p = parse ("[pipeline a]\nsource=test:\nloop=true\n", &error);
+  VfdPipelineConfig *c;
+  ck_assert_msg (p != NULL, "%s", error ? error->message : "");
+  c = g_ptr_array_index (p, 0);
+  ck_assert_str_eq (c->sink, "null");
+  ck_assert (c->loop);
+  g_ptr_array_unref (p);
+}
+END_TEST
+
+START_TEST (test_unknown_key)
+{
+  expect_error ("[pipeline cam0]\nsource=test:\nsourc=test:\n",
+      "t.conf:3: unknown key 'sourc' in [pipeline cam0] (expected source, "
+      "caps, filters, sink, loop)");
+}
+END_TEST
+
+START_TEST (test_unknown_section)
+{
+  expect_error ("[pipeline a]\nsource=test:\n\n[camera b]\nsource=test:\n",
+      "t.conf:4: unknown section [camera b] (expected [pipeline NAME])");
+}
+END_TEST
+
+START_TEST (test_bad_source_uri)
+{
+  expect_error ("[pipeline a]\nsink=null\nsource=ftp://example.org/x\n",
+      "t.conf:3: source 'ftp://example.org/x' is not a supported URI "
+      "(expected v4l2:///dev/videoN, file:///path, test:, test:PATTERN or "
+      "gst:DESCRIPTION)");
+  expect_error ("[pipeline a]\nsource=v4l2://video0\n",
+      "t.conf:2: source 'v4l2://video0' is not a V4L2 device URI (expected "
+      "v4l2:///dev/videoN)");
+  expect_error ("[pipeline a]\nsource=test:nosuchpattern\n",
+      "t.conf:2: source 'test:nosuchpattern': unknown pattern "
+      "'nosuchpattern' (expected one of smpte, snow, black, white, red, "
+      "green, blue, checkers-1, checkers-2, checkers-4, checkers-8, "
+      "circular, blink, smpte75, zone-plate, gamut, chroma-zone-plate, "
+      "solid-color, ball, smpte100, bar, pinwheel, spokes, gradient, "
+      "colors, smpte-rp-219)");
+}
+END_TEST
+
+START_TEST (test_bad_sink_uri)
+{
+  expect_error ("[pipeline a]\nsource=test:\nsink=screen\n",
+      "t.conf:3: sink 'screen' is not a supported URI (expected preview, "
+      "null, file:///path.mkv, file:///path.webm, v4l2:///dev/videoN or "
+      "gst:DESCRIPTION)");
+  expect_error ("[pipeline a]\nsource=test:\nsink=file:///tmp/out.avi\n",
+      "t.conf:3: sink 'file:///tmp/out.avi': file name must end in .mkv or "
+      ".webm (VP8 video)");
+}
+END_TEST
+
+START_TEST (test_missing_source)
+{
+  expect_error ("[pipeline a]\nsink=null\n",
+      "t.conf:1: [pipeline a] has no source= (e.g. source=test: or "
+      "source=v4l2:///dev/video0)");
+}
+END_TEST
+
+START_TEST (test_filters_do_not_parse)
+{
+  expect_error ("[pipeline a]\nsource=test:\nfilters=vfboxblur name=b ! !\n",
+      "t.conf:3: filters 'vfboxblur name=b ! !': syntax error");
+}
+END_TEST
+
+START_TEST (test_unknown_element)
+{
+  expect_error ("[pipeline a]\nsource=test:\nfilters=vfblurr name=b\n",
+      "t.conf:3: filters 'vfblurr name=b': no element \"vfblurr\"");
+}
+END_TEST
+
+START_TEST (test_bad_property_value)
+{
+  /* a value GStreamer cannot convert */
+  expect_error ("[pipeline a]\nsource=test:\n"
+      "filters=vfboxblur name=b kernel-width=wide\n",
+      "t.conf:3: filters 'vfboxblur name=b kernel-width=wide': could not "
+      "set property \"kernel-width\" in element \"vfboxblur\" to \"wide\"");
+  /* a value the element refuses */
+  expect_error ("[pipeline a]\nsource=test:\n"
+      "filters=vfgaussianblur name=g kernel-width=4\n",
+      "t.conf:3: filters 'vfgaussianblur name=g kernel-width=4': "
+      "kernel-width '4' must be odd, or 0 to derive it from sigma "
+      "(vfgaussianblur)");
+}
+END_TEST
+
+START_TEST (test_filter_without_name)
+{
+  expect_error ("[pipeline a]\nsource=test:\nfilters=vfboxblur ! "
+      "vfgaussianblur name=g\n",
+      "t.conf:3: filters 'vfboxblur ! vfgaussianblur name=g': filter "
+      "'vfboxblur' has no name= (every filter needs one, e.g. 'vfboxblur "
+      "name=f1')");
+}
+END_TEST
+
+START_TEST (test_duplicate_names)
+{
+  expect_error ("[pipeline a]\nsource=test:\n\n[pipeline a]\nsource=test:\n",
+      "t.conf:4: duplicate section [pipeline a] (first at line 1)");
+  expect_error ("[pipeline a]\nsource=test:\nsink=null\nsink=null\n",
+      "t.conf:4: duplicate key 'sink' in [pipeline a] (first at line 3)");
+  {
+    GError *error = NULL;
+    GPtrArray *p = parse ("[pipeline a]\nsource=test:\nfilters="
+        "vfboxblur name=x ! vfboxblur name=x\n", &error);
+    ck_assert (p == NULL);
+    ck_assert_msg (g_str_has_prefix (error->message, "t.conf:3: filters "),
+        "%s", error->message);
+    g_error_free (error);
+  }
+}
+END_TEST
+
+START_TEST (test_bad_caps_and_loop)
+{
+  expect_error ("[pipeline a]\nsource=test:\ncaps=video/x-raw,width=\n",
+      "t.conf:3: caps 'video/x-raw,width=' do not parse (expected e.g. "
+      "video/x-raw,width=1280,height=720,framerate=30/1)");
+  expect_error ("[pipeline a]\nsource=test:\nloop=yes\n",
+      "t.conf:3: loop 'yes' is not a boolean (expected true or false)");
+  expect_error ("[pipeline a-b]\nsource=test:\n",
+      "t.conf:1: pipeline name 'a-b' may only contain letters, digits and "
+      "'_' (at most 64)");
+}
+END_TEST
+
+START_TEST (test_conf_d_dropins_and_cross_file_duplicates)
+{
+  gchar *dir = g_dir_make_tmp ("vfd-test-XXXXXX", NULL);
+  gchar *main_file = g_build_filename (dir, "vfilterd.conf", NULL);
+  gchar *confd = g_build_filename (dir, "conf.d", NULL);
+  gchar *f1 = g_build_filename (confd, "10-b.conf", NULL);
+  gchar *f2 = g_build_filename (confd, "20-c.conf", NULL);
+  GError *error = NULL;
+  GPtrArray *p;
+
+  g_mkdir (confd, 0700);
+  g_file_set_contents (main_file, "[pipeline a]\nsource=test:\n", -1, NULL);
+  g_file_set_contents (f1, "[pipeline b]\nsource=test:\n", -1, NULL);
+  g_file_set_contents (f2, "[pipeline c]\nsource=test:\n", -1, NULL);
+  p = vfd_config_load (main_file, TRUE, confd, &error);
+  ck_assert_msg (p != NULL, "%s", error ? error->message : "");
+  ck_assert_int_eq (p->len, 3);
+  ck_assert_str_eq (((VfdPipelineConfig *) g_ptr_array_index (p, 2))->name,
+      "c");
+  g_ptr_array_unref (p);
+
+  g_file_set_contents (f2, "\n[pipeline a]\nsource=test:\n", -1, NULL);
+  p = vfd_config_load (main_file, TRUE, confd, &error);
+  ck_assert (p == NULL);
+  {
+    gchar *expect = g_strdup_printf ("%s:2: duplicate pipeline 'a' (first at "
+        "%s:1)", f2, main_file);
+    ck_assert_str_eq (error->message, expect);
+    g_free (expect);
+  }
+  g_clear_error (&error);
+
+  /* a missing optional main file is fine, a required one is not */
+  g_remove (main_file);
+  g_remove (f2);
+  p = vfd_config_load (main_file, FALSE, confd, &error);
+  ck_assert (p != NULL);
+  ck_assert_int_eq (p->len, 1);
+  g_ptr_array_unref (p);
+  p = vfd_config_load (main_file, TRUE, confd, &error);
+  ck_assert (p == NULL);
+  ck_assert (strstr (error->message, "vfilterd.conf") != NULL);
+  g_clear_error (&error);
+
+  g_remove (f1);
+  g_rmdir (confd);
+  g_rmdir (dir);
+  g_free (f1);
+  g_free (f2);
+  g_free (confd);
+  g_free (main_file);
+  g_free (dir);
+}
+END_TEST
+
+START_TEST (test_filters_parse_in_order)
+{
+  GError *error = NULL;
+  GPtrArray *f = vfd_filters_parse ("vfgaussianblur name=g2 sigma=2 ! "
+      "vfboxblur name=b1 ! vfconvolve name=c3 kernel=\"1 2 1\"", &error);
+  ck_assert_msg (f != NULL, "%s", error ? error->message : "");
+  ck_assert_int_eq (f->len, 3);
+  ck_assert_str_eq (GST_OBJECT_NAME (g_ptr_array_index (f, 0)), "g2");
+  ck_assert_str_eq (GST_OBJECT_NAME (g_ptr_array_index (f, 1)), "b1");
+  ck_assert_str_eq (GST_OBJECT_NAME (g_ptr_array_index (f, 2)), "c3");
+  ck_assert_ptr_null (GST_OBJECT_PARENT (g_ptr_array_index (f, 0)));
+  g_ptr_array_unref (f);
+}
+END_TEST
+
+static Suite *
+config_suite (void)
+{
+  Suite *s = suite_create ("config");
+  TCase *tc = tcase_create ("config");
+  tcase_set_timeout (tc, 60);
+  tcase_add_test (tc, test_good_file_with_two_pipelines);
+  tcase_add_test (tc, test_defaults_and_loop);
+  tcase_add_test (tc, test_unknown_key);
+  tcase_add_test (tc, test_unknown_section);
+  tcase_add_test (tc, test_bad_source_uri);
+  tcase_add_test (tc, test_bad_sink_uri);
+  tcase_add_test (tc, test_missing_source);
+  tcase_add_test (tc, test_filters_do_not_parse);
+  tcase_add_test (tc, test_unknown_element);
+  tcase_add_test (tc, test_bad_property_value);
+  tcase_add_test (tc, test_filter_without_name);
+  tcase_add_test (tc, test_duplicate_names);
+  tcase_add_test (tc, test_bad_caps_and_loop);
+  tcase_add_test (tc, test_conf_d_dropins_and_cross_file_duplicates);
+  tcase_add_test (tc, test_filters_parse_in_order);
+  suite_add_tcase (s, tc);
+  return s;
+}
+
+int
+main (int argc, char **argv)
+{
+  SRunner *sr;
+  int failed;
+
+  gst_init (&argc, &argv);
+  sr = srunner_create (config_suite ());
+  srunner_set_fork_status (sr, CK_NOFORK);
+  srunner_run_all (sr, CK_NORMAL);
+  failed = srunner_ntests_failed (sr);
+  srunner_free (sr);
+  return failed == 0 ? 0 : 1;
+}
