@@ -75,8 +75,7 @@ parse_call (gpointer data)
 {
   ParseCall *c = data;
   c->bin = gst_parse_bin_from_description_full (c->desc, FALSE, NULL,
-      GST_PARSE_FLAG_FATAL_ERRORS | GST_PARSE_FLAG_NO_SINGLE_ELEMENT_BINS,
-      &c->error);
+      GST_PARSE_FLAG_FATAL_ERRORS, &c->error);
 }
 
 static GstPad *

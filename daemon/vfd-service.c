@@ -1,0 +1,637 @@
+/* The D-Bus face of the daemon.
+ * SPDX-License-Identifier: LGPL-2.1-or-later
+ *
+ * Objects come from the interface XML through gdbus-codegen; pipelines and
+ * filters are exported under an ObjectManager.  Internal errors are
+ * GErrors in VFD_ERROR, mapped to D-Bus error names only here. */
+#include <string.h>
+
+#include "vfd-build-config.h"
+#include "vfd-config.h"
+#include "vfd-dbus-generated.h"
+#include "vfd-pipeline.h"
+#include "vfd-service.h"
+#include "vfd-uri.h"
+
+typedef struct _Entry Entry;
+
+typedef struct {
+  Entry *e;
+  VfdFilter *f;
+  VfdDBusObjectSkeleton *obj;
+  VfdDBusFilter *iface;
+  gchar *path;
+  gboolean syncing;             /* setting Enabled from our side */
+} FilterEntry;
+
+struct _Entry {
+  VfdService *s;
+  VfdPipeline *p;
+  VfdDBusObjectSkeleton *obj;
+  VfdDBusPipeline *iface;
+  gchar *path;
+  gboolean from_config;
+};
+
+struct _VfdService {
+  gchar *config_file, *confd;
+  gboolean required;
+  GPtrArray *configs;           /* the loaded file's pipelines */
+  GDBusConnection *conn;
+  GDBusObjectManagerServer *om;
+  VfdDBusManager *manager;
+  GPtrArray *entries;           /* Entry, in creation order */
+};
+
+/* VFD_ERROR_INVALID is the standard InvalidArgs, which GIO already maps
+ * for G_DBUS_ERROR; ours get their own names. */
+static const gchar *
+error_name (const GError * error)
+{
+  if (error->domain == VFD_ERROR) {
+    switch ((VfdError) error->code) {
+      case VFD_ERROR_INVALID:
+        return "org.freedesktop.DBus.Error.InvalidArgs";
+      case VFD_ERROR_NOT_FOUND:
+        return "org.vfilterd.VFilter1.Error.NotFound";
+      case VFD_ERROR_FAILED:
+        break;
+    }
+  }
+  return "org.vfilterd.VFilter1.Error.Failed";
+}
+
+static void
+return_error (GDBusMethodInvocation * inv, GError * error)
+{
+  g_dbus_method_invocation_return_dbus_error (inv, error_name (error),
+      error->message);
+  g_error_free (error);
+}
+
+/* ---- filters -------------------------------------------------------------- */
+
+static gboolean
+handle_filter_set (VfdDBusFilter * iface, GDBusMethodInvocation * inv,
+    GVariant * props, gpointer data)
+{
+  FilterEntry *fe = data;
+  GError *error = NULL;
+  if (!vfd_pipeline_set_filter_properties (fe->e->p, fe->f, props, &error))
+    return_error (inv, error);
+  else
+    vfd_dbus_filter_complete_set (iface, inv);
+  return TRUE;
+}
+
+static void
+filter_enabled_changed (GObject * obj, GParamSpec * pspec, gpointer data)
+{
+  FilterEntry *fe = data;
+  gboolean enabled = vfd_dbus_filter_get_enabled (fe->iface);
+  GError *error = NULL;
+  if (fe->syncing || enabled == fe->f->enabled)
+    return;
+  if (!vfd_pipeline_set_filter_enabled (fe->e->p, fe->f, enabled, &error)) {
+    g_warning ("%s", error->message);
+    g_error_free (error);
+  }
+}
+
+static void
+filter_sync (FilterEntry * fe)
+{
+  fe->syncing = TRUE;
+  vfd_dbus_filter_set_enabled (fe->iface, fe->f->enabled);
+  vfd_dbus_filter_set_properties (fe->iface,
+      vfd_filter_get_properties (fe->f));
+  fe->syncing = FALSE;
+}
+
+static FilterEntry *
+filter_export (Entry * e, VfdFilter * f)
+{
+  FilterEntry *fe = g_new0 (FilterEntry, 1);
+  fe->e = e;
+  fe->f = f;
+  fe->path = g_strdup_printf ("%s/filter/%s", e->path, f->name);
+  fe->obj = vfd_dbus_object_skeleton_new (fe->path);
+  fe->iface = vfd_dbus_filter_skeleton_new ();
+  vfd_dbus_filter_set_name (fe->iface, f->name);
+  vfd_dbus_filter_set_element (fe->iface,
+      GST_OBJECT_NAME (gst_element_get_factory (f->element)));
+  filter_sync (fe);
+  g_signal_connect (fe->iface, "handle-set", G_CALLBACK (handle_filter_set),
+      fe);
+  g_signal_connect (fe->iface, "notify::enabled",
+      G_CALLBACK (filter_enabled_changed), fe);
+  vfd_dbus_object_skeleton_set_filter (fe->obj, fe->iface);
+  if (e->s->om)
+    g_dbus_object_manager_server_export (e->s->om,
+        G_DBUS_OBJECT_SKELETON (fe->obj));
+  f->user_data = fe;
+  return fe;
+}
+
+static void
+filter_unexport (FilterEntry * fe)
+{
+  if (fe->e->s->om)
+    g_dbus_object_manager_server_unexport (fe->e->s->om, fe->path);
+  g_signal_handlers_disconnect_by_data (fe->iface, fe);
+  fe->f->user_data = NULL;
+  g_object_unref (fe->iface);
+  g_object_unref (fe->obj);
+  g_free (fe->path);
+  g_free (fe);
+}
+
+static void
+sync_filters (Entry * e)
+{
+  GPtrArray *filters = vfd_pipeline_get_filters (e->p);
+  GPtrArray *paths = g_ptr_array_new ();
+  for (guint i = 0; i < filters->len; i++) {
+    VfdFilter *f = g_ptr_array_index (filters, i);
+    FilterEntry *fe = f->user_data ? f->user_data : filter_export (e, f);
+    g_ptr_array_add (paths, fe->path);
+  }
+  g_ptr_array_add (paths, NULL);
+  vfd_dbus_pipeline_set_filters (e->iface,
+      (const gchar * const *) paths->pdata);
+  g_ptr_array_unref (paths);
+}
+
+static FilterEntry *
+lookup_filter (Entry * e, const gchar * path, GError ** error)
+{
+  GPtrArray *filters = vfd_pipeline_get_filters (e->p);
+  for (guint i = 0; i < filters->len; i++) {
+    VfdFilter *f = g_ptr_array_index (filters, i);
+    FilterEntry *fe = f->user_data;
+    if (fe && g_str_equal (fe->path, path))
+      return fe;
+  }
+  g_set_error (error, VFD_ERROR, VFD_ERROR_NOT_FOUND,
+      "pipeline '%s' has no filter '%s'", vfd_pipeline_get_name (e->p), path);
+  return NULL;
+}
+
+/* ---- pipelines ------------------------------------------------------------- */
+
+static void
+pipeline_changed (VfdPipeline * p, VfdChanged what, VfdFilter * f,
+    gpointer data)
+{
+  Entry *e = data;
+  if (!e->iface)
+    return;                     /* still being built */
+  if (what & VFD_CHANGED_STATE)
+    vfd_dbus_pipeline_set_state (e->iface, vfd_pipeline_get_state (p));
+  if (what & VFD_CHANGED_ERROR)
+    vfd_dbus_pipeline_set_last_error (e->iface,
+        vfd_pipeline_get_last_error (p));
+  if (what & VFD_CHANGED_COUNTERS) {
+    vfd_dbus_pipeline_set_frames_processed (e->iface,
+        vfd_pipeline_get_frames_processed (p));
+    vfd_dbus_pipeline_set_frames_dropped (e->iface,
+        vfd_pipeline_get_frames_dropped (p));
+    vfd_dbus_pipeline_set_fps (e->iface, vfd_pipeline_get_fps (p));
+  }
+  if (what & VFD_CHANGED_SOURCE)
+    vfd_dbus_pipeline_set_source (e->iface, vfd_pipeline_get_source (p));
+  if (what & VFD_CHANGED_SINK)
+    vfd_dbus_pipeline_set_sink (e->iface, vfd_pipeline_get_sink (p));
+  if (what & VFD_CHANGED_FILTERS)
+    sync_filters (e);
+  if ((what & VFD_CHANGED_FILTER_PROPS) && f && f->user_data)
+    filter_sync (f->user_data);
+}
+
+#define ENTRY_METHOD(name, call)                                              \
+  static gboolean                                                             \
+  handle_##name (VfdDBusPipeline * iface, GDBusMethodInvocation * inv,        \
+      gpointer data)                                                          \
+  {                                                                           \
+    Entry *e = data;                                                          \
+    call (e->p);                                                              \
+    vfd_dbus_pipeline_complete_##name (iface, inv);                           \
+    return TRUE;                                                              \
+  }
+
+ENTRY_METHOD (play, vfd_pipeline_play);
+ENTRY_METHOD (pause, vfd_pipeline_pause);
+ENTRY_METHOD (stop, vfd_pipeline_stop);
+
+static gboolean
+handle_set_source (VfdDBusPipeline * iface, GDBusMethodInvocation * inv,
+    const gchar * uri, gpointer data)
+{
+  Entry *e = data;
+  GError *error = NULL;
+  if (!vfd_pipeline_set_source (e->p, uri, &error))
+    return_error (inv, error);
+  else
+    vfd_dbus_pipeline_complete_set_source (iface, inv);
+  return TRUE;
+}
+
+static gboolean
+handle_set_sink (VfdDBusPipeline * iface, GDBusMethodInvocation * inv,
+    const gchar * uri, gpointer data)
+{
+  Entry *e = data;
+  GError *error = NULL;
+  if (!vfd_pipeline_set_sink (e->p, uri, &error))
+    return_error (inv, error);
+  else
+    vfd_dbus_pipeline_complete_set_sink (iface, inv);
+  return TRUE;
+}
+
+static gboolean
+handle_add_filter (VfdDBusPipeline * iface, GDBusMethodInvocation * inv,
+    const gchar * desc, gint position, gpointer data)
+{
+  Entry *e = data;
+  GError *error = NULL;
+  VfdFilter *f = vfd_pipeline_add_filter (e->p, desc, position, &error);
+  if (!f)
+    return_error (inv, error);
+  else
+    vfd_dbus_pipeline_complete_add_filter (iface, inv,
+        ((FilterEntry *) f->user_data)->path);
+  return TRUE;
+}
+
+static gboolean
+handle_remove_filter (VfdDBusPipeline * iface, GDBusMethodInvocation * inv,
+    const gchar * path, gpointer data)
+{
+  Entry *e = data;
+  GError *error = NULL;
+  FilterEntry *fe = lookup_filter (e, path, &error);
+  VfdFilter *f;
+  if (!fe) {
+    return_error (inv, error);
+    return TRUE;
+  }
+  f = fe->f;
+  filter_unexport (fe);
+  vfd_pipeline_remove_filter (e->p, f, NULL);
+  vfd_dbus_pipeline_complete_remove_filter (iface, inv);
+  return TRUE;
+}
+
+static gboolean
+handle_move_filter (VfdDBusPipeline * iface, GDBusMethodInvocation * inv,
+    const gchar * path, gint position, gpointer data)
+{
+  Entry *e = data;
+  GError *error = NULL;
+  FilterEntry *fe = lookup_filter (e, path, &error);
+  if (!fe || !vfd_pipeline_move_filter (e->p, fe->f, position, &error))
+    return_error (inv, error);
+  else
+    vfd_dbus_pipeline_complete_move_filter (iface, inv);
+  return TRUE;
+}
+
+static gboolean
+handle_get_graph (VfdDBusPipeline * iface, GDBusMethodInvocation * inv,
+    gpointer data)
+{
+  Entry *e = data;
+  gchar *dot = vfd_pipeline_get_graph (e->p);
+  vfd_dbus_pipeline_complete_get_graph (iface, inv, dot);
+  g_free (dot);
+  return TRUE;
+}
+
+static void
+update_pipeline_list (VfdService * s)
+{
+  GPtrArray *paths = g_ptr_array_new ();
+  for (guint i = 0; i < s->entries->len; i++)
+    g_ptr_array_add (paths, ((Entry *) g_ptr_array_index (s->entries,
+                i))->path);
+  g_ptr_array_add (paths, NULL);
+  vfd_dbus_manager_set_pipelines (s->manager,
+      (const gchar * const *) paths->pdata);
+  g_ptr_array_unref (paths);
+}
+
+static Entry *
+find_entry (VfdService * s, const gchar * name_or_path)
+{
+  for (guint i = 0; i < s->entries->len; i++) {
+    Entry *e = g_ptr_array_index (s->entries, i);
+    if (g_str_equal (e->path, name_or_path)
+        || g_str_equal (vfd_pipeline_get_name (e->p), name_or_path))
+      return e;
+  }
+  return NULL;
+}
+
+static Entry *
+entry_new (VfdService * s, const VfdPipelineConfig * cfg, gboolean from_config,
+    GError ** error)
+{
+  Entry *e = g_new0 (Entry, 1);
+  VfdPipeline *p;
+
+  if (find_entry (s, cfg->name)) {
+    g_set_error (error, VFD_ERROR, VFD_ERROR_INVALID,
+        "a pipeline named '%s' already exists", cfg->name);
+    g_free (e);
+    return NULL;
+  }
+  if (s->entries->len >= VFD_MAX_PIPELINES) {
+    g_set_error (error, VFD_ERROR, VFD_ERROR_FAILED,
+        "already %d pipelines, the maximum", VFD_MAX_PIPELINES);
+    g_free (e);
+    return NULL;
+  }
+  p = vfd_pipeline_new (cfg, pipeline_changed, e, error);
+  if (!p) {
+    g_free (e);
+    return NULL;
+  }
+  e->s = s;
+  e->p = p;
+  e->from_config = from_config;
+  e->path = g_strdup_printf (VFD_OBJECT_PATH "/pipeline/%s", cfg->name);
+  e->obj = vfd_dbus_object_skeleton_new (e->path);
+  e->iface = vfd_dbus_pipeline_skeleton_new ();
+  vfd_dbus_pipeline_set_name (e->iface, cfg->name);
+  vfd_dbus_pipeline_set_state (e->iface, vfd_pipeline_get_state (p));
+  vfd_dbus_pipeline_set_source (e->iface, vfd_pipeline_get_source (p));
+  vfd_dbus_pipeline_set_sink (e->iface, vfd_pipeline_get_sink (p));
+  vfd_dbus_pipeline_set_last_error (e->iface, "");
+  g_signal_connect (e->iface, "handle-play", G_CALLBACK (handle_play), e);
+  g_signal_connect (e->iface, "handle-pause", G_CALLBACK (handle_pause), e);
+  g_signal_connect (e->iface, "handle-stop", G_CALLBACK (handle_stop), e);
+  g_signal_connect (e->iface, "handle-set-source",
+      G_CALLBACK (handle_set_source), e);
+  g_signal_connect (e->iface, "handle-set-sink",
+      G_CALLBACK (handle_set_sink), e);
+  g_signal_connect (e->iface, "handle-add-filter",
+      G_CALLBACK (handle_add_filter), e);
+  g_signal_connect (e->iface, "handle-remove-filter",
+      G_CALLBACK (handle_remove_filter), e);
+  g_signal_connect (e->iface, "handle-move-filter",
+      G_CALLBACK (handle_move_filter), e);
+  g_signal_connect (e->iface, "handle-get-graph",
+      G_CALLBACK (handle_get_graph), e);
+  vfd_dbus_object_skeleton_set_pipeline (e->obj, e->iface);
+  if (s->om)
+    g_dbus_object_manager_server_export (s->om,
+        G_DBUS_OBJECT_SKELETON (e->obj));
+  sync_filters (e);
+  g_ptr_array_add (s->entries, e);
+  update_pipeline_list (s);
+  vfd_pipeline_play (p);
+  return e;
+}
+
+static void
+entry_free (Entry * e, gboolean wait)
+{
+  GPtrArray *filters = vfd_pipeline_get_filters (e->p);
+  for (guint i = 0; i < filters->len; i++) {
+    VfdFilter *f = g_ptr_array_index (filters, i);
+    if (f->user_data)
+      filter_unexport (f->user_data);
+  }
+  if (e->s->om)
+    g_dbus_object_manager_server_unexport (e->s->om, e->path);
+  g_signal_handlers_disconnect_by_data (e->iface, e);
+  vfd_pipeline_free_full (e->p, wait);
+  g_object_unref (e->iface);
+  g_object_unref (e->obj);
+  g_free (e->path);
+  g_free (e);
+}
+
+static void
+entry_remove_full (VfdService * s, Entry * e, gboolean wait)
+{
+  g_ptr_array_remove (s->entries, e);
+  entry_free (e, wait);
+  update_pipeline_list (s);
+}
+
+static void
+entry_remove (VfdService * s, Entry * e)
+{
+  entry_remove_full (s, e, FALSE);
+}
+
+/* ---- manager -------------------------------------------------------------------- */
+
+static gboolean
+handle_create_pipeline (VfdDBusManager * iface, GDBusMethodInvocation * inv,
+    const gchar * name, GVariant * config, gpointer data)
+{
+  VfdService *s = data;
+  GError *error = NULL;
+  VfdPipelineConfig *cfg = vfd_pipeline_config_from_variant (name, config,
+      &error);
+  Entry *e = cfg ? entry_new (s, cfg, FALSE, &error) : NULL;
+  vfd_pipeline_config_free (cfg);
+  if (!e)
+    return_error (inv, error);
+  else
+    vfd_dbus_manager_complete_create_pipeline (iface, inv, e->path);
+  return TRUE;
+}
+
+static gboolean
+handle_remove_pipeline (VfdDBusManager * iface, GDBusMethodInvocation * inv,
+    const gchar * path, gpointer data)
+{
+  VfdService *s = data;
+  Entry *e = find_entry (s, path);
+  if (!e) {
+    return_error (inv, g_error_new (VFD_ERROR, VFD_ERROR_NOT_FOUND,
+            "no pipeline '%s'", path));
+    return TRUE;
+  }
+  entry_remove (s, e);
+  vfd_dbus_manager_complete_remove_pipeline (iface, inv);
+  return TRUE;
+}
+
+static gboolean
+handle_reload (VfdDBusManager * iface, GDBusMethodInvocation * inv,
+    gpointer data)
+{
+  VfdService *s = data;
+  GError *error = NULL;
+  if (!vfd_service_reload (s, &error))
+    return_error (inv, error);
+  else
+    vfd_dbus_manager_complete_reload (iface, inv);
+  return TRUE;
+}
+
+VfdService *
+vfd_service_new (const gchar * config_file, const gchar * confd,
+    gboolean required)
+{
+  VfdService *s = g_new0 (VfdService, 1);
+  s->config_file = g_strdup (config_file);
+  s->confd = g_strdup (confd);
+  s->required = required;
+  s->entries = g_ptr_array_new ();
+  s->manager = vfd_dbus_manager_skeleton_new ();
+  vfd_dbus_manager_set_version (s->manager, VERSION);
+  vfd_dbus_manager_set_devices (s->manager,
+      g_variant_new_array (G_VARIANT_TYPE ("a{sv}"), NULL, 0));
+  update_pipeline_list (s);
+  g_signal_connect (s->manager, "handle-create-pipeline",
+      G_CALLBACK (handle_create_pipeline), s);
+  g_signal_connect (s->manager, "handle-remove-pipeline",
+      G_CALLBACK (handle_remove_pipeline), s);
+  g_signal_connect (s->manager, "handle-reload", G_CALLBACK (handle_reload),
+      s);
+  return s;
+}
+
+gboolean
+vfd_service_load (VfdService * s, GError ** error)
+{
+  GPtrArray *configs = vfd_config_load (s->config_file, s->required, s->confd,
+      error);
+  if (!configs)
+    return FALSE;
+  if (s->configs)
+    g_ptr_array_unref (s->configs);
+  s->configs = configs;
+  return TRUE;
+}
+
+void
+vfd_service_export (VfdService * s, GDBusConnection * connection)
+{
+  GError *error = NULL;
+  s->conn = g_object_ref (connection);
+  s->om = g_dbus_object_manager_server_new (VFD_OBJECT_PATH);
+  if (!g_dbus_interface_skeleton_export (G_DBUS_INTERFACE_SKELETON
+          (s->manager), connection, VFD_OBJECT_PATH, &error)) {
+    g_warning ("cannot export the manager: %s", error->message);
+    g_clear_error (&error);
+  }
+  g_dbus_object_manager_server_set_connection (s->om, connection);
+  for (guint i = 0; s->configs && i < s->configs->len; i++) {
+    VfdPipelineConfig *cfg = g_ptr_array_index (s->configs, i);
+    if (!entry_new (s, cfg, TRUE, &error)) {
+      g_warning ("%s: %s", cfg->origin, error->message);
+      g_clear_error (&error);
+    }
+  }
+}
+
+gboolean
+vfd_service_reload (VfdService * s, GError ** error)
+{
+  GPtrArray *configs = vfd_config_load (s->config_file, s->required, s->confd,
+      error);
+  if (!configs) {
+    g_log_structured ("vfilterd", G_LOG_LEVEL_WARNING, "MESSAGE",
+        "reload refused, the running configuration stays: %s",
+        (*error)->message);
+    return FALSE;
+  }
+  /* pipelines from the old file that are gone or changed */
+  for (guint i = s->entries->len; i-- > 0;) {
+    Entry *e = g_ptr_array_index (s->entries, i);
+    const VfdPipelineConfig *cur = vfd_pipeline_get_config (e->p);
+    gboolean keep = !e->from_config;
+    for (guint j = 0; !keep && j < configs->len; j++)
+      keep = vfd_pipeline_config_equal (cur, g_ptr_array_index (configs, j));
+    if (!keep)
+      entry_remove (s, e);
+  }
+  /* new or changed ones */
+  for (guint j = 0; j < configs->len; j++) {
+    VfdPipelineConfig *cfg = g_ptr_array_index (configs, j);
+    Entry *e = find_entry (s, cfg->name);
+    GError *err = NULL;
+    if (e && !e->from_config) {
+      g_warning ("%s: pipeline '%s' was created over D-Bus; keeping it",
+          cfg->origin, cfg->name);
+      continue;
+    }
+    if (!e && !entry_new (s, cfg, TRUE, &err)) {
+      g_warning ("%s: %s", cfg->origin, err->message);
+      g_clear_error (&err);
+    }
+  }
+  if (s->configs)
+    g_ptr_array_unref (s->configs);
+  s->configs = configs;
+  g_log_structured ("vfilterd", G_LOG_LEVEL_MESSAGE, "MESSAGE",
+      "configuration reloaded: %u pipelines", s->entries->len);
+  return TRUE;
+}
+
+typedef struct {
+  VfdService *s;
+  GSourceFunc done;
+  gpointer data;
+  guint polls;
+} Shutdown;
+
+static gboolean
+shutdown_poll (gpointer data)
+{
+  Shutdown *sd = data;
+  gboolean all_down = TRUE;
+  for (guint i = 0; i < sd->s->entries->len; i++) {
+    Entry *e = g_ptr_array_index (sd->s->entries, i);
+    const gchar *st = vfd_pipeline_get_state (e->p);
+    if (g_str_equal (st, "playing") || g_str_equal (st, "paused"))
+      all_down = FALSE;
+  }
+  if (all_down || ++sd->polls > 40) {
+    sd->done (sd->data);
+    g_free (sd);
+    return G_SOURCE_REMOVE;
+  }
+  return G_SOURCE_CONTINUE;
+}
+
+void
+vfd_service_shutdown (VfdService * s, GSourceFunc done, gpointer data)
+{
+  Shutdown *sd = g_new0 (Shutdown, 1);
+  sd->s = s;
+  sd->done = done;
+  sd->data = data;
+  for (guint i = 0; i < s->entries->len; i++)
+    vfd_pipeline_stop (((Entry *) g_ptr_array_index (s->entries, i))->p);
+  g_timeout_add (100, shutdown_poll, sd);
+}
+
+void
+vfd_service_free (VfdService * s)
+{
+  if (!s)
+    return;
+  while (s->entries->len)
+    entry_remove_full (s, g_ptr_array_index (s->entries,
+            s->entries->len - 1), TRUE);
+  g_ptr_array_unref (s->entries);
+  if (s->configs)
+    g_ptr_array_unref (s->configs);
+  if (s->conn)
+    g_dbus_interface_skeleton_unexport (G_DBUS_INTERFACE_SKELETON
+        (s->manager));
+  g_clear_object (&s->om);
+  g_clear_object (&s->conn);
+  g_object_unref (s->manager);
+  g_free (s->config_file);
+  g_free (s->confd);
+  g_free (s);
+}
