@@ -38,6 +38,7 @@ struct _VfdPipeline {
   gchar *last_error;
   gboolean failed;              /* fatal error: stays "error" until play */
   gboolean reconnecting;
+  gboolean in_failure;          /* errors of this failure already handled */
   guint retry_source;
   guint backoff;
   guint eos_timeout;
@@ -154,6 +155,7 @@ retry_cb (gpointer data)
 {
   VfdPipeline *p = data;
   p->retry_source = 0;
+  p->in_failure = FALSE;
   g_log_structured ("vfilterd", G_LOG_LEVEL_MESSAGE, "PIPELINE",
       p->cfg->name, "MESSAGE", "pipeline '%s': reconnecting to '%s'",
       p->cfg->name, p->cfg->source);
@@ -164,6 +166,7 @@ retry_cb (gpointer data)
 static void
 cancel_retry (VfdPipeline * p)
 {
+  p->in_failure = FALSE;
   if (p->retry_source) {
     g_source_remove (p->retry_source);
     p->retry_source = 0;
@@ -181,15 +184,28 @@ handle_error (VfdPipeline * p, GstMessage * msg)
       GST_OBJECT (p->source));
 
   gst_message_parse_error (msg, &err, &debug);
-  text = g_strdup_printf ("%s: %s", GST_OBJECT_NAME (GST_MESSAGE_SRC (msg)),
-      err->message);
+  {
+    /* the debug string's last line usually names the file or device */
+    const gchar *detail = debug ? strrchr (debug, '\n') : NULL;
+    detail = detail ? detail + 1 : debug;
+    if (detail && strlen (detail) < 200 && !strstr (detail, "): "))
+      text = g_strdup_printf ("%s: %s (%s)",
+          GST_OBJECT_NAME (GST_MESSAGE_SRC (msg)), err->message, detail);
+    else
+      text = g_strdup_printf ("%s: %s",
+          GST_OBJECT_NAME (GST_MESSAGE_SRC (msg)), err->message);
+  }
   g_log_structured ("vfilterd", G_LOG_LEVEL_WARNING, "PIPELINE",
-      p->cfg->name, "MESSAGE", "pipeline '%s': %s (%s)", p->cfg->name, text,
-      debug ? debug : "");
-  set_last_error (p, text);
+      p->cfg->name, "MESSAGE", "pipeline '%s': %s", p->cfg->name, text);
+  /* one failure often posts several errors: the first names the cause */
+  if (!p->in_failure)
+    set_last_error (p, text);
   g_free (text);
   g_free (debug);
   g_error_free (err);
+  if (p->in_failure)
+    return;
+  p->in_failure = TRUE;
 
   push_state (p, GST_STATE_NULL);
   if (from_source && p->target >= GST_STATE_PAUSED) {

@@ -1,0 +1,336 @@
+#!/usr/bin/python3
+"""vfilterd for real on a private session bus: the built daemon, driven with
+the built vfilterctl and gdbus, writing raw frames through gst: sinks that
+this test reads back and compares with the kernel library's output.
+
+Run by meson as: dbus-run-session -- python3 test_daemon.py
+Environment: VFILTERD, VFILTERCTL, VFK_PY_LIB, GST_PLUGIN_PATH."""
+import os
+import signal
+import subprocess
+import sys
+import tempfile
+import time
+
+import numpy as np
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+sys.path.insert(0, os.path.join(HERE, '..', 'oracle'))
+from vfk import Vfk  # noqa: E402
+
+VFILTERD = os.environ['VFILTERD']
+VFILTERCTL = os.environ['VFILTERCTL']
+W, H = 64, 48
+FRAME = W * H
+CAPS = f'video/x-raw,format=GRAY8,width={W},height={H},framerate=30/1'
+
+results = []
+tmp = tempfile.mkdtemp(prefix='vfd-it-')
+vfk = Vfk(n_threads=1)
+
+
+def check(name, ok, detail=''):
+    ok = bool(ok)
+    results.append(ok)
+    print(f'{"ok" if ok else "FAIL"} - {name}{": " + detail if detail else ""}',
+          flush=True)
+
+
+def ctl(*args, ok=True):
+    r = subprocess.run([VFILTERCTL, '--session', *args], capture_output=True,
+                       text=True, timeout=30)
+    if ok and r.returncode != 0:
+        raise RuntimeError(f'vfilterctl {args}: {r.stderr}')
+    return r
+
+
+def prop(path, iface, name):
+    r = subprocess.run(['gdbus', 'call', '--session', '--dest',
+                        'org.vfilterd.VFilter1', '--object-path', path,
+                        '--method', 'org.freedesktop.DBus.Properties.Get',
+                        iface, name], capture_output=True, text=True,
+                       timeout=10)
+    return r.stdout.strip()
+
+
+def pipe_prop(name, p):
+    return prop(f'/org/vfilterd/VFilter1/pipeline/{name}',
+                'org.vfilterd.VFilter1.Pipeline', p)
+
+
+def wait_for(fn, timeout=10.0, step=0.1):
+    end = time.time() + timeout
+    while time.time() < end:
+        v = fn()
+        if v:
+            return v
+        time.sleep(step)
+    return fn()
+
+
+def start_daemon(conf):
+    env = dict(os.environ)
+    d = subprocess.Popen([VFILTERD, '--session', '--config', conf],
+                         env=env, stdout=subprocess.PIPE,
+                         stderr=subprocess.STDOUT, text=True)
+    ok = wait_for(lambda: subprocess.run(
+        ['gdbus', 'introspect', '--session', '--dest',
+         'org.vfilterd.VFilter1', '--object-path', '/org/vfilterd/VFilter1'],
+        capture_output=True).returncode == 0, 10)
+    if not ok:
+        d.kill()
+        print(d.stdout.read())
+        raise RuntimeError('vfilterd did not come up')
+    return d
+
+
+def stop_daemon(d):
+    d.send_signal(signal.SIGTERM)
+    try:
+        d.wait(10)
+    except subprocess.TimeoutExpired:
+        d.kill()
+        d.wait()
+    return d.returncode
+
+
+def input_frames(n):
+    """The frames videotestsrc pattern=ball gives the daemon, made again."""
+    path = os.path.join(tmp, f'in-{n}.raw')
+    if not os.path.exists(path):
+        subprocess.run(['gst-launch-1.0', '-q', 'videotestsrc',
+                        'pattern=ball', f'num-buffers={n}', '!', CAPS, '!',
+                        'filesink', f'location={path}'], check=True,
+                       timeout=60)
+    return read_frames(path)
+
+
+def read_frames(path):
+    data = np.fromfile(path, np.uint8)
+    return data[:len(data) // FRAME * FRAME].reshape(-1, H, W)
+
+
+def source(n):
+    return f'gst:videotestsrc pattern=ball is-live=true num-buffers={n}'
+
+
+def sink(name):
+    return f'gst:filesink location={os.path.join(tmp, name)}'
+
+
+def expected_chain(frame, chain):
+    out = frame
+    for kind, args in chain:
+        if kind == 'box':
+            out = vfk.box(np.ascontiguousarray(out), *args)
+        elif kind == 'gauss':
+            out = vfk.gauss(np.ascontiguousarray(out), *args)
+        elif kind == 'conv':
+            k, kw = args
+            out = vfk.filter2d(np.ascontiguousarray(out), k, convolution=True,
+                               **kw)
+    return out
+
+
+def classify(outs, ins, chains):
+    """Index of the chain each output frame matches exactly, or -1."""
+    idx = []
+    for o, i in zip(outs, ins):
+        m = -1
+        for c, chain in enumerate(chains):
+            if np.array_equal(o, expected_chain(i, chain)):
+                m = c
+                break
+        idx.append(m)
+    return idx
+
+
+def wait_stopped(name, timeout=20):
+    return wait_for(lambda: "'stopped'" in pipe_prop(name, 'State'), timeout)
+
+
+# ---------------------------------------------------------------------------
+
+def test_frames_equal_elements_output():
+    conf = os.path.join(tmp, 'a.conf')
+    n = 40
+    with open(conf, 'w') as f:
+        f.write(f'[pipeline a]\nsource={source(n)}\ncaps={CAPS}\n'
+                'filters=vfboxblur name=box kernel-width=5 kernel-height=3 ! '
+                'vfgaussianblur name=g sigma=1.5 border=symmetric\n'
+                f'sink={sink("a.raw")}\n')
+    d = start_daemon(conf)
+    try:
+        wait_stopped('a')
+        outs = read_frames(os.path.join(tmp, 'a.raw'))
+        ins = input_frames(n)
+        check('all frames arrive', len(outs) == n, f'{len(outs)} of {n}')
+        chain = [('box', (5, 3, 'reflect')), ('gauss', (0, 0, 1.5, 0,
+                                                          'symmetric'))]
+        bad = [k for k, (o, i) in enumerate(zip(outs, ins))
+               if not np.array_equal(o, expected_chain(i, chain))]
+        check('frames out equal the elements\' output', not bad and len(outs),
+              f'first bad frame {bad[:1]}')
+    finally:
+        stop_daemon(d)
+
+
+def test_set_switches_at_one_frame_and_invalid_refused():
+    conf = os.path.join(tmp, 'b.conf')
+    n = 150
+    with open(conf, 'w') as f:
+        f.write(f'[pipeline b]\nsource={source(n)}\ncaps={CAPS}\n'
+                'filters=vfboxblur name=box kernel-width=3 kernel-height=3\n'
+                f'sink={sink("b.raw")}\n')
+    d = start_daemon(conf)
+    try:
+        time.sleep(1.0)
+        r = ctl('set', 'b', 'box', 'kernel-width=0', ok=False)
+        check('invalid value -> InvalidArgs',
+              r.returncode != 0 and 'InvalidArgs' in r.stderr
+              and 'kernel-width' in r.stderr, r.stderr.strip())
+        r = ctl('set', 'b', 'box', 'kernel-width=9', 'kernel-height=7',
+                'border=constant', 'border-value=255')
+        check('vfilterctl set succeeds', r.returncode == 0)
+        props = prop('/org/vfilterd/VFilter1/pipeline/b/filter/box',
+                     'org.vfilterd.VFilter1.Filter', 'Properties')
+        check('Properties shows the new values',
+              "'kernel-width': <uint32 9>" in props, props[:120])
+        wait_stopped('b')
+        outs = read_frames(os.path.join(tmp, 'b.raw'))
+        ins = input_frames(n)
+        chains = [[('box', (3, 3, 'reflect'))],
+                  [('box', (9, 7, 'constant', 255))]]
+        idx = classify(outs, ins, chains)
+        switch = idx.index(1) if 1 in idx else -1
+        check('no frame lost around Set', len(outs) == n,
+              f'{len(outs)} of {n}')
+        check('every frame under exactly one parameter set', -1 not in idx,
+              f'unmatched frames {[k for k, c in enumerate(idx) if c < 0][:5]}')
+        check('output switches once, at one frame',
+              switch > 0 and all(c == 0 for c in idx[:switch])
+              and all(c == 1 for c in idx[switch:]), f'switch at {switch}')
+    finally:
+        stop_daemon(d)
+
+
+def test_add_remove_move_disable_while_playing():
+    conf = os.path.join(tmp, 'c.conf')
+    n = 210
+    with open(conf, 'w') as f:
+        f.write(f'[pipeline c]\nsource={source(n)}\ncaps={CAPS}\n'
+                'filters=vfboxblur name=box kernel-width=5 kernel-height=5\n'
+                f'sink={sink("c.raw")}\n')
+    d = start_daemon(conf)
+    sharpen = np.array([[0, -1, 0], [-1, 5, -1], [0, -1, 0]], float)
+    try:
+        steps = [
+            ('add', 'c', 'vfconvolve name=sh kernel="0 -1 0; -1 5 -1; 0 -1 0"'),
+            ('move', 'c', 'sh', '0'),
+            ('disable', 'c', 'box'),
+            ('enable', 'c', 'box'),
+            ('remove', 'c', 'sh'),
+        ]
+        for s in steps:
+            time.sleep(0.9)
+            ctl(*s)
+        wait_stopped('c')
+        outs = read_frames(os.path.join(tmp, 'c.raw'))
+        ins = input_frames(n)
+        box = ('box', (5, 5, 'reflect'))
+        sh = ('conv', (sharpen, {}))
+        # the distinct chains; the edits walk through them in this order
+        chains = [[box], [box, sh], [sh, box], [sh]]
+        walk = [0, 1, 2, 3, 2, 0]
+        check('count in = count out through 5 live edits', len(outs) == n,
+              f'{len(outs)} of {n}')
+        idx = classify(outs, ins, chains)
+        runs = [c for k, c in enumerate(idx) if k == 0 or idx[k - 1] != c]
+        check('every frame is the output of one whole chain', -1 not in idx,
+              f'unmatched {[k for k, c in enumerate(idx) if c < 0][:5]}')
+        check('the output switches cleanly at each edit, in order',
+              runs == walk, f'runs {runs}')
+    finally:
+        stop_daemon(d)
+
+
+def test_two_pipelines_and_failing_source():
+    conf = os.path.join(tmp, 'd.conf')
+    with open(conf, 'w') as f:
+        f.write('[pipeline one]\nsource=test:\nsink=null\n'
+                'filters=vfboxblur name=b\n\n'
+                '[pipeline two]\nsource=test:snow\nsink=null\n')
+    d = start_daemon(conf)
+    try:
+        ok = wait_for(lambda: "'playing'" in pipe_prop('one', 'State')
+                      and "'playing'" in pipe_prop('two', 'State'))
+        check('two pipelines play at once', ok)
+        ctl('delete', 'two')
+        time.sleep(0.5)
+        r = ctl('list')
+        n1 = int(pipe_prop('one', 'FramesProcessed').split()[-1].strip(',)>'))
+        time.sleep(1.2)
+        n2 = int(pipe_prop('one', 'FramesProcessed').split()[-1].strip(',)>'))
+        check('removing one leaves the other running',
+              'two' not in r.stdout and n2 > n1, f'{n1} -> {n2}')
+
+        missing = os.path.join(tmp, 'vanished.mkv')
+        ctl('create', 'bad', f'source=file://{missing}', 'sink=null')
+        st = wait_for(lambda: "'reconnecting'" in pipe_prop('bad', 'State'))
+        err = pipe_prop('bad', 'LastError')
+        check('a failing source sets State and LastError',
+              bool(st) and ('vanished.mkv' in err
+                            or 'not found' in err.lower()), err)
+        time.sleep(0.5)
+        n3 = int(pipe_prop('one', 'FramesProcessed').split()[-1].strip(',)>'))
+        check('the daemon and the other pipeline stay up',
+              d.poll() is None and n3 > n2, f'{n2} -> {n3}')
+    finally:
+        stop_daemon(d)
+
+
+def test_sighup_valid_and_invalid():
+    conf = os.path.join(tmp, 'e.conf')
+    with open(conf, 'w') as f:
+        f.write('[pipeline first]\nsource=test:\nsink=null\n')
+    d = start_daemon(conf)
+    try:
+        with open(conf, 'w') as f:
+            f.write('[pipeline first]\nsource=test:\nsink=null\n\n'
+                    '[pipeline added]\nsource=test:\nsink=null\n')
+        d.send_signal(signal.SIGHUP)
+        ok = wait_for(lambda: 'added' in ctl('list').stdout)
+        check('SIGHUP with a valid file applies it', bool(ok))
+        with open(conf, 'w') as f:
+            f.write('[pipeline first]\nsource=test:\nsinkk=null\n')
+        d.send_signal(signal.SIGHUP)
+        time.sleep(1.0)
+        r = ctl('list')
+        check('SIGHUP with a bad file keeps the running setup',
+              d.poll() is None and 'added' in r.stdout and 'first' in r.stdout)
+        r = ctl('reload', ok=False)
+        check('Reload() of a bad file returns FILE:LINE: reason',
+              r.returncode != 0 and f'{conf}:3: unknown key' in r.stderr,
+              r.stderr.strip())
+    finally:
+        stop_daemon(d)
+
+
+def main():
+    tests = [test_frames_equal_elements_output,
+             test_set_switches_at_one_frame_and_invalid_refused,
+             test_add_remove_move_disable_while_playing,
+             test_two_pipelines_and_failing_source,
+             test_sighup_valid_and_invalid]
+    for t in tests:
+        try:
+            t()
+        except Exception as e:  # a broken test is a failed test
+            check(t.__name__, False, repr(e))
+    passed = sum(results)
+    print(f'{passed} passed, {len(results) - passed} failed')
+    return 0 if passed == len(results) else 1
+
+
+if __name__ == '__main__':
+    sys.exit(main())
