@@ -43,6 +43,18 @@ struct _VfdService {
   GPtrArray *entries;           /* Entry, in creation order */
 };
 
+gboolean
+vfd_instance_valid (const gchar * name)
+{
+  gsize n = 0;
+  if (!name || !*name || g_ascii_isdigit (*name))
+    return FALSE;
+  for (const gchar * p = name; *p; p++, n++)
+    if (!g_ascii_isalnum (*p) && *p != '_')
+      return FALSE;
+  return n <= 64;
+}
+
 /* VFD_ERROR_INVALID is the standard InvalidArgs, which GIO already maps
  * for G_DBUS_ERROR; ours get their own names. */
 static const gchar *

@@ -12,6 +12,9 @@ G_BEGIN_DECLS
 
 typedef struct _VfdService VfdService;
 
+/* A name usable as the last element of a bus name (template instances). */
+gboolean vfd_instance_valid (const gchar * name);
+
 /* config_file: the main file; confd: drop-in directory or NULL;
  * required: a missing main file is an error. */
 VfdService *vfd_service_new (const gchar * config_file, const gchar * confd,

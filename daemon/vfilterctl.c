@@ -10,6 +10,7 @@
 #include "vfd-service.h"
 
 static GDBusConnection *conn;
+static gchar *bus_name;
 
 static const gchar *usage_text =
     "Commands:\n"
@@ -63,7 +64,7 @@ static GVariant *
 call (const gchar * path, const gchar * iface, const gchar * method,
     GVariant * args, const GVariantType * reply, GError ** error)
 {
-  return g_dbus_connection_call_sync (conn, VFD_BUS_NAME, path, iface,
+  return g_dbus_connection_call_sync (conn, bus_name, path, iface,
       method, args, reply, G_DBUS_CALL_FLAGS_NONE, 30000, NULL, error);
 }
 
@@ -258,10 +259,10 @@ static int
 cmd_watch (void)
 {
   GMainLoop *loop = g_main_loop_new (NULL, FALSE);
-  g_dbus_connection_signal_subscribe (conn, VFD_BUS_NAME,
+  g_dbus_connection_signal_subscribe (conn, bus_name,
       "org.freedesktop.DBus.Properties", "PropertiesChanged", NULL, NULL,
       G_DBUS_SIGNAL_FLAGS_NONE, print_change, NULL, NULL);
-  g_print ("watching %s (Ctrl-C to stop)\n", VFD_BUS_NAME);
+  g_print ("watching %s (Ctrl-C to stop)\n", bus_name);
   g_main_loop_run (loop);
   return 0;
 }
@@ -293,7 +294,10 @@ main (int argc, char **argv)
 {
   gboolean session = FALSE, system_bus = FALSE;
   gint at = -1;
+  gchar *instance = NULL;
   GOptionEntry entries[] = {
+    {"instance", 'i', 0, G_OPTION_ARG_STRING, &instance,
+        "Talk to instance NAME (vfilterd@NAME.service)", "NAME"},
     {"session", 0, 0, G_OPTION_ARG_NONE, &session, "Use the session bus",
         NULL},
     {"system", 0, 0, G_OPTION_ARG_NONE, &system_bus, "Use the system bus",
@@ -326,6 +330,8 @@ main (int argc, char **argv)
   g_option_context_free (ctx);
   if (!session && !system_bus)
     system_bus = getuid () == 0;
+  bus_name = instance ? g_strdup_printf (VFD_BUS_NAME ".%s", instance) :
+      g_strdup (VFD_BUS_NAME);
 
   conn = g_bus_get_sync (system_bus ? G_BUS_TYPE_SYSTEM : G_BUS_TYPE_SESSION,
       NULL, &error);

@@ -75,7 +75,10 @@ main (int argc, char **argv)
   gchar *config = NULL;
   gboolean session = FALSE, system_bus = FALSE, replace = FALSE;
   gboolean verbose = FALSE;
+  gchar *instance = NULL, *bus_name;
   GOptionEntry entries[] = {
+    {"instance", 'i', 0, G_OPTION_ARG_STRING, &instance,
+        "Run as instance NAME: bus name " VFD_BUS_NAME ".NAME", "NAME"},
     {"config", 'c', 0, G_OPTION_ARG_FILENAME, &config,
         "Configuration file (default: the system or user one)", "FILE"},
     {"session", 0, 0, G_OPTION_ARG_NONE, &session,
@@ -111,6 +114,14 @@ main (int argc, char **argv)
   }
   if (!session && !system_bus)
     system_bus = getuid () == 0;
+  if (instance && !vfd_instance_valid (instance)) {
+    g_printerr ("vfilterd: instance name '%s' must start with a letter or "
+        "'_' and contain only letters, digits and '_' (at most 64)\n",
+        instance);
+    return 2;
+  }
+  bus_name = instance ? g_strdup_printf (VFD_BUS_NAME ".%s", instance) :
+      g_strdup (VFD_BUS_NAME);
   if (verbose)
     g_setenv ("G_MESSAGES_DEBUG", "all", TRUE);
 
@@ -143,7 +154,7 @@ main (int argc, char **argv)
   g_unix_signal_add (SIGTERM, on_term, NULL);
   g_unix_signal_add (SIGINT, on_term, NULL);
   owner = g_bus_own_name (system_bus ? G_BUS_TYPE_SYSTEM : G_BUS_TYPE_SESSION,
-      VFD_BUS_NAME, G_BUS_NAME_OWNER_FLAGS_ALLOW_REPLACEMENT |
+      bus_name, G_BUS_NAME_OWNER_FLAGS_ALLOW_REPLACEMENT |
       (replace ? G_BUS_NAME_OWNER_FLAGS_REPLACE : 0), on_bus_acquired,
       on_name_acquired, on_name_lost, GINT_TO_POINTER (system_bus), NULL);
   g_main_loop_run (loop);
@@ -152,6 +163,8 @@ main (int argc, char **argv)
   g_main_loop_unref (loop);
   g_free (config);
   g_free (confd);
+  g_free (bus_name);
+  g_free (instance);
   gst_deinit ();
   return exit_status;
 }
