@@ -43,7 +43,8 @@ struct _VfdPipeline {
   guint backoff;
   guint eos_timeout;
 
-  gint64 processed;             /* atomic: buffers out of the filter chain */
+  gint64 *processed;            /* atomic, shared with the streaming thread:
+                                 * buffers out of the filter chain */
   guint64 dropped;
   gint64 last_count, last_time;
   gdouble fps;
@@ -93,7 +94,8 @@ worker_run (gpointer data, gpointer user_data)
       gst_element_set_state (t->pipeline, GST_STATE_NULL);
       gst_element_set_state (t->old, GST_STATE_NULL);
       gst_bin_remove (GST_BIN (t->pipeline), t->old);
-      gst_bin_add (GST_BIN (t->pipeline), gst_object_ref (t->new));
+      /* the bin takes its own reference of the (already sunk) bin */
+      gst_bin_add (GST_BIN (t->pipeline), t->new);
       if (t->is_source)
         gst_element_link (t->new, t->peer);
       else
@@ -305,7 +307,7 @@ tick_cb (gpointer data)
 {
   VfdPipeline *p = data;
   gint64 now = g_get_monotonic_time ();
-  gint64 count = __atomic_load_n (&p->processed, __ATOMIC_RELAXED);
+  gint64 count = __atomic_load_n (p->processed, __ATOMIC_RELAXED);
   gdouble fps = 0;
 
   if (p->last_time && now > p->last_time)
@@ -320,17 +322,25 @@ tick_cb (gpointer data)
   return G_SOURCE_CONTINUE;
 }
 
+/* The counter outlives the pipeline object if a streaming thread is still
+ * finishing: the probe holds its own reference. */
 static GstPadProbeReturn
 count_probe (GstPad * pad, GstPadProbeInfo * info, gpointer data)
 {
-  VfdPipeline *p = data;
+  gint64 *processed = data;
   if (info->type & GST_PAD_PROBE_TYPE_BUFFER_LIST)
-    __atomic_add_fetch (&p->processed,
+    __atomic_add_fetch (processed,
         gst_buffer_list_length (GST_PAD_PROBE_INFO_BUFFER_LIST (info)),
         __ATOMIC_RELAXED);
   else
-    __atomic_add_fetch (&p->processed, 1, __ATOMIC_RELAXED);
+    __atomic_add_fetch (processed, 1, __ATOMIC_RELAXED);
   return GST_PAD_PROBE_OK;
+}
+
+static void
+counter_release (gpointer data)
+{
+  g_atomic_rc_box_release (data);
 }
 
 /* ---- the filter chain ------------------------------------------------------ */
@@ -344,7 +354,7 @@ filter_free (VfdFilter * f)
 }
 
 typedef struct {
-  VfdPipeline *p;
+  GstElement *pipeline;         /* may outlive the VfdPipeline */
   GstElement *head, *tail;
   GPtrArray *chain;             /* elements to link, in order (refs) */
   GPtrArray *removed;           /* elements to take out of the bin (refs) */
@@ -353,6 +363,7 @@ typedef struct {
 static void
 relink_free (Relink * r)
 {
+  gst_object_unref (r->pipeline);
   gst_object_unref (r->head);
   gst_object_unref (r->tail);
   g_ptr_array_unref (r->chain);
@@ -374,7 +385,7 @@ static void
 relink_now (Relink * r)
 {
   GstElement *e = r->head;
-  GstBin *bin = GST_BIN (r->p->pipeline);
+  GstBin *bin = GST_BIN (r->pipeline);
 
   /* take the current chain apart */
   for (;;) {
@@ -405,7 +416,7 @@ relink_now (Relink * r)
   for (guint i = 0; i < r->chain->len; i++) {
     GstElement *x = g_ptr_array_index (r->chain, i);
     if (!GST_OBJECT_PARENT (x))
-      gst_bin_add (bin, gst_object_ref (x));
+      gst_bin_add (bin, x);     /* takes its own reference */
     gst_element_link (e, x);
     gst_element_sync_state_with_parent (x);
     e = x;
@@ -430,7 +441,7 @@ rebuild_chain (VfdPipeline * p, GPtrArray * removed)
   GstState state;
   GstPad *pad;
 
-  r->p = p;
+  r->pipeline = gst_object_ref (p->pipeline);
   r->head = gst_object_ref (p->in_caps);
   r->tail = gst_object_ref (p->out_convert);
   r->chain = g_ptr_array_new_with_free_func (gst_object_unref);
@@ -546,10 +557,10 @@ vfd_pipeline_new (const VfdPipelineConfig * cfg, VfdChangedFunc changed,
   }
   gst_object_ref (p->in_caps);
   gst_object_ref (p->out_convert);
-  gst_bin_add_many (GST_BIN (p->pipeline), gst_object_ref (p->source),
+  /* source, sink and filters are not floating: the bin adds a reference */
+  gst_bin_add_many (GST_BIN (p->pipeline), p->source,
       p->in_convert, in_scale, p->in_caps, p->out_convert, out_scale,
-      p->out_queue,
-      gst_object_ref (p->sink), NULL);
+      p->out_queue, p->sink, NULL);
   gst_element_link_many (p->source, p->in_convert, in_scale, p->in_caps,
       NULL);
   gst_element_link_many (p->out_convert, out_scale, p->out_queue, p->sink,
@@ -562,7 +573,7 @@ vfd_pipeline_new (const VfdPipelineConfig * cfg, VfdChangedFunc changed,
     GstElement *e = p->in_caps;
     for (guint i = 0; i < p->filters->len; i++) {
       VfdFilter *f = g_ptr_array_index (p->filters, i);
-      gst_bin_add (GST_BIN (p->pipeline), gst_object_ref (f->element));
+      gst_bin_add (GST_BIN (p->pipeline), f->element);
       gst_element_link (e, f->element);
       e = f->element;
     }
@@ -570,8 +581,10 @@ vfd_pipeline_new (const VfdPipelineConfig * cfg, VfdChangedFunc changed,
   }
 
   pad = gst_element_get_static_pad (p->out_convert, "sink");
+  p->processed = g_atomic_rc_box_new0 (gint64);
   gst_pad_add_probe (pad, GST_PAD_PROBE_TYPE_BUFFER |
-      GST_PAD_PROBE_TYPE_BUFFER_LIST, count_probe, p, NULL);
+      GST_PAD_PROBE_TYPE_BUFFER_LIST, count_probe,
+      g_atomic_rc_box_acquire (p->processed), counter_release);
   gst_object_unref (pad);
 
   bus = gst_pipeline_get_bus (GST_PIPELINE (p->pipeline));
@@ -611,6 +624,7 @@ vfd_pipeline_free_full (VfdPipeline * p, gboolean wait)
   g_ptr_array_unref (p->filters);
   vfd_pipeline_config_free (p->cfg);
   vfd_pipeline_config_free (p->orig);
+  g_atomic_rc_box_release (p->processed);
   g_free (p->state);
   g_free (p->last_error);
   g_free (p);
@@ -1166,7 +1180,7 @@ vfd_pipeline_find_filter (VfdPipeline * p, const gchar * name)
 guint64
 vfd_pipeline_get_frames_processed (VfdPipeline * p)
 {
-  return (guint64) __atomic_load_n (&p->processed, __ATOMIC_RELAXED);
+  return (guint64) __atomic_load_n (p->processed, __ATOMIC_RELAXED);
 }
 
 guint64

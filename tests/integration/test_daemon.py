@@ -58,6 +58,10 @@ def pipe_prop(name, p):
                 'org.vfilterd.VFilter1.Pipeline', p)
 
 
+def frames(name):
+    return int(pipe_prop(name, 'FramesProcessed').split()[-1].strip(',)>'))
+
+
 def wait_for(fn, timeout=10.0, step=0.1):
     end = time.time() + timeout
     while time.time() < end:
@@ -268,9 +272,8 @@ def test_two_pipelines_and_failing_source():
         ctl('delete', 'two')
         time.sleep(0.5)
         r = ctl('list')
-        n1 = int(pipe_prop('one', 'FramesProcessed').split()[-1].strip(',)>'))
-        time.sleep(1.2)
-        n2 = int(pipe_prop('one', 'FramesProcessed').split()[-1].strip(',)>'))
+        n1 = frames('one')
+        n2 = wait_for(lambda: frames('one') > n1 and frames('one'), 5)
         check('removing one leaves the other running',
               'two' not in r.stdout and n2 > n1, f'{n1} -> {n2}')
 
@@ -281,8 +284,8 @@ def test_two_pipelines_and_failing_source():
         check('a failing source sets State and LastError',
               bool(st) and ('vanished.mkv' in err
                             or 'not found' in err.lower()), err)
-        time.sleep(0.5)
-        n3 = int(pipe_prop('one', 'FramesProcessed').split()[-1].strip(',)>'))
+        # the counters are published once a second
+        n3 = wait_for(lambda: frames('one') > n2 and frames('one'), 5)
         check('the daemon and the other pipeline stay up',
               d.poll() is None and n3 > n2, f'{n2} -> {n3}')
     finally:

@@ -1,0 +1,43 @@
+#!/bin/sh
+# Create and remove 200 pipelines on the AddressSanitizer build of vfilterd,
+# with GStreamer's leaks tracer: no memory error, no leaked allocation, no
+# GStreamer object alive at exit.  Run under dbus-run-session.
+# Usage: test_leaks.sh VFILTERD_ASAN VFILTERCTL
+set -u
+daemon=$1 ctl=$2
+out=$(mktemp) conf=$(mktemp --suffix=.conf)
+trap 'rm -f "$out" "$conf"' EXIT
+printf '[pipeline base]\nsource=test:\nsink=null\nfilters=vfboxblur name=b\n' > "$conf"
+
+GST_TRACERS=leaks GST_DEBUG=GST_TRACER:7 ASAN_OPTIONS=detect_leaks=1:abort_on_error=0 \
+  "$daemon" --session --config "$conf" > "$out" 2>&1 &
+pid=$!
+i=0
+while ! "$ctl" --session list >/dev/null 2>&1; do
+  i=$((i + 1)); [ $i -gt 100 ] && { echo "FAIL - daemon did not start"; cat "$out"; exit 1; }
+  sleep 0.1
+done
+
+fails=0
+for i in $(seq 1 200); do
+  "$ctl" --session create "p$i" source=test: sink=null \
+    'filters=vfboxblur name=b kernel-width=5 ! vfgaussianblur name=g sigma=2' >/dev/null || fails=$((fails + 1))
+  "$ctl" --session delete "p$i" || fails=$((fails + 1))
+done
+kill -TERM $pid
+wait $pid
+status=$?
+
+pass=0 fail=0
+t () { if [ "$1" = 0 ]; then echo "ok - $2"; pass=$((pass + 1)); else echo "FAIL - $2"; fail=$((fail + 1)); fi; }
+t "$fails" "200 pipelines created and removed ($fails failed calls)"
+t "$status" "the daemon exits cleanly (status $status)"
+grep -q "ERROR: AddressSanitizer" "$out"; t $((1 - $?)) "no AddressSanitizer error"
+grep -qE "(Direct|Indirect) leak" "$out"; t $((1 - $?)) "no leaked allocation (LeakSanitizer)"
+alive=$(grep "object-alive, type-name" "$out" | grep -vc "gst_tracer_record_build_format")
+t "$alive" "no GStreamer object alive at exit ($alive)"
+if [ "$fail" -ne 0 ]; then
+  grep -E "ERROR: AddressSanitizer|leak|object-alive, type-name" "$out" | head -20
+fi
+echo "$pass passed, $fail failed"
+[ "$fail" -eq 0 ]
