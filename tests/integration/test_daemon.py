@@ -319,8 +319,60 @@ def test_sighup_valid_and_invalid():
         stop_daemon(d)
 
 
+def test_stalled_sink_does_not_freeze_dbus_and_set_sink():
+    conf = os.path.join(tmp, 'f.conf')
+    with open(conf, 'w') as f:
+        # every buffer takes 3 s in the sink: its streaming thread is stuck
+        f.write('[pipeline stuck]\nsource=test:\n'
+                'sink=gst:identity sleep-time=3000000 ! fakesink\n\n'
+                f'[pipeline swap]\nsource={source(400)}\ncaps={CAPS}\n'
+                f'sink={sink("swap1.raw")}\n')
+    d = start_daemon(conf)
+    try:
+        time.sleep(1.0)
+        t0 = time.time()
+        ctl('stop', 'stuck')
+        r = ctl('list')
+        dt = time.time() - t0
+        check('a stalled sink does not freeze D-Bus', r.returncode == 0
+              and dt < 2.0, f'stop + list took {dt:.2f} s')
+
+        watch = subprocess.Popen([VFILTERCTL, '--session', 'watch'],
+                                 stdout=subprocess.PIPE, text=True)
+        time.sleep(0.5)
+        ctl('sink', 'swap', sink('swap2.raw'))
+        ok = wait_for(lambda: os.path.exists(os.path.join(tmp, 'swap2.raw'))
+                      and os.path.getsize(os.path.join(tmp, 'swap2.raw'))
+                      > 10 * FRAME, 10)
+        check('SetSink while playing: frames go to the new sink', bool(ok))
+        check('the Sink property follows',
+              'swap2.raw' in pipe_prop('swap', 'Sink'))
+        ctl('pause', 'swap')
+        wait_for(lambda: "'paused'" in pipe_prop('swap', 'State'), 5)
+        time.sleep(1.2)
+        watch.terminate()
+        out = watch.communicate(timeout=5)[0]
+        check('vfilterctl watch prints state changes as they happen',
+              "State='paused'" in out, out.strip()[-200:])
+    finally:
+        stop_daemon(d)
+
+
+def test_bad_config_at_start_exits_nonzero():
+    conf = os.path.join(tmp, 'g.conf')
+    with open(conf, 'w') as f:
+        f.write('[pipeline a]\nsource=test:\nfilters=vfboxblur\n')
+    r = subprocess.run([VFILTERD, '--session', '--config', conf],
+                       capture_output=True, text=True, timeout=20)
+    check('a bad file at start: exit status != 0 and FILE:LINE',
+          r.returncode != 0 and f'{conf}:3: filters' in r.stderr,
+          r.stderr.strip())
+
+
 def main():
-    tests = [test_frames_equal_elements_output,
+    tests = [test_stalled_sink_does_not_freeze_dbus_and_set_sink,
+             test_bad_config_at_start_exits_nonzero,
+             test_frames_equal_elements_output,
              test_set_switches_at_one_frame_and_invalid_refused,
              test_add_remove_move_disable_while_playing,
              test_two_pipelines_and_failing_source,
