@@ -74,19 +74,19 @@ def main():
         rows.append((fname, 'frame copy', *run_case(
             lambda: np.copyto(dst, img), lambda: img.copy(), args.rounds)))
         for k in box_sizes:
-            rows.append((fname, f'vfboxblur {k}x{k} | cv2.blur', *run_case(
+            rows.append((fname, f'vfboxblur {k}x{k} vs cv2.blur', *run_case(
                 lambda: vfk.box(img, k, k),
                 lambda: cv2.blur(img, (k, k)), args.rounds)))
         for k in gauss_sizes:
-            rows.append((fname, f'vfgaussianblur {k}x{k} | cv2.GaussianBlur',
+            rows.append((fname, f'vfgaussianblur {k}x{k} vs cv2.GaussianBlur',
                          *run_case(lambda: vfk.gauss(img, k, k, 0),
                                    lambda: cv2.GaussianBlur(img, (k, k), 0),
                                    args.rounds)))
-        rows.append((fname, 'vfconvolve 15x15 random | cv2.filter2D',
+        rows.append((fname, 'vfconvolve 15x15 random vs cv2.filter2D',
                      *run_case(lambda: vfk.filter2d(img, k15),
                                lambda: cv2.filter2D(img, -1, k15),
                                max(args.rounds // 3, 3))))
-        rows.append((fname, 'vfconvolve 45x45 rank-1 | cv2.filter2D',
+        rows.append((fname, 'vfconvolve 45x45 rank-1 vs cv2.filter2D',
                      *run_case(lambda: vfk.filter2d(img, k45r1),
                                lambda: cv2.filter2D(img, -1, k45r1),
                                max(args.rounds // 3, 3))))

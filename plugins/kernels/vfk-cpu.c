@@ -114,41 +114,8 @@
       out[s] = (uint8_t) (int) ((acc + add) * scale);                        \
     }                                                                        \
   }                                                                          \
-  attr EXACT_FMA static void                                                 \
-  v4_f32_u8_##suffix (uint8_t * const *restrict out,                         \
-      const float *const *restrict rows, const float *restrict k, int kh,    \
-      int n, float add, float scale)                                         \
-  {                                                                          \
-    const vf vadd = vf_set1 (add), vscale = vf_set1 (scale);                 \
-    int s0 = 0;                                                              \
-    for (; s0 + 2 * VL <= n; s0 += 2 * VL) {                                 \
-      vf a[4][2];                                                            \
-      for (int o = 0; o < 4; o++)                                            \
-        a[o][0] = a[o][1] = vf_set1 (0.f);                                   \
-      for (int t = 0; t < kh + 3; t++) {                                     \
-        const float *x = rows[t] + s0;                                       \
-        const vf v0 = vf_ld (x), v1 = vf_ld (x + VL);                        \
-        for (int o = 0; o < 4; o++) {                                        \
-          if (t - o >= 0 && t - o < kh) {                                    \
-            const vf w = vf_set1 (k[t - o]);                                 \
-            a[o][0] += w * v0;                                               \
-            a[o][1] += w * v1;                                               \
-          }                                                                  \
-        }                                                                    \
-      }                                                                      \
-      for (int o = 0; o < 4; o++) {                                          \
-        vf_st_u8 (out[o] + s0, (a[o][0] + vadd) * vscale);                   \
-        vf_st_u8 (out[o] + s0 + VL, (a[o][1] + vadd) * vscale);              \
-      }                                                                      \
-    }                                                                        \
-    for (int s = s0; s < n; s++)                                             \
-      for (int o = 0; o < 4; o++) {                                          \
-        float a = 0;                                                         \
-        for (int t = 0; t < kh; t++)                                         \
-          a += k[t] * rows[t + o][s];                                        \
-        out[o][s] = (uint8_t) (int) ((a + add) * scale);                     \
-      }                                                                      \
-  }                                                                          \
+  V4_BODY (v4_f32_u8_##suffix, attr EXACT_FMA, uint8_t, V4_STORE_U8)          \
+  V4_BODY (v4_f32_##suffix, attr EXACT_FMA, float, V4_STORE_F32)              \
   CONV_BODY (conv_f32_##suffix, attr EXACT_FMA)                               \
   CONV_BODY (conv_f32_exact_##suffix, attr EXACT_FMA)                         \
   static const VfkCpu cpu_##suffix = {                                       \
@@ -156,7 +123,7 @@
     mac_u8_f32_##suffix, mac_f32_f32_##suffix, mac_u8_u16_##suffix,          \
     mac_u16_u32_##suffix, u8_to_f32_##suffix, hsym_f32_##suffix,             \
     vsym_f32_u8_##suffix, PREFIX_##suffix, conv_f32_##suffix,                \
-    conv_f32_exact_##suffix, v4_f32_u8_##suffix,                             \
+    conv_f32_exact_##suffix, v4_f32_u8_##suffix, v4_f32_##suffix,            \
   };
 
 /* GCC vector extensions: the same source becomes SSE2, AVX2 or AVX-512
@@ -210,6 +177,51 @@ typedef uint8_t vu8 __attribute__((vector_size (VL)));
           acc += k[j * kw + i] * rows[j][s + i * cn];                        \
       out[s] = acc;                                                          \
     }                                                                        \
+  }
+
+/* Four vertically adjacent outputs of a kh-tap column filter from kh+3
+ * rows, each input row loaded once.  STORE(dst, v) writes one vector. */
+#define V4_STORE_U8(dst, v) vf_st_u8 ((dst), ((v) + vadd) * vscale)
+#define V4_STORE_F32(dst, v) vf_st ((dst), (v))
+#define V4_BODY(name, attrs, T, STORE)                                       \
+  attrs static void                                                          \
+  name (T * const *restrict out, const float *const *restrict rows,          \
+      const float *restrict k, int kh, int n, float add, float scale)        \
+  {                                                                          \
+    const vf vadd = vf_set1 (add), vscale = vf_set1 (scale);                 \
+    int s0 = 0;                                                              \
+    (void) vadd;                                                             \
+    (void) vscale;                                                           \
+    for (; s0 + 2 * VL <= n; s0 += 2 * VL) {                                 \
+      vf a[4][2];                                                            \
+      for (int o = 0; o < 4; o++)                                            \
+        a[o][0] = a[o][1] = vf_set1 (0.f);                                   \
+      for (int t = 0; t < kh + 3; t++) {                                     \
+        const float *x = rows[t] + s0;                                       \
+        const vf v0 = vf_ld (x), v1 = vf_ld (x + VL);                        \
+        for (int o = 0; o < 4; o++) {                                        \
+          if (t - o >= 0 && t - o < kh) {                                    \
+            const vf w = vf_set1 (k[t - o]);                                 \
+            a[o][0] += w * v0;                                               \
+            a[o][1] += w * v1;                                               \
+          }                                                                  \
+        }                                                                    \
+      }                                                                      \
+      for (int o = 0; o < 4; o++) {                                          \
+        STORE (out[o] + s0, a[o][0]);                                        \
+        STORE (out[o] + s0 + VL, a[o][1]);                                   \
+      }                                                                      \
+    }                                                                        \
+    for (int s = s0; s < n; s++)                                             \
+      for (int o = 0; o < 4; o++) {                                          \
+        float a = 0;                                                         \
+        for (int t = 0; t < kh; t++)                                         \
+          a += k[t] * rows[t + o][s];                                        \
+        if (sizeof (T) == 1)                                                 \
+          out[o][s] = (T) (int) ((a + add) * scale);                         \
+        else                                                                 \
+          out[o][s] = (T) a;                                                 \
+      }                                                                      \
   }
 
 static void

@@ -419,53 +419,68 @@ sep_band (void *data, int worker, int y0, int y1)
   const int pcount = wout + job->kw - 1;
   const int pn = pcount * cn;
   const int start = job->ox - job->ax;
-  const size_t ring_bytes = vfk_ring_bytes (job->kh, sizeof (float) * ns);
+  const int is_float = job->kind != SEP_INT32;
+  /* float kernels filter columns four output rows at a time */
+  const int group = is_float ? 4 : 1;
+  const int nslots = job->kh + group - 1;
+  const size_t ring_bytes = vfk_ring_bytes (nslots, sizeof (float) * ns);
+  const size_t accb = VFK_ALIGN (sizeof (float) * ns);
   uint8_t *mem = vfk_pool_scratch (job->pool, worker, ring_bytes
-      + VFK_ALIGN (pn) + VFK_ALIGN (sizeof (float) * pn)
-      + VFK_ALIGN (sizeof (float) * ns));
+      + VFK_ALIGN (pn) + VFK_ALIGN (sizeof (float) * pn) + 4 * accb);
   uint8_t *pad = mem + ring_bytes;
   float *padf = (float *) (pad + VFK_ALIGN (pn));
-  float *acc = (float *) ((uint8_t *) padf + VFK_ALIGN (sizeof (float) * pn));
-  void **rows = alloca (sizeof (void *) * job->kh);
+  float *acc[4];
+  void **rows = alloca (sizeof (void *) * nslots);
   VfkRing ring;
 
-  vfk_ring_init (&ring, mem, job->kh, sizeof (float) * ns);
-  for (int y = y0; y < y1; y++) {
-    for (int j = 0; j < job->kh; j++) {
+  for (int o = 0; o < 4; o++)
+    acc[o] = (float *) ((uint8_t *) padf + VFK_ALIGN (sizeof (float) * pn)
+        + o * accb);
+  vfk_ring_init (&ring, mem, nslots, sizeof (float) * ns);
+  for (int y = y0; y < y1; y += group) {
+    const int nout = MIN (group, y1 - y);
+    for (int j = 0; j < job->kh + nout - 1; j++) {
       int c = y + job->oy - job->ay + j, fresh;
       void *h = vfk_ring_slot (&ring, c, &fresh);
       if (fresh) {
         const float *prow = padf;
         fill_padded_row (pad, src, c, start, pcount, job->border, job->value);
-        cpu->u8_to_f32 (padf, pad, pn);
-        if (job->kind == SEP_EXACT_F32) {
-          cpu->conv_f32_exact (h, &prow, job->kxf, job->kw, 1, cn, ns);
-        } else if (job->kind == SEP_F32) {
-          cpu->conv_f32 (h, &prow, job->kxf, job->kw, 1, cn, ns);
-        } else {
+        if (job->kind == SEP_INT32) {
           memset (h, 0, sizeof (int32_t) * ns);
           for (int i = 0; i < job->kw; i++)
             if (job->kxi[i])
               cpu->mac_u8_i32 (h, pad + i * cn, job->kxi[i], ns);
+        } else {
+          cpu->u8_to_f32 (padf, pad, pn);
+          if (job->kind == SEP_EXACT_F32)
+            cpu->conv_f32_exact (h, &prow, job->kxf, job->kw, 1, cn, ns);
+          else
+            cpu->conv_f32 (h, &prow, job->kxf, job->kw, 1, cn, ns);
         }
       }
       rows[j] = h;
     }
-    if (job->kind == SEP_EXACT_F32) {
-      cpu->conv_f32_exact (acc, (const float *const *) rows, job->kyf, 1,
-          job->kh, 1, ns);
-      finish_exact (vfk_row (job->dst, y), acc, ns, job->round);
-    } else if (job->kind == SEP_F32) {
-      cpu->conv_f32 (acc, (const float *const *) rows, job->kyf, 1, job->kh,
-          1, ns);
-      vfk_finish_f32 (vfk_row (job->dst, y), acc, ns, job->round);
-    } else {
-      int32_t *iacc = (int32_t *) acc;
-      memset (iacc, 0, sizeof (int32_t) * ns);
-      for (int j = 0; j < job->kh; j++)
-        if (job->kyi[j])
-          cpu->mac_i32_i32 (iacc, rows[j], job->kyi[j], ns);
-      vfk_finish_i32 (vfk_row (job->dst, y), iacc, ns, job->round);
+    if (nout == 4)
+      cpu->v4_f32 (acc, (const float *const *) rows, job->kyf, job->kh, ns,
+          0, 1);
+    for (int o = 0; o < nout; o++) {
+      uint8_t *out = vfk_row (job->dst, y + o);
+      if (job->kind == SEP_INT32) {
+        int32_t *iacc = (int32_t *) acc[0];
+        memset (iacc, 0, sizeof (int32_t) * ns);
+        for (int j = 0; j < job->kh; j++)
+          if (job->kyi[j])
+            cpu->mac_i32_i32 (iacc, rows[j], job->kyi[j], ns);
+        vfk_finish_i32 (out, iacc, ns, job->round);
+        continue;
+      }
+      if (nout != 4)
+        cpu->conv_f32 (acc[o], (const float *const *) rows + o, job->kyf, 1,
+            job->kh, 1, ns);
+      if (job->kind == SEP_EXACT_F32)
+        finish_exact (out, acc[o], ns, job->round);
+      else
+        vfk_finish_f32 (out, acc[o], ns, job->round);
     }
   }
 }

@@ -14,6 +14,9 @@
 #define VFK_CLONES
 #endif
 
+#ifndef MIN
+#define MIN(a, b) ((a) < (b) ? (a) : (b))
+#endif
 #define VFK_ALIGN(n) (((size_t) (n) + 63) & ~(size_t) 63)
 
 static inline uint8_t

@@ -120,6 +120,9 @@ typedef struct {
    * vsym_f32_u8 does. */
   void (*v4_f32_u8) (uint8_t * const *out, const float *const *rows,
       const float *k, int kh, int n, float add, float scale);
+  /* The same with float outputs (add and scale unused). */
+  void (*v4_f32) (float *const *out, const float *const *rows,
+      const float *k, int kh, int n, float add, float scale);
 } VfkCpu;
 
 /* The variant table for this CPU, chosen once on first use.  The
