@@ -493,6 +493,92 @@ START_TEST (test_reference_cpu_matches_dispatched)
 }
 END_TEST
 
+/* ---- median ------------------------------------------------------------------ */
+
+static int
+cmp_u8 (const void *a, const void *b)
+{
+  return *(const uint8_t *) a - *(const uint8_t *) b;
+}
+
+static void
+fill_kind (uint8_t * p, int n, int kind)
+{
+  for (int i = 0; i < n; i++) {
+    if (kind == 0)
+      p[i] = 77;                /* constant */
+    else if (kind == 1)
+      p[i] = rnd (10) == 0 ? 0 : rnd (10) == 0 ? 255 : 128 + rnd (9);
+    else
+      p[i] = (uint8_t) rnd (256);
+  }
+}
+
+static void
+check_median (int W, int H, int cn, int kw, int kh, VfkBorder border,
+    int kind, int histogram)
+{
+  uint8_t *in = malloc (W * H * cn), *out = malloc (W * H * cn);
+  uint8_t *win = malloc ((size_t) kw * kh);
+  VfkImage src = { in, W * cn, W, H, cn }, dst = { out, W * cn, W, H, cn };
+  VfkPool *pool = vfk_pool_new (2);
+
+  fill_kind (in, W * H * cn, kind);
+  if (histogram)
+    vfk_median_histogram (pool, &src, &dst, 0, 0, border, 9, kw, kh);
+  else
+    vfk_median (pool, &src, &dst, 0, 0, border, 9, kw, kh);
+  for (int y = 0; y < H; y++)
+    for (int x = 0; x < W; x++)
+      for (int c = 0; c < cn; c++) {
+        int n = 0;
+        for (int j = 0; j < kh; j++)
+          for (int i = 0; i < kw; i++) {
+            int sy = ref_index (y + j - kh / 2, H, border);
+            int sx = ref_index (x + i - kw / 2, W, border);
+            win[n++] = (sy < 0 || sx < 0) ? 9 : in[(sy * W + sx) * cn + c];
+          }
+        qsort (win, n, 1, cmp_u8);
+        ck_assert_msg (out[(y * W + x) * cn + c] == win[n / 2],
+            "median %dx%d (%s) of a %dx%dx%d frame, border %d, image %d: "
+            "pixel (%d,%d) ch %d is %d, sorting the window gives %d", kw, kh,
+            histogram ? "histogram" : "auto", W, H, cn, border, kind, x, y,
+            c, out[(y * W + x) * cn + c], win[n / 2]);
+      }
+  vfk_pool_free (pool);
+  free (in);
+  free (out);
+  free (win);
+}
+
+START_TEST (test_median_equals_sorted_window)
+{
+  for (int trial = 0; trial < 60; trial++) {
+    int kw = 1 + 2 * rnd (12), kh = 1 + 2 * rnd (12);
+    check_median (1 + rnd (40), 1 + rnd (30), 1 + rnd (4), kw, kh,
+        (VfkBorder) rnd (5), trial % 3, 0);
+  }
+  /* every border with the network, and both paths on the same data */
+  for (int b = 0; b < 5; b++)
+    for (int kind = 0; kind < 3; kind++) {
+      check_median (37, 23, 3, 3, 3, b, kind, 0);
+      check_median (37, 23, 3, 3, 3, b, kind, 1);
+      check_median (21, 17, 1, 5, 5, b, kind, 0);
+    }
+}
+END_TEST
+
+START_TEST (test_median_window_larger_than_frame)
+{
+  /* up to 255x255 on frames far smaller than the window */
+  check_median (7, 5, 1, 255, 255, VFK_BORDER_REFLECT, 2, 0);
+  check_median (3, 4, 3, 101, 31, VFK_BORDER_SYMMETRIC, 1, 0);
+  check_median (1, 1, 2, 99, 99, VFK_BORDER_CONSTANT, 2, 0);
+  check_median (2, 9, 1, 255, 1, VFK_BORDER_WRAP, 2, 0);
+  check_median (9, 2, 4, 1, 255, VFK_BORDER_REPLICATE, 1, 0);
+}
+END_TEST
+
 static Suite *
 kernels_suite (void)
 {
@@ -522,6 +608,12 @@ kernels_suite (void)
   tcase_add_test (tc, test_box_valid_output_is_window_mean);
   tcase_add_test (tc, test_threads_give_identical_bytes);
   tcase_add_test (tc, test_gauss_q8_kernels_sum_to_256);
+  suite_add_tcase (s, tc);
+
+  tc = tcase_create ("median");
+  tcase_set_timeout (tc, 120);
+  tcase_add_test (tc, test_median_equals_sorted_window);
+  tcase_add_test (tc, test_median_window_larger_than_frame);
   suite_add_tcase (s, tc);
   return s;
 }

@@ -65,8 +65,9 @@ def main():
 
     box_sizes = (3, 5, 9, 15, 25, 35, 45)
     gauss_sizes = (3, 5, 9, 15, 25, 35, 45)
+    median_sizes = (3, 5, 7, 15, 25, 45)
     if args.quick:
-        box_sizes, gauss_sizes = (5, 45), (5, 45)
+        box_sizes, gauss_sizes, median_sizes = (5, 45), (5, 45), (5, 45)
 
     rows = []
     for fname, img in frames.items():
@@ -82,6 +83,11 @@ def main():
                          *run_case(lambda: vfk.gauss(img, k, k, 0),
                                    lambda: cv2.GaussianBlur(img, (k, k), 0),
                                    args.rounds)))
+        for k in median_sizes:
+            rows.append((fname, f'vfmedian {k}x{k} vs cv2.medianBlur',
+                         *run_case(lambda: vfk.median(img, k, k),
+                                   lambda: cv2.medianBlur(img, k),
+                                   max(args.rounds // 3, 3))))
         rows.append((fname, 'vfconvolve 15x15 random vs cv2.filter2D',
                      *run_case(lambda: vfk.filter2d(img, k15),
                                lambda: cv2.filter2D(img, -1, k15),

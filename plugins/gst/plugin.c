@@ -14,6 +14,7 @@ plugin_init (GstPlugin * plugin)
   ret |= GST_ELEMENT_REGISTER (vfboxblur, plugin);
   ret |= GST_ELEMENT_REGISTER (vfgaussianblur, plugin);
   ret |= GST_ELEMENT_REGISTER (vfconvolve, plugin);
+  ret |= GST_ELEMENT_REGISTER (vfmedian, plugin);
   return ret;
 }
 

@@ -15,7 +15,11 @@ G_DECLARE_FINAL_TYPE (VfGaussianBlur, vf_gaussian_blur, VF, GAUSSIAN_BLUR,
 #define VF_TYPE_CONVOLVE (vf_convolve_get_type ())
 G_DECLARE_FINAL_TYPE (VfConvolve, vf_convolve, VF, CONVOLVE, VfFilter)
 
+#define VF_TYPE_MEDIAN (vf_median_get_type ())
+G_DECLARE_FINAL_TYPE (VfMedian, vf_median, VF, MEDIAN, VfFilter)
+
 GST_ELEMENT_REGISTER_DECLARE (vfboxblur);
+GST_ELEMENT_REGISTER_DECLARE (vfmedian);
 GST_ELEMENT_REGISTER_DECLARE (vfgaussianblur);
 GST_ELEMENT_REGISTER_DECLARE (vfconvolve);
 

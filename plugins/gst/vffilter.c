@@ -198,6 +198,43 @@ vf_filter_refuse (VfFilter * self, const gchar * format, ...)
   g_free (msg);
 }
 
+static GParamSpec *
+border_pspec (VfBorder default_border)
+{
+  return g_param_spec_enum ("border", "Border",
+      "How pixels outside the frame are invented", VF_TYPE_BORDER,
+      default_border, G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS |
+      GST_PARAM_MUTABLE_PLAYING);
+}
+
+void
+vf_filter_class_install_border (GObjectClass * klass, guint prop_id,
+    VfBorder default_border)
+{
+  g_object_class_install_property (klass, prop_id,
+      border_pspec (default_border));
+  VF_FILTER_CLASS (klass)->default_border = default_border;
+}
+
+void
+vf_filter_set_border (VfFilter * self, VfBorder border)
+{
+  GST_OBJECT_LOCK (self);
+  PRIV (self)->staged->border = border;
+  PRIV (self)->dirty = TRUE;
+  GST_OBJECT_UNLOCK (self);
+}
+
+VfBorder
+vf_filter_get_border (VfFilter * self)
+{
+  VfBorder b;
+  GST_OBJECT_LOCK (self);
+  b = PRIV (self)->staged->border;
+  GST_OBJECT_UNLOCK (self);
+  return b;
+}
+
 VfSnapshot *
 vf_filter_get_snapshot (VfFilter * self)
 {
@@ -616,12 +653,9 @@ vf_filter_class_init (VfFilterClass * klass)
   gobject_class->constructed = vf_filter_constructed;
   gobject_class->finalize = vf_filter_finalize;
 
-  /* the default differs per element (vfmedian: replicate); the pspec shows
-   * reflect, each element's documentation states its own */
+  /* vfmedian installs its own with default replicate */
   g_object_class_install_property (gobject_class, PROP_BORDER,
-      g_param_spec_enum ("border", "Border",
-          "How pixels outside the frame are invented (default reflect; "
-          "vfmedian: replicate)", VF_TYPE_BORDER, VF_BORDER_REFLECT, flags));
+      border_pspec (VF_BORDER_REFLECT));
   g_object_class_install_property (gobject_class, PROP_BORDER_VALUE,
       g_param_spec_uint ("border-value", "Border value",
           "Fill value for border=constant", 0, 255, 0,

@@ -81,6 +81,13 @@ gconstpointer vf_filter_peek_staged (VfFilter * self);
 void vf_filter_refuse (VfFilter * self, const gchar * format, ...)
     G_GNUC_PRINTF (2, 3);
 
+/* For an element whose default border differs (vfmedian): installs its own
+ * "border" pspec with that default; its set/get_property forward to these. */
+void vf_filter_class_install_border (GObjectClass * klass, guint prop_id,
+    VfBorder default_border);
+void vf_filter_set_border (VfFilter * self, VfBorder border);
+VfBorder vf_filter_get_border (VfFilter * self);
+
 /* Adds the sink and src pad templates with VF_FILTER_FORMATS. */
 void vf_filter_class_add_pad_templates (GstElementClass * element_class);
 

@@ -207,6 +207,20 @@ void vfk_gauss_exact (VfkPool * pool, const VfkImage * src, VfkImage * dst,
     int ox, int oy, VfkBorder border, uint8_t value, int kw, int kh,
     double sigma_x, double sigma_y);
 
+/* ---- median (vfk-median.c) ----------------------------------------------- */
+
+/* Largest median window side (histogram counts are 16-bit). */
+#define VFK_MEDIAN_MAX 255
+
+/* Exact median of the odd kw x kh window (the element of rank
+ * (kw*kh-1)/2); 3x3 uses a sorting network, the rest histograms. */
+void vfk_median (VfkPool * pool, const VfkImage * src, VfkImage * dst,
+    int ox, int oy, VfkBorder border, uint8_t value, int kw, int kh);
+/* The histogram path for any size, for tests comparing the two. */
+void vfk_median_histogram (VfkPool * pool, const VfkImage * src,
+    VfkImage * dst, int ox, int oy, VfkBorder border, uint8_t value, int kw,
+    int kh);
+
 /* Copies channel `channel` of dst's pixels from the source pixel each output
  * pixel is centred on (alpha and padding bytes pass through unfiltered). */
 void vfk_copy_channel (const VfkImage * src, VfkImage * dst, int ox, int oy,

@@ -8,7 +8,8 @@ exact match required, any differing byte fails.
 - Box: odd and even sizes, every border cv2.blur supports, with rounding
   'opencv' (bit-identical to cv2.blur) and 'half-up' (the SPEC's exact
   rounding: equal to cv2.blur wherever the area is odd, since only ties
-  differ)."""
+  differ).
+- Median: cv2.medianBlur for sizes 1-99 (its border is replicate)."""
 import os
 import sys
 
@@ -106,6 +107,11 @@ def main():
                 if (kw * kh) % 2 == 1:
                     compare(f'box half-up {fname} {kw}x{kh} {bname}', ref,
                             vfk.box(img, kw, kh, bname, 0, rounding=0))
+    # Median (cv2.medianBlur: square windows, border replicate)
+    for fname, img in frames.items():
+        for k in (1, 3, 5, 7, 9, 15, 25, 45, 99):
+            ref = cv2.medianBlur(img, k)
+            compare(f'median {fname} {k}x{k}', ref, vfk.median(img, k, k))
     vfk.close()
 
     for f in failures[:40]:

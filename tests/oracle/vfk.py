@@ -57,6 +57,9 @@ class Vfk:
                                      P(VfkImage), ctypes.c_int, ctypes.c_int,
                                      ctypes.c_int, ctypes.c_uint8,
                                      ctypes.c_void_p]
+        lib.vfk_median.argtypes = [ctypes.c_void_p, P(VfkImage), P(VfkImage),
+                                   ctypes.c_int, ctypes.c_int, ctypes.c_int,
+                                   ctypes.c_uint8, ctypes.c_int, ctypes.c_int]
         self.pool = lib.vfk_pool_new(n_threads)
 
     def close(self):
@@ -78,6 +81,14 @@ class Vfk:
         s, d = _view(src), _view(dst)
         self.lib.vfk_box(self.pool, ctypes.byref(s), ctypes.byref(d), ox, oy,
                          BORDERS[b], value, kw, kh, rounding)
+        return dst
+
+    def median(self, src, kw, kh, border='replicate', value=0):
+        dst, ox, oy = self._out_geometry(src, kw, kh, kw // 2, kh // 2, border)
+        b = 'replicate' if border == 'valid' else border
+        s, d = _view(src), _view(dst)
+        self.lib.vfk_median(self.pool, ctypes.byref(s), ctypes.byref(d), ox,
+                            oy, BORDERS[b], value, kw, kh)
         return dst
 
     def gauss(self, src, kw, kh, sx, sy=0.0, border='reflect', value=0):
