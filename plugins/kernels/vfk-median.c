@@ -111,16 +111,60 @@ col_add (ColumnHist * h, int x, int v, int d)
   h->coarse[(size_t) x * 16 + (v >> 4)] += d;
 }
 
-VFK_CLONES static void
+typedef uint16_t vu16x16 __attribute__((vector_size (32)));
+
+static inline __attribute__((always_inline)) void
 add16 (uint16_t * restrict acc, const uint16_t * restrict plus,
     const uint16_t * restrict minus)
 {
-  for (int i = 0; i < 16; i++)
-    acc[i] = (uint16_t) (acc[i] + plus[i] - minus[i]);
+  vu16x16 a, p, m;
+  memcpy (&a, acc, 32);
+  memcpy (&p, plus, 32);
+  memcpy (&m, minus, 32);
+  a = a + p - m;
+  memcpy (acc, &a, 32);
+}
+
+typedef int16_t vs16x16 __attribute__((vector_size (32)));
+
+/* The first bin b of 16 where count[0..b] exceeds rank, branch-free:
+ * prefix sums by four shifted adds, then the number of prefixes <= rank.
+ * *below receives count[0..b-1]. */
+static inline __attribute__((always_inline)) int
+find_bin (const uint16_t * count, int rank, int *below)
+{
+  const vu16x16 z = { 0 };
+  vu16x16 v;
+  vs16x16 m;
+  uint16_t lanes[16];
+  int b;
+
+  memcpy (&v, count, 32);
+  v += __builtin_shuffle (v, z, (vu16x16) { 16, 0, 1, 2, 3, 4, 5, 6, 7, 8,
+          9, 10, 11, 12, 13, 14});
+  v += __builtin_shuffle (v, z, (vu16x16) { 16, 16, 0, 1, 2, 3, 4, 5, 6,
+          7, 8, 9, 10, 11, 12, 13});
+  v += __builtin_shuffle (v, z, (vu16x16) { 16, 16, 16, 16, 0, 1, 2, 3, 4,
+          5, 6, 7, 8, 9, 10, 11});
+  v += __builtin_shuffle (v, z, (vu16x16) { 16, 16, 16, 16, 16, 16, 16, 16,
+          0, 1, 2, 3, 4, 5, 6, 7});
+  m = (vs16x16) (v <= (uint16_t) rank);
+  m += __builtin_shuffle (m, (vs16x16) { 8, 9, 10, 11, 12, 13, 14, 15, 8, 9,
+          10, 11, 12, 13, 14, 15});
+  m += __builtin_shuffle (m, (vs16x16) { 4, 5, 6, 7, 4, 5, 6, 7, 4, 5, 6, 7,
+          4, 5, 6, 7});
+  m += __builtin_shuffle (m, (vs16x16) { 2, 3, 2, 3, 2, 3, 2, 3, 2, 3, 2, 3,
+          2, 3, 2, 3});
+  m += __builtin_shuffle (m, (vs16x16) { 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1,
+          1, 1, 1, 1});
+  b = -m[0];
+  memcpy (lanes, &v, 32);
+  *below = b ? lanes[b - 1] : 0;
+  return b;
 }
 
 /* Sweeps one output row of one channel. */
-static void
+static inline __attribute__((always_inline)) void
 median_row (const ColumnHist * h, uint8_t * out, int cn, int wout, int kw,
     int rank)
 {
@@ -135,12 +179,11 @@ median_row (const ColumnHist * h, uint8_t * out, int cn, int wout, int kw,
     add16 (kc, h->coarse + (size_t) x * 16, zero);
 
   for (int x = 0; x < wout; x++) {
-    int b = 0, sum = 0, v;
+    int b, sum, below, v;
     if (x > 0)
       add16 (kc, h->coarse + (size_t) (x + kw - 1) * 16,
           h->coarse + (size_t) (x - 1) * 16);
-    while (sum + kc[b] <= rank)
-      sum += kc[b++];
+    b = find_bin (kc, rank, &sum);
     /* bring the fine bins of bucket b to this window */
     if (x - last[b] >= kw) {
       memset (kf[b], 0, sizeof kf[b]);
@@ -152,29 +195,26 @@ median_row (const ColumnHist * h, uint8_t * out, int cn, int wout, int kw,
             h->fine + (size_t) (i - 1) * 256 + b * 16);
     }
     last[b] = x;
-    v = 0;
-    while (sum + kf[b][v] <= rank)
-      sum += kf[b][v++];
+    v = find_bin (kf[b], rank - sum, &below);
     out[(size_t) x * cn] = (uint8_t) (b * 16 + v);
   }
 }
 
-static void
-median_hist_band (void *data, int worker, int y0, int y1)
+/* One vertical strip of output columns [tx0, tx0 + tw): its column
+ * histograms stay in the per-core cache while the strip moves down. */
+static inline __attribute__((always_inline)) void
+median_hist_tile (MedianJob * job, uint8_t * mem, int y0, int y1, int tx0,
+    int tw)
 {
-  MedianJob *job = data;
   const int cn = job->src->channels;
   const int kw = job->kw, kh = job->kh;
-  const int wout = job->dst->width;
-  const int pcount = wout + kw - 1;
+  const int pcount = tw + kw - 1;
   const int pn = pcount * cn;
-  const int start = job->ox - kw / 2;
+  const int start = job->ox + tx0 - kw / 2;
   const int ay = kh / 2;
   const int rank = (kw * kh - 1) / 2;
   const size_t fine_b = VFK_ALIGN (sizeof (uint16_t) * 256 * pcount);
   const size_t coarse_b = VFK_ALIGN (sizeof (uint16_t) * 16 * pcount);
-  uint8_t *mem = vfk_pool_scratch (job->pool, worker,
-      cn * (fine_b + coarse_b) + 2 * VFK_ALIGN (pn));
   uint8_t *row_in = mem + cn * (fine_b + coarse_b);
   uint8_t *row_out = row_in + VFK_ALIGN (pn);
   ColumnHist h[4];
@@ -193,7 +233,7 @@ median_hist_band (void *data, int worker, int y0, int y1)
         col_add (&h[c], x, row_in[x * cn + c], 1);
   }
   for (int y = y0; y < y1; y++) {
-    uint8_t *out = vfk_row (job->dst, y);
+    uint8_t *out = vfk_row (job->dst, y) + (size_t) tx0 * cn;
     if (y > y0) {
       pad_row (row_in, job, y + job->oy - ay + kh - 1, start, pcount);
       pad_row (row_out, job, y + job->oy - ay - 1, start, pcount);
@@ -207,8 +247,29 @@ median_hist_band (void *data, int worker, int y0, int y1)
         }
     }
     for (int c = 0; c < cn; c++)
-      median_row (&h[c], out + c, cn, wout, kw, rank);
+      median_row (&h[c], out + c, cn, tw, kw, rank);
   }
+}
+
+#define MEDIAN_TILE 256
+
+VFK_CLONES static void
+median_hist_band (void *data, int worker, int y0, int y1)
+{
+  MedianJob *job = data;
+  const int cn = job->src->channels;
+  const int wout = job->dst->width;
+  /* strips wide enough that the kw-1 halo columns stay a small cost */
+  const int tile = MAX (MEDIAN_TILE, 4 * job->kw);
+  const int tmax = MIN (tile, wout);
+  const int pcount = tmax + job->kw - 1;
+  uint8_t *mem = vfk_pool_scratch (job->pool, worker,
+      cn * (VFK_ALIGN (sizeof (uint16_t) * 256 * pcount)
+          + VFK_ALIGN (sizeof (uint16_t) * 16 * pcount))
+      + 2 * VFK_ALIGN (pcount * cn));
+
+  for (int tx0 = 0; tx0 < wout; tx0 += tile)
+    median_hist_tile (job, mem, y0, y1, tx0, MIN (tile, wout - tx0));
 }
 
 void
