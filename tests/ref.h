@@ -89,4 +89,65 @@ ref_filter_plane (const uint8_t * in, ptrdiff_t istride, int w, int h, int cn,
     }
 }
 
+/* Median of the kw x kh window by sorting it (kw*kh <= 255*255). */
+static inline void
+ref_median_plane (const uint8_t * in, ptrdiff_t istride, int w, int h, int cn,
+    int c, uint8_t * out, ptrdiff_t ostride, int ow, int oh, int ox, int oy,
+    int border, uint8_t value, int kw, int kh)
+{
+  for (int y = 0; y < oh; y++)
+    for (int x = 0; x < ow; x++) {
+      int hist[256] = { 0 }, n = 0, rank = (kw * kh - 1) / 2, v = 0;
+      for (int j = 0; j < kh; j++)
+        for (int i = 0; i < kw; i++) {
+          int sy = ref_index (y + oy + j - kh / 2, h, border);
+          int sx = ref_index (x + ox + i - kw / 2, w, border);
+          hist[(sy < 0 || sx < 0) ? value : in[sy * istride + sx * cn + c]]++;
+          n++;
+        }
+      while (rank >= hist[v])
+        rank -= hist[v++];
+      out[y * ostride + x * cn + c] = (uint8_t) v;
+    }
+}
+
+#include <math.h>
+
+/* cv2.bilateralFilter's definition in double precision; the colour
+ * distance sums the channels in dist_mask. */
+static inline void
+ref_bilateral_plane (const uint8_t * in, ptrdiff_t istride, int w, int h,
+    int cn, unsigned dist_mask, uint8_t * out, ptrdiff_t ostride, int border,
+    uint8_t value, int radius, double sc, double ss)
+{
+  for (int y = 0; y < h; y++)
+    for (int x = 0; x < w; x++) {
+      double num[4] = { 0 }, den = 0;
+      const uint8_t *c0 = in + y * istride + x * cn;
+      for (int i = -radius; i <= radius; i++)
+        for (int j = -radius; j <= radius; j++) {
+          double d = sqrt ((double) i * i + (double) j * j), cd = 0, wgt;
+          int sy = ref_index (y + i, h, border);
+          int sx = ref_index (x + j, w, border);
+          uint8_t px[4];
+          if (d > radius)
+            continue;
+          for (int c = 0; c < cn; c++)
+            px[c] = (sy < 0 || sx < 0) ? value : in[sy * istride + sx * cn + c];
+          for (int c = 0; c < cn; c++)
+            if (dist_mask & (1u << c))
+              cd += fabs ((double) px[c] - c0[c]);
+          wgt = exp (-d * d / (2 * ss * ss)) * exp (-cd * cd / (2 * sc * sc));
+          for (int c = 0; c < cn; c++)
+            num[c] += wgt * px[c];
+          den += wgt;
+        }
+      for (int c = 0; c < cn; c++) {
+        long v = lrint (num[c] / den);
+        out[y * ostride + x * cn + c] = (uint8_t) (v < 0 ? 0 : v > 255 ? 255 :
+            v);
+      }
+    }
+}
+
 #endif

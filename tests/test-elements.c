@@ -724,6 +724,181 @@ GST_START_TEST (test_several_properties_in_one_set_apply_together)
 
 GST_END_TEST;
 
+/* ---- vfmedian and vfbilateral ----------------------------------------------- */
+
+static GstBuffer *
+push_one (const gchar * launch, const GstVideoInfo * info, GstBuffer * in)
+{
+  GError *error = NULL;
+  GstElement *e = gst_parse_launch (launch, &error);
+  GstHarness *h;
+  GstBuffer *out;
+  fail_unless (e != NULL, "%s", error ? error->message : launch);
+  h = gst_harness_new_with_element (e, "sink", "src");
+  gst_harness_set_src_caps (h, gst_video_info_to_caps (info));
+  out = gst_harness_push_and_pull (h, gst_buffer_ref (in));
+  fail_unless (out != NULL);
+  gst_harness_teardown (h);
+  gst_object_unref (e);
+  return out;
+}
+
+static gint
+alpha_offset (const GstVideoInfo * info)
+{
+  const GstVideoFormatInfo *finfo = info->finfo;
+  if (!GST_VIDEO_FORMAT_INFO_IS_RGB (finfo) ||
+      GST_VIDEO_INFO_COMP_PSTRIDE (info, 0) != 4)
+    return -1;
+  return GST_VIDEO_FORMAT_INFO_HAS_ALPHA (finfo) ?
+      GST_VIDEO_FORMAT_INFO_POFFSET (finfo, GST_VIDEO_COMP_A) :
+      6 - GST_VIDEO_FORMAT_INFO_POFFSET (finfo, 0) -
+      GST_VIDEO_FORMAT_INFO_POFFSET (finfo, 1) -
+      GST_VIDEO_FORMAT_INFO_POFFSET (finfo, 2);
+}
+
+GST_START_TEST (test_median_every_format_and_size)
+{
+  static const int sizes[][2] = { {1, 1}, {2, 3}, {385, 289} };
+  static const struct {
+    int kw, kh, border;
+    const gchar *props;
+  } cfgs[] = {
+    {3, 3, REF_REPLICATE, ""},  /* the default border */
+    {5, 3, REF_REFLECT, "kernel-width=5 kernel-height=3 border=reflect"},
+    {15, 17, REF_CONSTANT, "kernel-width=15 kernel-height=17 border=constant "
+          "border-value=200"},
+  };
+  for (guint k = 0; k < G_N_ELEMENTS (cfgs); k++)
+    for (guint f = 0; f < G_N_ELEMENTS (formats); f++)
+      for (guint z = 0; z < G_N_ELEMENTS (sizes); z++) {
+        GstVideoInfo info;
+        GstBuffer *in, *out;
+        GstVideoFrame fi, fo;
+        gchar *launch = g_strdup_printf ("vfmedian %s", cfgs[k].props);
+        gint alpha;
+        if (k == 2 && z == 2)
+          continue;             /* brute force too slow there */
+        gst_video_info_set_format (&info,
+            gst_video_format_from_string (formats[f]), sizes[z][0],
+            sizes[z][1]);
+        alpha = alpha_offset (&info);
+        in = random_frame (&info);
+        out = push_one (launch, &info, in);
+        gst_video_frame_map (&fi, &info, in, GST_MAP_READ);
+        gst_video_frame_map (&fo, &info, out, GST_MAP_READ);
+        for (guint p = 0; p < GST_VIDEO_INFO_N_PLANES (&info); p++) {
+          gint comps[GST_VIDEO_MAX_COMPONENTS], c0, w, h, cn;
+          guint8 *expect;
+          gint is = GST_VIDEO_FRAME_PLANE_STRIDE (&fi, p);
+          gint os = GST_VIDEO_FRAME_PLANE_STRIDE (&fo, p);
+          const guint8 *ip = GST_VIDEO_FRAME_PLANE_DATA (&fi, p);
+          const guint8 *op = GST_VIDEO_FRAME_PLANE_DATA (&fo, p);
+          gst_video_format_info_component (info.finfo, p, comps);
+          c0 = comps[0];
+          w = GST_VIDEO_INFO_COMP_WIDTH (&info, c0);
+          h = GST_VIDEO_INFO_COMP_HEIGHT (&info, c0);
+          cn = GST_VIDEO_INFO_COMP_PSTRIDE (&info, c0);
+          expect = g_malloc ((gsize) os * h);
+          for (int ch = 0; ch < cn; ch++)
+            if (ch != alpha)
+              ref_median_plane (ip, is, w, h, cn, ch, expect, os, w, h, 0, 0,
+                  cfgs[k].border, 200, cfgs[k].kw, cfgs[k].kh);
+            else
+              for (int y = 0; y < h; y++)
+                for (int x = 0; x < w; x++)
+                  expect[y * os + x * cn + ch] = ip[y * is + x * cn + ch];
+          for (int y = 0; y < h; y++)
+            fail_unless (memcmp (op + y * os, expect + y * os, w * cn) == 0,
+                "vfmedian %s on %s %dx%d: plane %u row %d differs from the "
+                "sorted windows", cfgs[k].props, formats[f], sizes[z][0],
+                sizes[z][1], p, y);
+          g_free (expect);
+        }
+        gst_video_frame_unmap (&fi);
+        gst_video_frame_unmap (&fo);
+        gst_buffer_unref (in);
+        gst_buffer_unref (out);
+        g_free (launch);
+      }
+}
+
+GST_END_TEST;
+
+GST_START_TEST (test_bilateral_rgb_formats_and_sizes)
+{
+  static const gchar *rgb[] = { "GRAY8", "RGB", "BGR", "RGBA", "BGRx", "xRGB",
+    "ARGB", "ABGR"
+  };
+  static const int sizes[][2] = { {1, 1}, {2, 3}, {37, 29} };
+  for (guint f = 0; f < G_N_ELEMENTS (rgb); f++)
+    for (guint z = 0; z < G_N_ELEMENTS (sizes); z++) {
+      GstVideoInfo info;
+      GstBuffer *in, *out;
+      GstVideoFrame fi, fo;
+      gint alpha, cn, is, os, w = sizes[z][0], h = sizes[z][1];
+      guint mask;
+      guint8 *expect;
+      gst_video_info_set_format (&info, gst_video_format_from_string (rgb[f]),
+          w, h);
+      alpha = alpha_offset (&info);
+      cn = GST_VIDEO_INFO_COMP_PSTRIDE (&info, 0);
+      mask = ((1u << cn) - 1) & ~(alpha >= 0 ? 1u << alpha : 0);
+      in = random_frame (&info);
+      out = push_one ("vfbilateral diameter=7 sigma-color=30 sigma-space=4 "
+          "border=symmetric", &info, in);
+      gst_video_frame_map (&fi, &info, in, GST_MAP_READ);
+      gst_video_frame_map (&fo, &info, out, GST_MAP_READ);
+      is = GST_VIDEO_FRAME_PLANE_STRIDE (&fi, 0);
+      os = GST_VIDEO_FRAME_PLANE_STRIDE (&fo, 0);
+      expect = g_malloc ((gsize) os * h);
+      ref_bilateral_plane (GST_VIDEO_FRAME_PLANE_DATA (&fi, 0), is, w, h, cn,
+          mask, expect, os, REF_SYMMETRIC, 0, 3, 30, 4);
+      for (int y = 0; y < h; y++)
+        for (int x = 0; x < w * cn; x++) {
+          gint got = ((guint8 *) GST_VIDEO_FRAME_PLANE_DATA (&fo, 0))[y * os +
+              x];
+          gint want = x % cn == alpha ?
+              ((guint8 *) GST_VIDEO_FRAME_PLANE_DATA (&fi, 0))[y * is + x] :
+              expect[y * os + x];
+          fail_unless (ABS (got - want) <= (x % cn == alpha ? 0 : 1),
+              "vfbilateral on %s %dx%d: (%d,%d) ch %d is %d, float64 gives %d",
+              rgb[f], w, h, x / cn, y, x % cn, got, want);
+        }
+      g_free (expect);
+      gst_video_frame_unmap (&fi);
+      gst_video_frame_unmap (&fo);
+      gst_buffer_unref (in);
+      gst_buffer_unref (out);
+    }
+}
+
+GST_END_TEST;
+
+GST_START_TEST (test_median_and_bilateral_refuse_bad_values)
+{
+  GstElement *m = gst_element_factory_make ("vfmedian", NULL);
+  GstElement *b = gst_element_factory_make ("vfbilateral", NULL);
+  guint kw;
+  gint d;
+
+  expect_warnings_begin ();
+  g_object_set (m, "kernel-width", 4, NULL);
+  expect_warning ("kernel-width '4' must be odd (vfmedian)");
+  g_object_get (m, "kernel-width", &kw, NULL);
+  fail_unless_equals_int (kw, 3);
+  ASSERT_WARNING (g_object_set (m, "kernel-height", 257, NULL));
+  g_object_set (b, "diameter", -1, "sigma-space", 200.0, NULL);
+  expect_warning ("sigma-space '200' with diameter '-1' gives a window");
+  g_object_get (b, "diameter", &d, NULL);
+  fail_unless_equals_int (d, 9);
+  expect_warnings_end ();
+  gst_object_unref (m);
+  gst_object_unref (b);
+}
+
+GST_END_TEST;
+
 static Suite *
 elements_suite (void)
 {
@@ -739,6 +914,9 @@ elements_suite (void)
   tcase_add_test (tc, test_valid_kernel_change_renegotiates_while_flowing);
   tcase_add_test (tc, test_invalid_values_refused_old_value_kept);
   tcase_add_test (tc, test_several_properties_in_one_set_apply_together);
+  tcase_add_test (tc, test_median_every_format_and_size);
+  tcase_add_test (tc, test_bilateral_rgb_formats_and_sizes);
+  tcase_add_test (tc, test_median_and_bilateral_refuse_bad_values);
   suite_add_tcase (s, tc);
   return s;
 }

@@ -66,8 +66,10 @@ def main():
     box_sizes = (3, 5, 9, 15, 25, 35, 45)
     gauss_sizes = (3, 5, 9, 15, 25, 35, 45)
     median_sizes = (3, 5, 7, 15, 25, 45)
+    bilateral_sizes = (9, 15)
     if args.quick:
         box_sizes, gauss_sizes, median_sizes = (5, 45), (5, 45), (5, 45)
+        bilateral_sizes = (9,)
 
     rows = []
     for fname, img in frames.items():
@@ -87,6 +89,11 @@ def main():
             rows.append((fname, f'vfmedian {k}x{k} vs cv2.medianBlur',
                          *run_case(lambda: vfk.median(img, k, k),
                                    lambda: cv2.medianBlur(img, k),
+                                   max(args.rounds // 3, 3))))
+        for d in bilateral_sizes:
+            rows.append((fname, f'vfbilateral exact d={d} vs cv2.bilateralFilter',
+                         *run_case(lambda: vfk.bilateral(img, d, 75, 75),
+                                   lambda: cv2.bilateralFilter(img, d, 75, 75),
                                    max(args.rounds // 3, 3))))
         rows.append((fname, 'vfconvolve 15x15 random vs cv2.filter2D',
                      *run_case(lambda: vfk.filter2d(img, k15),

@@ -15,6 +15,7 @@ plugin_init (GstPlugin * plugin)
   ret |= GST_ELEMENT_REGISTER (vfgaussianblur, plugin);
   ret |= GST_ELEMENT_REGISTER (vfconvolve, plugin);
   ret |= GST_ELEMENT_REGISTER (vfmedian, plugin);
+  ret |= GST_ELEMENT_REGISTER (vfbilateral, plugin);
   return ret;
 }
 

@@ -18,6 +18,10 @@ G_DECLARE_FINAL_TYPE (VfConvolve, vf_convolve, VF, CONVOLVE, VfFilter)
 #define VF_TYPE_MEDIAN (vf_median_get_type ())
 G_DECLARE_FINAL_TYPE (VfMedian, vf_median, VF, MEDIAN, VfFilter)
 
+#define VF_TYPE_BILATERAL (vf_bilateral_get_type ())
+G_DECLARE_FINAL_TYPE (VfBilateral, vf_bilateral, VF, BILATERAL, VfFilter)
+
+GST_ELEMENT_REGISTER_DECLARE (vfbilateral);
 GST_ELEMENT_REGISTER_DECLARE (vfboxblur);
 GST_ELEMENT_REGISTER_DECLARE (vfmedian);
 GST_ELEMENT_REGISTER_DECLARE (vfgaussianblur);

@@ -12,6 +12,10 @@
 G_BEGIN_DECLS
 
 /* Formats every element implements (SPEC §1). */
+/* Packed RGB and gray only (filters whose YUV handling is still to come). */
+#define VF_FILTER_RGB_FORMATS \
+  "{ GRAY8, RGB, BGR, RGBA, BGRA, RGBx, BGRx, xRGB, xBGR, ARGB, ABGR }"
+
 #define VF_FILTER_FORMATS \
   "{ GRAY8, RGB, BGR, RGBA, BGRA, RGBx, BGRx, xRGB, xBGR, ARGB, ABGR, " \
   "I420, YV12, NV12, NV21, Y42B, Y444 }"
@@ -64,10 +68,11 @@ struct _VfFilterClass {
   gboolean (*prepare) (VfFilter * self, gpointer params, GError ** error);
   /* Kernel size and anchor of a prepared set. */
   void (*extent) (gconstpointer params, VfExtent * extent);
-  /* Filter one plane view. */
+  /* Filter one plane view; color_mask has a bit per channel that carries
+   * colour (not alpha or padding). */
   void (*filter_plane) (VfFilter * self, const VfSnapshot * snap,
       const VfkImage * src, VfkImage * dst, gint ox, gint oy, VfkBorder border,
-      VfkPool * pool);
+      guint color_mask, VfkPool * pool);
 };
 
 /* For the subclasses' set_property/get_property: the staged parameters,
@@ -90,6 +95,8 @@ VfBorder vf_filter_get_border (VfFilter * self);
 
 /* Adds the sink and src pad templates with VF_FILTER_FORMATS. */
 void vf_filter_class_add_pad_templates (GstElementClass * element_class);
+void vf_filter_class_add_pad_templates_for (GstElementClass * element_class,
+    const gchar * formats);
 
 /* The snapshot in effect now (new reference); for tests and tools. */
 VfSnapshot *vf_filter_get_snapshot (VfFilter * self);

@@ -204,7 +204,7 @@ gauss_extent (gconstpointer params, VfExtent * e)
 static void
 gauss_filter_plane (VfFilter * self, const VfSnapshot * snap,
     const VfkImage * src, VfkImage * dst, gint ox, gint oy, VfkBorder border,
-    VfkPool * pool)
+    guint color_mask, VfkPool * pool)
 {
   const GaussParams *p = snap->params;
   vfk_gauss_exact (pool, src, dst, ox, oy, border, snap->border_value,

@@ -221,6 +221,26 @@ void vfk_median_histogram (VfkPool * pool, const VfkImage * src,
     VfkImage * dst, int ox, int oy, VfkBorder border, uint8_t value, int kw,
     int kh);
 
+/* ---- bilateral (vfk-bilateral.c) ------------------------------------------ */
+
+#define VFK_BILATERAL_MAX_RADIUS 127
+
+/* OpenCV's radius rule: diameter <= 0 -> round(1.5 sigma_space); >= 1. */
+int vfk_bilateral_radius (int diameter, double sigma_space);
+
+/* The weight tables of one parameter set (made once, not per frame). */
+typedef struct VfkBilateral VfkBilateral;
+VfkBilateral *vfk_bilateral_new (int diameter, double sigma_color,
+    double sigma_space);
+void vfk_bilateral_free (VfkBilateral * b);
+int vfk_bilateral_get_radius (const VfkBilateral * b);
+
+/* cv2.bilateralFilter semantics; the colour distance sums the channels in
+ * dist_mask (bit c = channel c), every channel is filtered. */
+void vfk_bilateral_exact (VfkPool * pool, const VfkImage * src,
+    VfkImage * dst, int ox, int oy, VfkBorder border, uint8_t value,
+    unsigned dist_mask, const VfkBilateral * b);
+
 /* Copies channel `channel` of dst's pixels from the source pixel each output
  * pixel is centred on (alpha and padding bytes pass through unfiltered). */
 void vfk_copy_channel (const VfkImage * src, VfkImage * dst, int ox, int oy,

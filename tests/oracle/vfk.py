@@ -60,6 +60,17 @@ class Vfk:
         lib.vfk_median.argtypes = [ctypes.c_void_p, P(VfkImage), P(VfkImage),
                                    ctypes.c_int, ctypes.c_int, ctypes.c_int,
                                    ctypes.c_uint8, ctypes.c_int, ctypes.c_int]
+        lib.vfk_bilateral_new.restype = ctypes.c_void_p
+        lib.vfk_bilateral_new.argtypes = [ctypes.c_int, ctypes.c_double,
+                                          ctypes.c_double]
+        lib.vfk_bilateral_free.argtypes = [ctypes.c_void_p]
+        lib.vfk_bilateral_get_radius.restype = ctypes.c_int
+        lib.vfk_bilateral_get_radius.argtypes = [ctypes.c_void_p]
+        lib.vfk_bilateral_exact.argtypes = [ctypes.c_void_p, P(VfkImage),
+                                            P(VfkImage), ctypes.c_int,
+                                            ctypes.c_int, ctypes.c_int,
+                                            ctypes.c_uint8, ctypes.c_uint,
+                                            ctypes.c_void_p]
         self.pool = lib.vfk_pool_new(n_threads)
 
     def close(self):
@@ -89,6 +100,24 @@ class Vfk:
         s, d = _view(src), _view(dst)
         self.lib.vfk_median(self.pool, ctypes.byref(s), ctypes.byref(d), ox,
                             oy, BORDERS[b], value, kw, kh)
+        return dst
+
+    def bilateral(self, src, d, sigma_color, sigma_space, border='reflect',
+                  value=0, dist_mask=None):
+        b = self.lib.vfk_bilateral_new(d, sigma_color, sigma_space)
+        try:
+            r = self.lib.vfk_bilateral_get_radius(b)
+            dst, ox, oy = self._out_geometry(src, 2 * r + 1, 2 * r + 1, r, r,
+                                             border)
+            bd = 'replicate' if border == 'valid' else border
+            s, dd = _view(src), _view(dst)
+            cn = 1 if src.ndim == 2 else src.shape[2]
+            mask = dist_mask if dist_mask is not None else (1 << cn) - 1
+            self.lib.vfk_bilateral_exact(self.pool, ctypes.byref(s),
+                                         ctypes.byref(dd), ox, oy,
+                                         BORDERS[bd], value, mask, b)
+        finally:
+            self.lib.vfk_bilateral_free(b)
         return dst
 
     def gauss(self, src, kw, kh, sx, sy=0.0, border='reflect', value=0):
