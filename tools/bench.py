@@ -67,6 +67,7 @@ def main():
     gauss_sizes = (3, 5, 9, 15, 25, 35, 45)
     median_sizes = (3, 5, 7, 15, 25, 45)
     bilateral_sizes = (9, 15)
+    fast_sigmas = (2, 20, 50)
     if args.quick:
         box_sizes, gauss_sizes, median_sizes = (5, 45), (5, 45), (5, 45)
         bilateral_sizes = (9,)
@@ -85,6 +86,12 @@ def main():
                          *run_case(lambda: vfk.gauss(img, k, k, 0),
                                    lambda: cv2.GaussianBlur(img, (k, k), 0),
                                    args.rounds)))
+        for sg in fast_sigmas:
+            rows.append((fname, f'vfgaussianblur fast sigma={sg} vs '
+                         'cv2.GaussianBlur', *run_case(
+                             lambda: vfk.gauss_fast(img, sg),
+                             lambda: cv2.GaussianBlur(img, (0, 0), sg),
+                             max(args.rounds // 3, 3))))
         for k in median_sizes:
             rows.append((fname, f'vfmedian {k}x{k} vs cv2.medianBlur',
                          *run_case(lambda: vfk.median(img, k, k),

@@ -24,6 +24,7 @@ struct VfkPool {
   int n;                        /* workers including the caller */
   Worker workers[VFK_MAX_THREADS];
   Scratch scratch[VFK_MAX_THREADS];
+  Scratch shared;
 
   pthread_mutex_t lock;
   pthread_cond_t start_cond;
@@ -119,6 +120,7 @@ vfk_pool_free (VfkPool * pool)
     pthread_join (pool->workers[i].thread, NULL);
   for (int i = 0; i < VFK_MAX_THREADS; i++)
     free (pool->scratch[i].mem);
+  free (pool->shared.mem);
   pthread_mutex_destroy (&pool->lock);
   pthread_cond_destroy (&pool->start_cond);
   pthread_cond_destroy (&pool->done_cond);
@@ -131,12 +133,26 @@ vfk_pool_n_threads (const VfkPool * pool)
   return pool ? pool->n : 1;
 }
 
+static void *
+scratch_grow (Scratch * s, size_t size);
+
+void *
+vfk_pool_shared_scratch (VfkPool * pool, size_t size)
+{
+  static __thread Scratch own;  /* pool == NULL: per calling thread */
+  return scratch_grow (pool ? &pool->shared : &own, size);
+}
+
 void *
 vfk_pool_scratch (VfkPool * pool, int worker, size_t size)
 {
   static __thread Scratch own;  /* pool == NULL: per calling thread */
-  Scratch *s = pool ? &pool->scratch[worker] : &own;
+  return scratch_grow (pool ? &pool->scratch[worker] : &own, size);
+}
 
+static void *
+scratch_grow (Scratch * s, size_t size)
+{
   if (s->size < size) {
     size_t want = (size + 63) & ~(size_t) 63;
     void *mem = NULL;

@@ -71,6 +71,11 @@ class Vfk:
                                             ctypes.c_int, ctypes.c_int,
                                             ctypes.c_uint8, ctypes.c_uint,
                                             ctypes.c_void_p]
+        lib.vfk_gauss_fast.argtypes = [ctypes.c_void_p, P(VfkImage),
+                                       P(VfkImage), ctypes.c_int,
+                                       ctypes.c_int, ctypes.c_int,
+                                       ctypes.c_uint8, ctypes.c_double,
+                                       ctypes.c_double]
         self.pool = lib.vfk_pool_new(n_threads)
 
     def close(self):
@@ -118,6 +123,13 @@ class Vfk:
                                          BORDERS[bd], value, mask, b)
         finally:
             self.lib.vfk_bilateral_free(b)
+        return dst
+
+    def gauss_fast(self, src, sx, sy=0.0, border='reflect', value=0):
+        dst = np.empty_like(src)
+        s, d = _view(src), _view(dst)
+        self.lib.vfk_gauss_fast(self.pool, ctypes.byref(s), ctypes.byref(d),
+                                0, 0, BORDERS[border], value, sx, sy)
         return dst
 
     def gauss(self, src, kw, kh, sx, sy=0.0, border='reflect', value=0):
