@@ -146,7 +146,7 @@ typedef struct {
 #define ROWS 8
 
 /* Row pass: rows [y0, y1) of the output geometry into tmpimg. */
-static void
+VFK_CLONES static void
 row_band (void *data, int worker, int y0, int y1)
 {
   FastJob *job = data;
@@ -219,7 +219,7 @@ row_band (void *data, int worker, int y0, int y1)
 
 /* Column pass over sample columns [s0, s1) (split across threads with no
  * halo: the recursion runs down whole columns). */
-static void
+VFK_CLONES static void
 col_band (void *data, int worker, int s0, int s1)
 {
   FastJob *job = data;
@@ -234,22 +234,22 @@ col_band (void *data, int worker, int s0, int s1)
   for (int sb = s0; sb < s1; sb += 16) {
     const int ns = MIN (16, s1 - sb);
     for (int i = 0; i < n; i++) {
-      /* the border policy applied to rows of the row-filtered frame; the
-       * row pass produced exactly the output rows, so map into them */
+      /* the border policy applied to rows of the row-filtered frame (the
+       * row pass made exactly the output rows) */
       int yy = vfk_border_index (i - pad + job->oy, job->src->height,
           job->border);
-      int ty = yy - job->oy;
-      for (int l = 0; l < 16; l++) {
-        float v;
-        if (yy < 0)
-          v = job->value;       /* constant rows: filtered constant */
-        else if (ty < 0 || ty >= hout)
-          v = job->tmpimg[(size_t) MIN (MAX (ty, 0), hout - 1) *
-              job->tmpstride + sb + MIN (l, ns - 1)];
+      float *xi = x + (size_t) i * 16;
+      if (yy < 0) {
+        for (int l = 0; l < 16; l++)
+          xi[l] = job->value;   /* a constant row stays constant */
+      } else {
+        const float *t = job->tmpimg + (size_t) MIN (MAX (yy - job->oy, 0),
+            hout - 1) * job->tmpstride + sb;
+        if (ns == 16)
+          memcpy (xi, t, sizeof (float) * 16);
         else
-          v = job->tmpimg[(size_t) ty * job->tmpstride + sb + MIN (l,
-                  ns - 1)];
-        x[(size_t) i * 16 + l] = v;
+          for (int l = 0; l < 16; l++)
+            xi[l] = t[MIN (l, ns - 1)];
       }
     }
     deriche_lines_16 (&job->cy, x, tmp, n);
