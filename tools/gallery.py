@@ -1,0 +1,77 @@
+#!/usr/bin/python3
+"""Regenerates the README's pictures with the project's own elements, run
+from gst-launch-1.0: the seed's figures (5/15/25/35/45 averaging, Gaussian
+and median) and a 35x35 Gaussian next to a bilateral filter of diameter 35,
+on a real photo.
+
+Photo: tools/pictures/chelsea.png, "Chelsea the cat" by Stefan van der Walt,
+CC0 ("no copyright restrictions"), as shipped in Debian's python3-skimage
+(skimage/data/chelsea.png).
+
+Usage: tools/gallery [BUILD_DIR]   (default build; OpenCV only stitches)"""
+import os
+import subprocess
+import sys
+import tempfile
+
+import cv2
+import numpy as np
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+OUT = os.path.join(HERE, 'pictures')
+PHOTO = os.path.join(OUT, 'chelsea.png')
+PANEL = (180, 120)
+
+
+def run_filter(element, tmp):
+    out = os.path.join(tmp, 'out.png')
+    cmd = ['gst-launch-1.0', '-q', 'filesrc', f'location={PHOTO}', '!',
+           'pngdec', '!', 'videoconvert', '!', 'video/x-raw,format=BGR', '!']
+    cmd += element.split() + ['!', 'videoconvert', '!', 'pngenc', '!',
+                              'filesink', f'location={out}']
+    subprocess.run(cmd, check=True)
+    return cv2.imread(out)
+
+
+def panel(img, label):
+    p = cv2.resize(img, PANEL, interpolation=cv2.INTER_AREA)
+    cv2.rectangle(p, (0, PANEL[1] - 18), (PANEL[0], PANEL[1]), (0, 0, 0), -1)
+    cv2.putText(p, label, (4, PANEL[1] - 5), cv2.FONT_HERSHEY_SIMPLEX, 0.42,
+                (255, 255, 255), 1, cv2.LINE_AA)
+    return p
+
+
+def strip(panels, name):
+    img = np.hstack(panels)
+    cv2.imwrite(os.path.join(OUT, name), img,
+                [cv2.IMWRITE_PNG_COMPRESSION, 9])
+    print('wrote', os.path.join(OUT, name))
+
+
+def main():
+    build = sys.argv[1] if len(sys.argv) > 1 else 'build'
+    os.environ['GST_PLUGIN_PATH'] = os.path.abspath(
+        os.path.join(build, 'plugins', 'gst'))
+    original = cv2.imread(PHOTO)
+    with tempfile.TemporaryDirectory() as tmp:
+        for name, fmt in (('averaging', 'vfboxblur kernel-width={k} '
+                           'kernel-height={k}'),
+                          ('gaussian', 'vfgaussianblur kernel-width={k} '
+                           'kernel-height={k}'),
+                          ('median', 'vfmedian kernel-width={k} '
+                           'kernel-height={k}')):
+            panels = [panel(original, 'original')]
+            for k in (5, 15, 25, 35, 45):
+                panels.append(panel(run_filter(fmt.format(k=k), tmp),
+                                    f'{k}x{k} {name}'))
+            strip(panels, f'{name}.png')
+        strip([panel(original, 'original'),
+               panel(run_filter('vfgaussianblur kernel-width=35 '
+                                'kernel-height=35', tmp), '35x35 Gaussian'),
+               panel(run_filter('vfbilateral diameter=35 sigma-color=75 '
+                                'sigma-space=75', tmp),
+                     'bilateral d=35')], 'bilateral.png')
+
+
+if __name__ == '__main__':
+    main()
