@@ -369,8 +369,29 @@ def test_bad_config_at_start_exits_nonzero():
           r.stderr.strip())
 
 
+def test_file_source_loops():
+    clip = os.path.join(tmp, 'clip.webm')
+    subprocess.run(['gst-launch-1.0', '-q', 'videotestsrc', 'num-buffers=15',
+                    '!', 'video/x-raw,width=64,height=48,framerate=30/1', '!',
+                    'vp8enc', '!', 'webmmux', '!', 'filesink',
+                    f'location={clip}'], check=True, timeout=60)
+    conf = os.path.join(tmp, 'h.conf')
+    with open(conf, 'w') as f:
+        f.write(f'[pipeline clip]\nsource=file://{clip}\nloop=true\n'
+                'filters=vfboxblur name=b\nsink=null\n')
+    d = start_daemon(conf)
+    try:
+        n = wait_for(lambda: frames('clip') > 40 and frames('clip'), 15)
+        check('file:// source decodes and loop=true restarts it at the end',
+              bool(n) and "'playing'" in pipe_prop('clip', 'State'),
+              f'{frames("clip")} frames from a 15-frame clip')
+    finally:
+        stop_daemon(d)
+
+
 def main():
-    tests = [test_stalled_sink_does_not_freeze_dbus_and_set_sink,
+    tests = [test_file_source_loops,
+             test_stalled_sink_does_not_freeze_dbus_and_set_sink,
              test_bad_config_at_start_exits_nonzero,
              test_frames_equal_elements_output,
              test_set_switches_at_one_frame_and_invalid_refused,
