@@ -19,12 +19,34 @@ cp "$tmp/vfilterd-user.service" "$tmp/vfilterd-session.service"
 
 if command -v xmllint >/dev/null 2>&1; then
   if xmllint --noout "$iface"; then ok "xmllint interface XML"; else ko "xmllint interface XML"; fi
-  dtd=/usr/share/xml/dbus-1/busconfig.dtd
-  if [ -f "$dtd" ]; then
-    if xmllint --noout --dtdvalid "$dtd" "$policy"; then ok "xmllint --dtdvalid bus policy"; else ko "xmllint bus policy"; fi
-  elif xmllint --noout "$policy"; then ok "xmllint bus policy (well-formed; no DTD here)"; else ko "xmllint bus policy"; fi
+  # (Debian's busconfig.dtd predates own_prefix, send_destination_prefix and
+  # even send_interface, so validity is checked by dbus-daemon below)
+  if xmllint --noout "$policy"; then ok "xmllint bus policy"; else ko "xmllint bus policy"; fi
 else
   skip "xmllint is not installed (package libxml2-utils)"
+fi
+
+if command -v dbus-daemon >/dev/null 2>&1; then
+  # a private bus whose configuration includes the policy: dbus-daemon
+  # refuses to start on an element or attribute it does not know
+  cat > "$tmp/bus.conf" <<EOC
+<!DOCTYPE busconfig PUBLIC "-//freedesktop//DTD D-BUS Bus Configuration 1.0//EN"
+ "http://www.freedesktop.org/standards/dbus/1.0/busconfig.dtd">
+<busconfig>
+  <listen>unix:dir=$tmp</listen>
+  <auth>EXTERNAL</auth>
+  <policy context="default"><allow user="*"/></policy>
+  <include>$(readlink -f "$policy")</include>
+</busconfig>
+EOC
+  # (the vfilterd user and group need not exist here: that is a warning)
+  timeout 2 dbus-daemon --config-file="$tmp/bus.conf" --print-address=1 \
+    --nofork >"$tmp/addr" 2>"$tmp/err"
+  if grep -q '^unix:' "$tmp/addr"; then
+    ok "dbus-daemon accepts the bus policy"
+  else ko "dbus-daemon refuses the bus policy: $(cat "$tmp/err")"; fi
+else
+  skip "dbus-daemon is not installed (package dbus-daemon)"
 fi
 
 if command -v systemd-analyze >/dev/null 2>&1; then
