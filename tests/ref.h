@@ -115,6 +115,42 @@ ref_median_plane (const uint8_t * in, ptrdiff_t istride, int w, int h, int cn,
 
 /* cv2.bilateralFilter's definition in double precision; the colour
  * distance sums the channels in dist_mask. */
+/* The same with the distance taken from a guide: gstep bytes between guide
+ * pixels, gstride between guide rows (a subsampled view of a luma plane). */
+static inline void
+ref_bilateral_guided (const uint8_t * in, ptrdiff_t istride, int w, int h,
+    int cn, const uint8_t * guide, ptrdiff_t gstride, int gstep,
+    uint8_t * out, ptrdiff_t ostride, int border, uint8_t value, int radius,
+    double sc, double ss)
+{
+  for (int y = 0; y < h; y++)
+    for (int x = 0; x < w; x++) {
+      double num[4] = { 0 }, den = 0;
+      int g0 = guide[y * gstride + x * gstep];
+      for (int i = -radius; i <= radius; i++)
+        for (int j = -radius; j <= radius; j++) {
+          double d = sqrt ((double) i * i + (double) j * j), cd, wgt;
+          int sy = ref_index (y + i, h, border);
+          int sx = ref_index (x + j, w, border);
+          int g;
+          if (d > radius)
+            continue;
+          g = (sy < 0 || sx < 0) ? value : guide[sy * gstride + sx * gstep];
+          cd = fabs ((double) g - g0);
+          wgt = exp (-d * d / (2 * ss * ss)) * exp (-cd * cd / (2 * sc * sc));
+          for (int c = 0; c < cn; c++)
+            num[c] += wgt * ((sy < 0 || sx < 0) ? value :
+                in[sy * istride + sx * cn + c]);
+          den += wgt;
+        }
+      for (int c = 0; c < cn; c++) {
+        long v = lrint (num[c] / den);
+        out[y * ostride + x * cn + c] = (uint8_t) (v < 0 ? 0 : v > 255 ? 255 :
+            v);
+      }
+    }
+}
+
 static inline void
 ref_bilateral_plane (const uint8_t * in, ptrdiff_t istride, int w, int h,
     int cn, unsigned dist_mask, uint8_t * out, ptrdiff_t ostride, int border,

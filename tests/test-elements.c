@@ -875,6 +875,65 @@ GST_START_TEST (test_bilateral_rgb_formats_and_sizes)
 
 GST_END_TEST;
 
+GST_START_TEST (test_bilateral_yuv_uses_luma_as_guide)
+{
+  static const gchar *yuv[] = { "I420", "YV12", "NV12", "NV21", "Y42B",
+    "Y444"
+  };
+  static const int sizes[][2] = { {1, 1}, {2, 3}, {37, 29} };
+  for (guint f = 0; f < G_N_ELEMENTS (yuv); f++)
+    for (guint z = 0; z < G_N_ELEMENTS (sizes); z++) {
+      GstVideoInfo info;
+      GstBuffer *in, *out;
+      GstVideoFrame fi, fo;
+      gst_video_info_set_format (&info, gst_video_format_from_string (yuv[f]),
+          sizes[z][0], sizes[z][1]);
+      in = random_frame (&info);
+      out = push_one ("vfbilateral diameter=5 sigma-color=25 sigma-space=3 "
+          "border=reflect", &info, in);
+      gst_video_frame_map (&fi, &info, in, GST_MAP_READ);
+      gst_video_frame_map (&fo, &info, out, GST_MAP_READ);
+      for (guint p = 0; p < GST_VIDEO_INFO_N_PLANES (&info); p++) {
+        gint comps[GST_VIDEO_MAX_COMPONENTS], c0, w, h, cn, is, os;
+        guint8 *expect;
+        const guint8 *ip = GST_VIDEO_FRAME_PLANE_DATA (&fi, p);
+        const guint8 *op = GST_VIDEO_FRAME_PLANE_DATA (&fo, p);
+        gst_video_format_info_component (info.finfo, p, comps);
+        c0 = comps[0];
+        w = GST_VIDEO_INFO_COMP_WIDTH (&info, c0);
+        h = GST_VIDEO_INFO_COMP_HEIGHT (&info, c0);
+        cn = GST_VIDEO_INFO_COMP_PSTRIDE (&info, c0);
+        is = GST_VIDEO_FRAME_PLANE_STRIDE (&fi, p);
+        os = GST_VIDEO_FRAME_PLANE_STRIDE (&fo, p);
+        expect = g_malloc ((gsize) os * h);
+        if (p == 0)
+          ref_bilateral_plane (ip, is, w, h, cn, 1, expect, os, REF_REFLECT,
+              0, 2, 25, 3);
+        else
+          ref_bilateral_guided (ip, is, w, h, cn,
+              GST_VIDEO_FRAME_PLANE_DATA (&fi, 0),
+              GST_VIDEO_FRAME_PLANE_STRIDE (&fi, 0) <<
+              GST_VIDEO_FORMAT_INFO_H_SUB (info.finfo, c0),
+              1 << GST_VIDEO_FORMAT_INFO_W_SUB (info.finfo, c0), expect, os,
+              REF_REFLECT, 0, 2, 25, 3);
+        for (int y = 0; y < h; y++)
+          for (int x = 0; x < w * cn; x++)
+            fail_unless (ABS (op[y * os + x] - expect[y * os + x]) <= 1,
+                "vfbilateral on %s %dx%d: plane %u (%d,%d) is %d, the "
+                "luma-guided float64 reference gives %d", yuv[f],
+                sizes[z][0], sizes[z][1], p, x, y, op[y * os + x],
+                expect[y * os + x]);
+        g_free (expect);
+      }
+      gst_video_frame_unmap (&fi);
+      gst_video_frame_unmap (&fo);
+      gst_buffer_unref (in);
+      gst_buffer_unref (out);
+    }
+}
+
+GST_END_TEST;
+
 GST_START_TEST (test_median_and_bilateral_refuse_bad_values)
 {
   GstElement *m = gst_element_factory_make ("vfmedian", NULL);
@@ -916,6 +975,7 @@ elements_suite (void)
   tcase_add_test (tc, test_several_properties_in_one_set_apply_together);
   tcase_add_test (tc, test_median_every_format_and_size);
   tcase_add_test (tc, test_bilateral_rgb_formats_and_sizes);
+  tcase_add_test (tc, test_bilateral_yuv_uses_luma_as_guide);
   tcase_add_test (tc, test_median_and_bilateral_refuse_bad_values);
   suite_add_tcase (s, tc);
   return s;

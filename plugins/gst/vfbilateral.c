@@ -9,8 +9,10 @@
  * as OpenCV does, radius = round(1.5 sigma-space)), Gaussian space weights
  * of `sigma-space`, Gaussian range weights of `sigma-color` applied to the
  * sum of the per-channel absolute differences.  `mode=exact` is within +-1
- * of cv2.bilateralFilter.  Gray and packed RGB formats; alpha and padding
- * bytes neither count in the colour distance nor get filtered.
+ * of cv2.bilateralFilter.  Alpha and padding bytes neither count in the
+ * colour distance nor get filtered.  For YUV formats the range distance is
+ * that of the luma plane (at each plane's resolution) and those weights
+ * filter every plane.
  *
  * ## Example launch line
  * |[
@@ -185,11 +187,11 @@ bilateral_extent (gconstpointer params, VfExtent * e)
 static void
 bilateral_filter_plane (VfFilter * self, const VfSnapshot * snap,
     const VfkImage * src, VfkImage * dst, gint ox, gint oy, VfkBorder border,
-    guint color_mask, VfkPool * pool)
+    guint color_mask, const VfkImage * guide, VfkPool * pool)
 {
   const BilateralParams *p = snap->params;
-  vfk_bilateral_exact (pool, src, dst, ox, oy, border, snap->border_value,
-      color_mask, p->tables);
+  vfk_bilateral_exact (pool, src, guide, dst, ox, oy, border,
+      snap->border_value, color_mask, p->tables);
 }
 
 static void
@@ -225,8 +227,7 @@ vf_bilateral_class_init (VfBilateralClass * klass)
       "Filter/Effect/Video", "Edge-preserving smoothing with the semantics "
       "of cv2.bilateralFilter, with every border policy",
       "vfilterd developers <vfilterd@example.org>");
-  vf_filter_class_add_pad_templates_for (element_class,
-      VF_FILTER_RGB_FORMATS);
+  vf_filter_class_add_pad_templates (element_class);
 
   filter_class->params_size = sizeof (BilateralParams);
   filter_class->params_init = bilateral_params_init;

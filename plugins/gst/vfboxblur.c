@@ -141,7 +141,7 @@ box_extent (gconstpointer params, VfExtent * e)
 static void
 box_filter_plane (VfFilter * self, const VfSnapshot * snap,
     const VfkImage * src, VfkImage * dst, gint ox, gint oy, VfkBorder border,
-    guint color_mask, VfkPool * pool)
+    guint color_mask, const VfkImage * guide, VfkPool * pool)
 {
   const BoxParams *p = snap->params;
   vfk_box (pool, src, dst, ox, oy, border, snap->border_value, p->kw, p->kh,

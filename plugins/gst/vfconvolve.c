@@ -355,7 +355,7 @@ conv_extent (gconstpointer params, VfExtent * e)
 static void
 conv_filter_plane (VfFilter * self, const VfSnapshot * snap,
     const VfkImage * src, VfkImage * dst, gint ox, gint oy, VfkBorder border,
-    guint color_mask, VfkPool * pool)
+    guint color_mask, const VfkImage * guide, VfkPool * pool)
 {
   const ConvParams *p = snap->params;
   vfk_filter2d (pool, src, dst, ox, oy, border, snap->border_value,

@@ -572,11 +572,21 @@ vf_filter_transform_frame (GstVideoFilter * filter, GstVideoFrame * in_frame,
 
     {
       guint mask = (1u << pl->channels) - 1;
+      VfkImage guide, *g = NULL;
       for (gint i = 0; i < 2; i++)
         if (pl->passthrough[i] >= 0)
           mask &= ~(1u << pl->passthrough[i]);
+      if (p > 0 && GST_VIDEO_FORMAT_INFO_IS_YUV (in_frame->info.finfo)) {
+        /* the luma plane seen at this plane's resolution, not copied */
+        guide.data = GST_VIDEO_FRAME_PLANE_DATA (in_frame, 0);
+        guide.stride = GST_VIDEO_FRAME_PLANE_STRIDE (in_frame, 0) << pl->hsub;
+        guide.width = src.width;
+        guide.height = src.height;
+        guide.channels = 1 << pl->wsub;
+        g = &guide;
+      }
       klass->filter_plane (self, snap, &src, &dst, ox, oy,
-          (VfkBorder) snap->border, mask, priv->pool);
+          (VfkBorder) snap->border, mask, g, priv->pool);
     }
 
     for (gint i = 0; i < 2; i++)

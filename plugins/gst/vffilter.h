@@ -12,10 +12,6 @@
 G_BEGIN_DECLS
 
 /* Formats every element implements (SPEC §1). */
-/* Packed RGB and gray only (filters whose YUV handling is still to come). */
-#define VF_FILTER_RGB_FORMATS \
-  "{ GRAY8, RGB, BGR, RGBA, BGRA, RGBx, BGRx, xRGB, xBGR, ARGB, ABGR }"
-
 #define VF_FILTER_FORMATS \
   "{ GRAY8, RGB, BGR, RGBA, BGRA, RGBx, BGRx, xRGB, xBGR, ARGB, ABGR, " \
   "I420, YV12, NV12, NV21, Y42B, Y444 }"
@@ -69,10 +65,12 @@ struct _VfFilterClass {
   /* Kernel size and anchor of a prepared set. */
   void (*extent) (gconstpointer params, VfExtent * extent);
   /* Filter one plane view; color_mask has a bit per channel that carries
-   * colour (not alpha or padding). */
+   * colour (not alpha or padding); guide is, for the chroma planes of YUV
+   * formats, a view of the input luma plane at the chroma plane's
+   * resolution (NULL otherwise). */
   void (*filter_plane) (VfFilter * self, const VfSnapshot * snap,
       const VfkImage * src, VfkImage * dst, gint ox, gint oy, VfkBorder border,
-      guint color_mask, VfkPool * pool);
+      guint color_mask, const VfkImage * guide, VfkPool * pool);
 };
 
 /* For the subclasses' set_property/get_property: the staged parameters,

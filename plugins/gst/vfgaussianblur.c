@@ -209,7 +209,7 @@ gauss_extent (gconstpointer params, VfExtent * e)
 static void
 gauss_filter_plane (VfFilter * self, const VfSnapshot * snap,
     const VfkImage * src, VfkImage * dst, gint ox, gint oy, VfkBorder border,
-    guint color_mask, VfkPool * pool)
+    guint color_mask, const VfkImage * guide, VfkPool * pool)
 {
   const GaussParams *p = snap->params;
   if (p->mode == VF_GAUSSIAN_MODE_FAST) {

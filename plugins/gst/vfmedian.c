@@ -127,7 +127,7 @@ median_extent (gconstpointer params, VfExtent * e)
 static void
 median_filter_plane (VfFilter * self, const VfSnapshot * snap,
     const VfkImage * src, VfkImage * dst, gint ox, gint oy, VfkBorder border,
-    guint color_mask, VfkPool * pool)
+    guint color_mask, const VfkImage * guide, VfkPool * pool)
 {
   const MedianParams *p = snap->params;
   vfk_median (pool, src, dst, ox, oy, border, snap->border_value, p->kw,

@@ -25,6 +25,7 @@ struct VfkBilateral {
 
 typedef struct {
   const VfkImage *src;
+  const VfkImage *guide;        /* NULL: the distance comes from src */
   VfkImage *dst;
   int ox, oy;
   VfkBorder border;
@@ -38,9 +39,9 @@ typedef struct {
  * pcount entries, plane c at rows[i] + c * pstride).  Compiled once per
  * channel count so every loop over a block of pixels vectorises (the
  * colour-weight lookup becomes a gather). */
-#define BILATERAL_ROW(CN)                                                    \
+#define BILATERAL_ROW(CN, GUIDED, SUFFIX)                                    \
   VFK_CLONES static void                                                     \
-  bilateral_row_##CN (const BilateralJob * job, uint8_t * restrict out,      \
+  bilateral_row_##SUFFIX (const BilateralJob * job, uint8_t * restrict out,  \
       float *const *rows, int pstride, int wout)                             \
   {                                                                          \
     const VfkBilateral *b = job->b;                                          \
@@ -51,10 +52,11 @@ typedef struct {
       m[c] = (job->dist_mask >> c) & 1 ? 1.f : 0.f;                          \
     for (int x0 = 0; x0 < wout; x0 += BLK) {                                 \
       const int nb = MIN (BLK, wout - x0);                                   \
-      float wsum[BLK] = { 0 }, sum[CN][BLK], c0[CN][BLK];                     \
-      for (int c = 0; c < CN; c++)                                           \
+      float wsum[BLK] = { 0 }, sum[CN][BLK], c0[CN + 1][BLK];                 \
+      for (int c = 0; c < CN + GUIDED; c++)                                  \
         for (int l = 0; l < BLK; l++) {                                      \
-          sum[c][l] = 0;                                                     \
+          if (c < CN)                                                        \
+            sum[c][l] = 0;                                                   \
           c0[c][l] = rows[r][c * pstride + x0 + r + l];                      \
         }                                                                    \
       for (int k = 0; k < b->maxk; k++) {                                    \
@@ -63,8 +65,11 @@ typedef struct {
             b->ofs_x[k];                                                     \
         for (int l = 0; l < BLK; l++) {                                      \
           float d = 0, w;                                                    \
-          for (int c = 0; c < CN; c++)                                       \
-            d += m[c] * fabsf (base[c * pstride + l] - c0[c][l]);            \
+          if (GUIDED)                                                        \
+            d = fabsf (base[CN * pstride + l] - c0[CN][l]);                  \
+          else                                                               \
+            for (int c = 0; c < CN; c++)                                     \
+              d += m[c] * fabsf (base[c * pstride + l] - c0[c][l]);          \
           w = sw * cw[(int) d];                                              \
           wsum[l] += w;                                                      \
           for (int c = 0; c < CN; c++)                                       \
@@ -82,15 +87,24 @@ typedef struct {
     }                                                                        \
   }
 
-BILATERAL_ROW (1)
-BILATERAL_ROW (2)
-BILATERAL_ROW (3)
-BILATERAL_ROW (4)
+BILATERAL_ROW (1, 0, 1)
+BILATERAL_ROW (2, 0, 2)
+BILATERAL_ROW (3, 0, 3)
+BILATERAL_ROW (4, 0, 4)
+BILATERAL_ROW (1, 1, 1g)
+BILATERAL_ROW (2, 1, 2g)
 
 static void
 bilateral_row (const BilateralJob * job, uint8_t * out, float *const *rows,
     int pstride, int cn, int wout)
 {
+  if (job->guide) {
+    if (cn == 1)
+      bilateral_row_1g (job, out, rows, pstride, wout);
+    else
+      bilateral_row_2g (job, out, rows, pstride, wout);
+    return;
+  }
   switch (cn) {
     case 1:
       bilateral_row_1 (job, out, rows, pstride, wout);
@@ -120,11 +134,14 @@ bilateral_band (void *data, int worker, int y0, int y1)
    * there so those lanes compute harmless values */
   const int pstride = (int) (VFK_ALIGN (sizeof (float) * (pcount + BLK)) /
       sizeof (float));
-  const size_t slot = sizeof (float) * pstride * cn;
+  const int nplanes = cn + (job->guide ? 1 : 0);
+  const size_t slot = sizeof (float) * pstride * nplanes;
   const size_t ring_bytes = vfk_ring_bytes (n, slot);
   uint8_t *mem = vfk_pool_scratch (job->pool, worker, ring_bytes
-      + VFK_ALIGN ((size_t) pcount * cn));
+      + VFK_ALIGN ((size_t) pcount * cn) + VFK_ALIGN ((size_t) pcount *
+          (job->guide ? job->guide->channels : 1)));
   uint8_t *pad = mem + ring_bytes;
+  uint8_t *gpad = pad + VFK_ALIGN ((size_t) pcount * cn);
   float **rows = alloca (sizeof (float *) * n);
   VfkRing ring;
 
@@ -145,6 +162,20 @@ bilateral_band (void *data, int worker, int y0, int y1)
             planes[ch * pstride + x] = pad[x * cn + ch];
           for (int x = pcount; x < pstride; x++)
             planes[ch * pstride + x] = 0.f;
+        }
+        if (job->guide) {
+          /* the guide's first channel, same geometry as src */
+          const VfkImage *g = job->guide;
+          float *gp = planes + (size_t) cn * pstride;
+          if (sr < 0)
+            memset (gpad, job->value, (size_t) pcount * g->channels);
+          else
+            vfk_border_fill_row (gpad, vfk_row (g, sr), g->width,
+                g->channels, job->ox - r, pcount, job->border, job->value);
+          for (int x = 0; x < pcount; x++)
+            gp[x] = gpad[x * g->channels];
+          for (int x = pcount; x < pstride; x++)
+            gp[x] = 0.f;
         }
       }
       rows[j] = planes;
@@ -220,13 +251,13 @@ vfk_bilateral_get_radius (const VfkBilateral * b)
 }
 
 void
-vfk_bilateral_exact (VfkPool * pool, const VfkImage * src, VfkImage * dst,
-    int ox, int oy, VfkBorder border, uint8_t value, unsigned dist_mask,
-    const VfkBilateral * b)
+vfk_bilateral_exact (VfkPool * pool, const VfkImage * src,
+    const VfkImage * guide, VfkImage * dst, int ox, int oy, VfkBorder border,
+    uint8_t value, unsigned dist_mask, const VfkBilateral * b)
 {
   BilateralJob job = {
-    .src = src,.dst = dst,.ox = ox,.oy = oy,.border = border,.value = value,
-    .dist_mask = dist_mask,.b = b,.pool = pool,
+    .src = src,.guide = guide,.dst = dst,.ox = ox,.oy = oy,.border = border,
+    .value = value,.dist_mask = dist_mask,.b = b,.pool = pool,
   };
   vfk_pool_run (pool, dst->height, bilateral_band, &job);
 }

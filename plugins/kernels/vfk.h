@@ -247,10 +247,13 @@ void vfk_bilateral_free (VfkBilateral * b);
 int vfk_bilateral_get_radius (const VfkBilateral * b);
 
 /* cv2.bilateralFilter semantics; the colour distance sums the channels in
- * dist_mask (bit c = channel c), every channel is filtered. */
+ * dist_mask (bit c = channel c), every channel is filtered.  With a guide
+ * (same width and height as src, 1 or 2 channels in src; e.g. a view of the
+ * luma plane subsampled to a chroma plane), the distance is that of the
+ * guide's first channel instead. */
 void vfk_bilateral_exact (VfkPool * pool, const VfkImage * src,
-    VfkImage * dst, int ox, int oy, VfkBorder border, uint8_t value,
-    unsigned dist_mask, const VfkBilateral * b);
+    const VfkImage * guide, VfkImage * dst, int ox, int oy, VfkBorder border,
+    uint8_t value, unsigned dist_mask, const VfkBilateral * b);
 
 /* Copies channel `channel` of dst's pixels from the source pixel each output
  * pixel is centred on (alpha and padding bytes pass through unfiltered). */

@@ -67,6 +67,7 @@ class Vfk:
         lib.vfk_bilateral_get_radius.restype = ctypes.c_int
         lib.vfk_bilateral_get_radius.argtypes = [ctypes.c_void_p]
         lib.vfk_bilateral_exact.argtypes = [ctypes.c_void_p, P(VfkImage),
+                                            ctypes.c_void_p,
                                             P(VfkImage), ctypes.c_int,
                                             ctypes.c_int, ctypes.c_int,
                                             ctypes.c_uint8, ctypes.c_uint,
@@ -118,7 +119,7 @@ class Vfk:
             s, dd = _view(src), _view(dst)
             cn = 1 if src.ndim == 2 else src.shape[2]
             mask = dist_mask if dist_mask is not None else (1 << cn) - 1
-            self.lib.vfk_bilateral_exact(self.pool, ctypes.byref(s),
+            self.lib.vfk_bilateral_exact(self.pool, ctypes.byref(s), None,
                                          ctypes.byref(dd), ox, oy,
                                          BORDERS[bd], value, mask, b)
         finally:
