@@ -564,6 +564,11 @@ START_TEST (test_median_equals_sorted_window)
       check_median (37, 23, 3, 3, 3, b, kind, 0);
       check_median (37, 23, 3, 3, 3, b, kind, 1);
       check_median (21, 17, 1, 5, 5, b, kind, 0);
+      /* the generated networks: 5x5 to 11x11, against sorting */
+      for (int k = 7; k <= 11; k += 2) {
+        check_median (23, 19, 3, k, k, b, kind, 0);
+        check_median (11, 7, 2, k, k, b, kind, 0);
+      }
     }
 }
 END_TEST

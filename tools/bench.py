@@ -65,7 +65,7 @@ def main():
 
     box_sizes = (3, 5, 9, 15, 25, 35, 45)
     gauss_sizes = (3, 5, 9, 15, 25, 35, 45)
-    median_sizes = (3, 5, 7, 15, 25, 45)
+    median_sizes = (3, 5, 7, 9, 11, 13, 15, 25, 45)
     bilateral_sizes = (9, 15)
     fast_sigmas = (2, 20, 50)
     if args.quick:

@@ -2,7 +2,7 @@
  * SPDX-License-Identifier: LGPL-2.1-or-later
  *
  * 3x3: a 19-exchange median network over whole rows (vectorised by the
- * compiler).  Every other odd size up to 255x255: constant time per pixel
+ * compiler); 5x5 to 11x11: generated networks (vfk-median-networks.h).  Every other odd size up to 255x255: constant time per pixel
  * after Perreault & Hébert (2007): one 256-bin histogram per column, kept
  * as you move down; the window's histogram is the sum of kw column
  * histograms, kept as you move right, on two levels: 16 coarse bins always
@@ -94,6 +94,53 @@ median3x3_band (void *data, int worker, int y0, int y1)
     rows[2] = t;
     pad_row (rows[2], job, y + job->oy + 1, start, pcount);
     median3x3_row (vfk_row (job->dst, y), rows[0], rows[1], rows[2], cn, ns);
+  }
+}
+
+/* ---- 5x5 ------------------------------------------------------------------ */
+
+#include "vfk-median-networks.h"
+
+/* k x k windows (k = 5, 7, 9, 11) by a generated network over whole rows. */
+static void
+median_net_band (void *data, int worker, int y0, int y1)
+{
+  MedianJob *job = data;
+  const int k = job->kw, r = k / 2;
+  const int cn = job->src->channels;
+  const int ns = job->dst->width * cn;
+  const int pcount = job->dst->width + k - 1;
+  const int pn = pcount * cn;
+  const int start = job->ox - r;
+  uint8_t *mem = vfk_pool_scratch (job->pool, worker, k * VFK_ALIGN (pn));
+  uint8_t *rows[11];
+
+  for (int i = 0; i < k; i++)
+    rows[i] = mem + i * VFK_ALIGN (pn);
+  for (int i = 1; i < k; i++)
+    pad_row (rows[i], job, y0 + job->oy - r - 1 + i, start, pcount);
+  for (int y = y0; y < y1; y++) {
+    uint8_t *t = rows[0];
+    for (int i = 0; i < k - 1; i++)
+      rows[i] = rows[i + 1];
+    rows[k - 1] = t;
+    pad_row (rows[k - 1], job, y + job->oy + r, start, pcount);
+    const uint8_t *const *rr = (const uint8_t * const *) rows;
+    uint8_t *out = vfk_row (job->dst, y);
+    switch (k) {
+      case 5:
+        median5x5_row (out, rr, cn, ns);
+        break;
+      case 7:
+        median7x7_row (out, rr, cn, ns);
+        break;
+      case 9:
+        median9x9_row (out, rr, cn, ns);
+        break;
+      default:
+        median11x11_row (out, rr, cn, ns);
+        break;
+    }
   }
 }
 
@@ -288,6 +335,8 @@ vfk_median (VfkPool * pool, const VfkImage * src, VfkImage * dst, int ox,
   }
   if (kw == 3 && kh == 3)
     vfk_pool_run (pool, dst->height, median3x3_band, &job);
+  else if (kw == kh && kw >= 5 && kw <= 11)
+    vfk_pool_run (pool, dst->height, median_net_band, &job);
   else
     vfk_pool_run (pool, dst->height, median_hist_band, &job);
 }

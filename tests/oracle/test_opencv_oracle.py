@@ -163,7 +163,7 @@ def main():
                             vfk.box(img, kw, kh, bname, 0, rounding=0))
     # Median (cv2.medianBlur: square windows, border replicate)
     for fname, img in frames.items():
-        for k in (1, 3, 5, 7, 9, 15, 25, 45, 99):
+        for k in (1, 3, 5, 7, 9, 11, 13, 15, 25, 45, 99):
             ref = cv2.medianBlur(img, k)
             compare(f'median {fname} {k}x{k}', ref, vfk.median(img, k, k))
     # Bilateral: within +-1 of cv2.bilateralFilter with < 0.1 % of samples
