@@ -253,12 +253,8 @@ bilateral_band (void *data, int worker, int y0, int y1)
       int c = y + job->oy - r + j, fresh;
       float *planes = vfk_ring_slot (&ring, c, &fresh);
       if (fresh) {
-        int sr = vfk_border_index (c, src->height, job->border);
-        if (sr < 0)
-          memset (pad, job->value, (size_t) pcount * cn);
-        else
-          vfk_border_fill_row (pad, vfk_row (src, sr), src->width, cn,
-              job->ox - r, pcount, job->border, job->value);
+        vfk_border_pad_row (pad, src, c, job->ox - r, pcount, job->border,
+            job->value);
         for (int ch = 0; ch < cn; ch++) {
           for (int x = 0; x < pcount; x++)
             planes[ch * pstride + x] = pad[x * cn + ch];
@@ -269,11 +265,8 @@ bilateral_band (void *data, int worker, int y0, int y1)
           /* the guide's first channel, same geometry as src */
           const VfkImage *g = job->guide;
           float *gp = planes + (size_t) cn * pstride;
-          if (sr < 0)
-            memset (gpad, job->value, (size_t) pcount * g->channels);
-          else
-            vfk_border_fill_row (gpad, vfk_row (g, sr), g->width,
-                g->channels, job->ox - r, pcount, job->border, job->value);
+          vfk_border_pad_row (gpad, g, c, job->ox - r, pcount, job->border,
+              job->value);
           for (int x = 0; x < pcount; x++)
             gp[x] = gpad[x * g->channels];
           for (int x = pcount; x < pstride; x++)

@@ -76,3 +76,15 @@ vfk_border_fill_row (uint8_t * dst, const uint8_t * src_row, int width,
           channels);
   }
 }
+
+void
+vfk_border_pad_row (uint8_t * dst, const VfkImage * src, int row, int start,
+    int count, VfkBorder border, uint8_t value)
+{
+  int r = vfk_border_index (row, src->height, border);
+  if (r < 0)
+    memset (dst, value, (size_t) count * src->channels);
+  else
+    vfk_border_fill_row (dst, src->data + (ptrdiff_t) r * src->stride,
+        src->width, src->channels, start, count, border, value);
+}

@@ -21,16 +21,11 @@ typedef struct {
   VfkPool *pool;
 } BoxJob;
 
-static void
+static inline void
 pad_row (uint8_t * dst, const BoxJob * job, int c, int start, int count)
 {
-  const VfkImage *src = job->src;
-  int r = vfk_border_index (c, src->height, job->border);
-  if (r < 0)
-    memset (dst, job->value, (size_t) count * src->channels);
-  else
-    vfk_border_fill_row (dst, vfk_row (src, r), src->width, src->channels,
-        start, count, job->border, job->value);
+  vfk_border_pad_row (dst, job->src, c, start, count, job->border,
+      job->value);
 }
 
 /* OpenCV 4.6 cv2.blur rounding, from the window sums */

@@ -170,13 +170,8 @@ row_band (void *data, int worker, int y0, int y1)
     /* rows of this block, padded, transposed to [i][row*cn + c] */
     for (int r = 0; r < ROWS; r++) {
       int yy = yb + MIN (r, nr - 1) + job->oy;
-      int sr = vfk_border_index (yy, src->height, job->border);
-      uint8_t *p = padrows + (size_t) r * n * cn;
-      if (sr < 0)
-        memset (p, job->value, (size_t) n * cn);
-      else
-        vfk_border_fill_row (p, vfk_row (src, sr), src->width, cn,
-            job->ox - pad, n, job->border, job->value);
+      vfk_border_pad_row (padrows + (size_t) r * n * cn, src, yy,
+          job->ox - pad, n, job->border, job->value);
     }
     for (int i = 0; i < n; i++)
       for (int r = 0; r < ROWS; r++)

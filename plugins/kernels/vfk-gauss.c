@@ -157,12 +157,8 @@ gauss_band (void *data, int worker, int y0, int y1)
       int c = y + job->oy - ry + j, fresh;
       float *h = vfk_ring_slot (&ring, c, &fresh);
       if (fresh) {
-        int r = vfk_border_index (c, src->height, job->border);
-        if (r < 0)
-          memset (pad, job->value, pn);
-        else
-          vfk_border_fill_row (pad, vfk_row (src, r), src->width, cn, start,
-              pcount, job->border, job->value);
+        vfk_border_pad_row (pad, src, c, start, pcount, job->border,
+            job->value);
         cpu->u8_to_f32 (padf, pad, pn);
         cpu->hsym_f32 (h, padf, job->kx, rx, cn, ns);
       }

@@ -301,18 +301,6 @@ typedef struct {
   VfkPool *pool;
 } Filter2DJob;
 
-static void
-fill_padded_row (uint8_t * dst, const VfkImage * src, int c, int start,
-    int count, VfkBorder border, uint8_t value)
-{
-  int r = vfk_border_index (c, src->height, border);
-  if (r < 0)
-    memset (dst, value, (size_t) count * src->channels);
-  else
-    vfk_border_fill_row (dst, vfk_row (src, r), src->width, src->channels,
-        start, count, border, value);
-}
-
 /* exact-integer float sums -> 8-bit with the kernel's integer rounding */
 VFK_CLONES static void
 finish_exact (uint8_t * out, float *acc, int n, const VfkRound * r)
@@ -359,7 +347,8 @@ filter2d_band (void *data, int worker, int y0, int y1)
       int c = y + job->oy - k->ay + j, fresh;
       float *slot = vfk_ring_slot (&ring, c, &fresh);
       if (fresh) {
-        fill_padded_row (pad, src, c, start, pcount, job->border, job->value);
+        vfk_border_pad_row (pad, src, c, start, pcount, job->border,
+            job->value);
         cpu->u8_to_f32 (slot, pad, pn);
       }
       rows[j] = slot;
@@ -444,7 +433,8 @@ sep_band (void *data, int worker, int y0, int y1)
       void *h = vfk_ring_slot (&ring, c, &fresh);
       if (fresh) {
         const float *prow = padf;
-        fill_padded_row (pad, src, c, start, pcount, job->border, job->value);
+        vfk_border_pad_row (pad, src, c, start, pcount, job->border,
+            job->value);
         if (job->kind == SEP_INT32) {
           memset (h, 0, sizeof (int32_t) * ns);
           for (int i = 0; i < job->kw; i++)

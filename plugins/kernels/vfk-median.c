@@ -23,16 +23,11 @@ typedef struct {
   VfkPool *pool;
 } MedianJob;
 
-static void
+static inline void
 pad_row (uint8_t * dst, const MedianJob * job, int c, int start, int count)
 {
-  const VfkImage *src = job->src;
-  int r = vfk_border_index (c, src->height, job->border);
-  if (r < 0)
-    memset (dst, job->value, (size_t) count * src->channels);
-  else
-    vfk_border_fill_row (dst, vfk_row (src, r), src->width, src->channels,
-        start, count, job->border, job->value);
+  vfk_border_pad_row (dst, job->src, c, start, count, job->border,
+      job->value);
 }
 
 /* ---- 3x3 ------------------------------------------------------------------ */

@@ -55,6 +55,12 @@ int vfk_border_index (int p, int n, VfkBorder border);
 void vfk_border_fill_row (uint8_t * dst, const uint8_t * src_row, int width,
     int channels, int start, int count, VfkBorder border, uint8_t value);
 
+/* Pads row `row` (any integer: mapped under `border`, all `value` where
+ * it falls outside under CONSTANT) of `src` into dst: `count` pixels
+ * starting at column `start`.  The one place rows get their borders. */
+void vfk_border_pad_row (uint8_t * dst, const VfkImage * src, int row,
+    int start, int count, VfkBorder border, uint8_t value);
+
 /* ---- worker pool (vfk-pool.c) ------------------------------------------ */
 
 typedef struct VfkPool VfkPool;
