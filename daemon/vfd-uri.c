@@ -33,6 +33,18 @@ ghost (GstElement * bin, GstPad * pad, const gchar * name)
   gst_element_add_pad (bin, g);
 }
 
+/* A "source" bin around one element, its src pad ghosted. */
+static GstElement *
+source_bin (GstElement * src)
+{
+  GstElement *bin = gst_bin_new ("source");
+  GstPad *pad = gst_element_get_static_pad (src, "src");
+  gst_bin_add (GST_BIN (bin), src);
+  ghost (bin, pad, "src");
+  gst_object_unref (pad);
+  return bin;
+}
+
 static GstElement *
 make (const gchar * factory, GError ** error)
 {
@@ -163,8 +175,7 @@ vfd_source_new (const gchar * uri, GError ** error)
   }
   if (g_str_has_prefix (uri, "v4l2:")) {
     gchar *path = vfd_uri_v4l2_path (uri);
-    GstElement *bin, *src;
-    GstPad *pad;
+    GstElement *src;
     if (!path) {
       g_set_error (error, VFD_ERROR, VFD_ERROR_INVALID,
           "source '%s' is not a V4L2 device URI (expected "
@@ -177,19 +188,13 @@ vfd_source_new (const gchar * uri, GError ** error)
     }
     g_object_set (src, "device", path, NULL);
     g_free (path);
-    bin = gst_bin_new ("source");
-    gst_bin_add (GST_BIN (bin), src);
-    pad = gst_element_get_static_pad (src, "src");
-    ghost (bin, pad, "src");
-    gst_object_unref (pad);
-    return bin;
+    return source_bin (src);
   }
   if (g_str_has_prefix (uri, "file:"))
     return file_source (uri, error);
   if (g_str_has_prefix (uri, "test:")) {
     const gchar *pattern = uri + 5;
-    GstElement *bin, *src;
-    GstPad *pad;
+    GstElement *src;
     if (*pattern && !pattern_valid (pattern, error))
       return NULL;
     if (!(src = make ("videotestsrc", error)))
@@ -197,12 +202,7 @@ vfd_source_new (const gchar * uri, GError ** error)
     g_object_set (src, "is-live", TRUE, NULL);
     if (*pattern)
       gst_util_set_object_arg (G_OBJECT (src), "pattern", pattern);
-    bin = gst_bin_new ("source");
-    gst_bin_add (GST_BIN (bin), src);
-    pad = gst_element_get_static_pad (src, "src");
-    ghost (bin, pad, "src");
-    gst_object_unref (pad);
-    return bin;
+    return source_bin (src);
   }
   if (g_str_has_prefix (uri, "gst:")) {
     GstElement *bin = parse_bin ("source", uri + 4, error);
