@@ -1,0 +1,100 @@
+#!/bin/sh
+# Boots a throw-away qemu VM (software emulation) with Debian's own kernel,
+# the vivid virtual camera loaded, and this machine's root file system
+# shared read-only, then runs a script in a chroot of it and reports.
+# Nothing is installed on the host; the kernel package is only unpacked.
+#
+# Usage: tests/vm/run-vm.sh SCRIPT [OUTDIR]
+#   SCRIPT runs inside the VM as /bin/sh SCRIPT with the host's root as /,
+#   a fresh tmpfs on /tmp and OUTDIR (default: a new temporary dir) mounted
+#   read-write on /tmp/out.  Its output is printed; the exit status is its.
+# Environment: VM_TIMEOUT (seconds, default 240), VM_VIVID_ARGS (module
+#   parameters for vivid), VM_KEEP=1 keeps the work dir.
+#
+# Needs: qemu-system-x86 busybox-static kmod cpio (tools/install-deps).
+set -eu
+
+script=$1
+out=${2:-$(mktemp -d /var/tmp/vm-out.XXXXXX)}
+timeout=${VM_TIMEOUT:-240}
+work=$(mktemp -d /var/tmp/vm-work.XXXXXX)
+[ "${VM_KEEP:-0}" = 1 ] || trap 'rm -rf "$work"' EXIT
+
+for tool in qemu-system-x86_64 busybox depmod modprobe cpio; do
+  command -v $tool >/dev/null 2>&1 || {
+    echo "SKIP: $tool is missing (qemu-system-x86 busybox-static kmod cpio)"; exit 77; }
+done
+
+# the kernel: Debian's current linux-image, unpacked, never installed
+abi=$(apt-cache depends linux-image-amd64 2>/dev/null |
+  sed -n 's/.*Depends: linux-image-\(.*\)$/\1/p' | head -n 1)
+[ -n "$abi" ] || { echo "SKIP: no linux-image-amd64 in the apt lists"; exit 77; }
+cache=/var/cache/vfilterd-vm/$abi
+if [ ! -f "$cache/boot/vmlinuz-$abi" ]; then
+  mkdir -p "$cache"
+  (cd "$work" && apt-get download "linux-image-$abi" >/dev/null 2>&1) || {
+    echo "SKIP: cannot download linux-image-$abi"; exit 77; }
+  dpkg -x "$work"/linux-image-"$abi"_*.deb "$cache"
+  depmod -b "$cache" "$abi"
+fi
+
+# the initramfs: busybox, the modules in load order, /init
+mkdir -p "$work/initrd/bin" "$work/initrd/mods" "$work/initrd/mnt" \
+  "$work/initrd/proc" "$work/initrd/sys" "$work/initrd/dev"
+cp "$(command -v busybox)" "$work/initrd/bin/busybox"
+for applet in sh mount umount insmod mkdir chroot poweroff cat echo sleep; do
+  ln -s busybox "$work/initrd/bin/$applet"
+done
+modprobe -a -d "$cache" -S "$abi" --show-depends virtio_pci 9pnet_virtio 9p \
+    videodev vivid 2>/dev/null | awk '/^insmod/ { print $2 }' |
+  awk '!seen[$0]++' > "$work/modlist"
+: > "$work/initrd/mods/order"
+while read -r ko; do
+  cp "$ko" "$work/initrd/mods/"
+  basename "$ko" >> "$work/initrd/mods/order"
+done < "$work/modlist"
+cat > "$work/initrd/init" <<EOF
+#!/bin/sh
+mount -t proc proc /proc
+mount -t sysfs sys /sys
+mount -t devtmpfs dev /dev
+for m in \$(cat /mods/order); do
+  case \$m in
+    vivid.ko) insmod /mods/\$m ${VM_VIVID_ARGS:-} ;;
+    *) insmod /mods/\$m ;;
+  esac
+done
+mount -t 9p -o trans=virtio,version=9p2000.L,ro,msize=262144 hostroot /mnt
+mount -t tmpfs tmp /mnt/tmp
+mkdir -p /mnt/tmp/out
+mount -t 9p -o trans=virtio,version=9p2000.L,msize=262144 out /mnt/tmp/out
+mount -t proc proc /mnt/proc
+mount -t sysfs sys /mnt/sys
+mount -t devtmpfs dev /mnt/dev
+mount -t tmpfs run /mnt/run
+chroot /mnt /bin/sh /tmp/out/script.sh > /mnt/tmp/out/log 2>&1
+echo \$? > /mnt/tmp/out/status
+umount /mnt/tmp/out
+poweroff -f
+EOF
+chmod +x "$work/initrd/init"
+(cd "$work/initrd" && find . | cpio -o -H newc 2>/dev/null | gzip -1) > "$work/initrd.gz"
+
+cp "$script" "$out/script.sh"
+rm -f "$out/status" "$out/log"
+start=$(date +%s)
+timeout "$timeout" qemu-system-x86_64 -accel tcg,thread=multi -cpu max \
+  -m 2048 -smp 2 -nographic -no-reboot \
+  -kernel "$cache/boot/vmlinuz-$abi" -initrd "$work/initrd.gz" \
+  -append "console=ttyS0 quiet panic=-1" \
+  -virtfs local,path=/,mount_tag=hostroot,security_model=none,readonly=on,multidevs=remap \
+  -virtfs "local,path=$out,mount_tag=out,security_model=none" \
+  > "$work/console" 2>&1 || true
+echo "# VM ran $(($(date +%s) - start)) s; output in $out"
+[ -f "$out/log" ] && cat "$out/log"
+if [ ! -f "$out/status" ]; then
+  echo "FAIL: the VM did not finish (console below)"
+  tail -n 30 "$work/console"
+  exit 1
+fi
+exit "$(cat "$out/status")"
