@@ -9,7 +9,9 @@
 #   a fresh tmpfs on /tmp and OUTDIR (default: a new temporary dir) mounted
 #   read-write on /tmp/out.  Its output is printed; the exit status is its.
 # Environment: VM_TIMEOUT (seconds, default 240), VM_VIVID_ARGS (module
-#   parameters for vivid), VM_KEEP=1 keeps the work dir.
+#   parameters for vivid), VM_KEEP=1 keeps the work dir, VM_SHARE=DIR
+#   shares DIR read-only at the same path (needed when it lies under /tmp,
+#   which the guest replaces by its own tmpfs — a build tree, say).
 #
 # Needs: qemu-system-x86 busybox-static kmod cpio (tools/install-deps).
 set -eu
@@ -68,6 +70,10 @@ mount -t 9p -o trans=virtio,version=9p2000.L,ro,msize=262144 hostroot /mnt
 mount -t tmpfs tmp /mnt/tmp
 mkdir -p /mnt/tmp/out
 mount -t 9p -o trans=virtio,version=9p2000.L,msize=262144 out /mnt/tmp/out
+if [ -n "${VM_SHARE:-}" ]; then
+  mkdir -p /mnt${VM_SHARE:-}
+  mount -t 9p -o trans=virtio,version=9p2000.L,ro,msize=262144 share /mnt${VM_SHARE:-}
+fi
 mount -t proc proc /mnt/proc
 mount -t sysfs sys /mnt/sys
 mount -t devtmpfs dev /mnt/dev
@@ -89,6 +95,7 @@ timeout "$timeout" qemu-system-x86_64 -accel tcg,thread=multi -cpu max \
   -append "console=ttyS0 quiet panic=-1" \
   -virtfs local,path=/,mount_tag=hostroot,security_model=none,readonly=on,multidevs=remap \
   -virtfs "local,path=$out,mount_tag=out,security_model=none" \
+  ${VM_SHARE:+-virtfs local,path=$VM_SHARE,mount_tag=share,security_model=none,readonly=on,multidevs=remap} \
   > "$work/console" 2>&1 || true
 echo "# VM ran $(($(date +%s) - start)) s; output in $out"
 [ -f "$out/log" ] && cat "$out/log"
