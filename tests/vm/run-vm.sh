@@ -7,7 +7,9 @@
 # Usage: tests/vm/run-vm.sh SCRIPT [OUTDIR]
 #   SCRIPT runs inside the VM as /bin/sh SCRIPT with the host's root as /,
 #   a fresh tmpfs on /tmp and OUTDIR (default: a new temporary dir) mounted
-#   read-write on /tmp/out.  Its output is printed; the exit status is its.
+#   read-write on /tmp/out, the guest kernel's modules in /tmp/out/mods
+#   (insmod /tmp/out/mods/vivid.ko after rmmod vivid: hot-plug).  Its output
+#   is printed; the exit status is its.
 # Environment: VM_TIMEOUT (seconds, default 240), VM_VIVID_ARGS (module
 #   parameters for vivid), VM_KEEP=1 keeps the work dir, VM_SHARE=DIR
 #   shares DIR read-only at the same path (needed when it lies under /tmp,
@@ -87,6 +89,10 @@ chmod +x "$work/initrd/init"
 (cd "$work/initrd" && find . | cpio -o -H newc 2>/dev/null | gzip -1) > "$work/initrd.gz"
 
 cp "$script" "$out/script.sh"
+# the guest's chroot sees the host's /lib/modules, not its own kernel's:
+# give scripts the vivid module (and its dependencies, already loaded)
+mkdir -p "$out/mods"
+cp "$work"/initrd/mods/*.ko "$out/mods/"
 rm -f "$out/status" "$out/log"
 start=$(date +%s)
 timeout "$timeout" qemu-system-x86_64 -accel tcg,thread=multi -cpu max \
