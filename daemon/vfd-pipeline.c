@@ -152,16 +152,25 @@ set_last_error (VfdPipeline * p, const gchar * msg)
   notify (p, VFD_CHANGED_ERROR, NULL);
 }
 
+static void queue_swap (VfdPipeline * p, gboolean is_source, GstElement * bin);
+
 static gboolean
 retry_cb (gpointer data)
 {
   VfdPipeline *p = data;
+  GstElement *fresh;
   p->retry_source = 0;
   p->in_failure = FALSE;
   g_log_structured ("vfilterd", G_LOG_LEVEL_MESSAGE, "PIPELINE",
       p->cfg->name, "MESSAGE", "pipeline '%s': reconnecting to '%s'",
       p->cfg->name, p->cfg->source);
-  push_state (p, p->target);
+  /* a source element that failed may keep its device open (v4l2src after
+   * an unplug does): start each attempt with a fresh one */
+  fresh = vfd_source_new (p->cfg->source, NULL);
+  if (fresh)
+    queue_swap (p, TRUE, gst_object_ref_sink (fresh));
+  else
+    push_state (p, p->target);
   return G_SOURCE_REMOVE;
 }
 
@@ -668,35 +677,43 @@ vfd_pipeline_stop (VfdPipeline * p)
   }
 }
 
-static gboolean
-swap (VfdPipeline * p, gboolean is_source, const gchar * uri, GError ** error)
+/* Replaces the source or sink bin by `bin` (a reference we hand over) on
+ * the worker thread: NULL, swap, relink, back to the target state. */
+static void
+queue_swap (VfdPipeline * p, gboolean is_source, GstElement * bin)
 {
-  GstElement *bin = is_source ? vfd_source_new (uri, error) :
-      vfd_sink_new (uri, error);
-  Task *t;
-
-  if (!bin)
-    return FALSE;
-  gst_object_ref_sink (bin);
-  t = g_new0 (Task, 1);
+  Task *t = g_new0 (Task, 1);
   t->op = TASK_SWAP;
   t->is_source = is_source;
   t->old = is_source ? p->source : p->sink;
   t->new = gst_object_ref (bin);
   t->peer = gst_object_ref (is_source ? p->in_convert : p->out_queue);
   t->state = p->target;
-  if (is_source) {
+  if (is_source)
     p->source = bin;
+  else
+    p->sink = bin;
+  push_task (p, t);
+}
+
+static gboolean
+swap (VfdPipeline * p, gboolean is_source, const gchar * uri, GError ** error)
+{
+  GstElement *bin = is_source ? vfd_source_new (uri, error) :
+      vfd_sink_new (uri, error);
+
+  if (!bin)
+    return FALSE;
+  cancel_retry (p);
+  p->failed = FALSE;
+  queue_swap (p, is_source, gst_object_ref_sink (bin));
+  if (is_source) {
     g_free (p->cfg->source);
     p->cfg->source = g_strdup (uri);
   } else {
-    p->sink = bin;
     g_free (p->cfg->sink);
     p->cfg->sink = g_strdup (uri);
   }
-  cancel_retry (p);
-  p->failed = FALSE;
-  push_task (p, t);
   notify (p, is_source ? VFD_CHANGED_SOURCE : VFD_CHANGED_SINK, NULL);
   return TRUE;
 }
