@@ -695,18 +695,7 @@ vf_filter_class_init (VfFilterClass * klass)
 void
 vf_filter_class_add_pad_templates (GstElementClass * element_class)
 {
-  vf_filter_class_add_pad_templates_for (element_class, VF_FILTER_FORMATS);
-}
-
-void
-vf_filter_class_add_pad_templates_for (GstElementClass * element_class,
-    const gchar * formats)
-{
-  gchar *str = g_strdup_printf ("video/x-raw, format = (string) %s, "
-      "width = " GST_VIDEO_SIZE_RANGE ", height = " GST_VIDEO_SIZE_RANGE ", "
-      "framerate = " GST_VIDEO_FPS_RANGE, formats);
-  GstCaps *caps = gst_caps_from_string (str);
-  g_free (str);
+  GstCaps *caps = gst_caps_from_string (GST_VIDEO_CAPS_MAKE (VF_FILTER_FORMATS));
   gst_element_class_add_pad_template (element_class,
       gst_pad_template_new ("sink", GST_PAD_SINK, GST_PAD_ALWAYS, caps));
   gst_element_class_add_pad_template (element_class,

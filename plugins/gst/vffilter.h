@@ -93,8 +93,6 @@ VfBorder vf_filter_get_border (VfFilter * self);
 
 /* Adds the sink and src pad templates with VF_FILTER_FORMATS. */
 void vf_filter_class_add_pad_templates (GstElementClass * element_class);
-void vf_filter_class_add_pad_templates_for (GstElementClass * element_class,
-    const gchar * formats);
 
 /* The snapshot in effect now (new reference); for tests and tools. */
 VfSnapshot *vf_filter_get_snapshot (VfFilter * self);

@@ -38,20 +38,6 @@
       acc[s] += w * row[s];                                                  \
   }                                                                          \
   attr static void                                                           \
-  mac_u8_u16_##suffix (uint16_t * restrict acc, const uint8_t * restrict row,\
-      uint16_t w, int n)                                                     \
-  {                                                                          \
-    for (int s = 0; s < n; s++)                                              \
-      acc[s] = (uint16_t) (acc[s] + w * row[s]);                             \
-  }                                                                          \
-  attr static void                                                           \
-  mac_u16_u32_##suffix (uint32_t * restrict acc,                             \
-      const uint16_t * restrict row, uint32_t w, int n)                      \
-  {                                                                          \
-    for (int s = 0; s < n; s++)                                              \
-      acc[s] += w * (uint32_t) row[s];                                       \
-  }                                                                          \
-  attr static void                                                           \
   u8_to_f32_##suffix (float *restrict dst, const uint8_t * restrict src,     \
       int n)                                                                 \
   {                                                                          \
@@ -120,8 +106,8 @@
   CONV_BODY (conv_f32_exact_##suffix, attr EXACT_FMA)                         \
   static const VfkCpu cpu_##suffix = {                                       \
     #suffix, mac_u8_i32_##suffix, mac_i32_i32_##suffix,                      \
-    mac_u8_f32_##suffix, mac_f32_f32_##suffix, mac_u8_u16_##suffix,          \
-    mac_u16_u32_##suffix, u8_to_f32_##suffix, hsym_f32_##suffix,             \
+    mac_u8_f32_##suffix, mac_f32_f32_##suffix, u8_to_f32_##suffix,           \
+    hsym_f32_##suffix,                                                       \
     vsym_f32_u8_##suffix, PREFIX_##suffix, conv_f32_##suffix,                \
     conv_f32_exact_##suffix, v4_f32_u8_##suffix, v4_f32_##suffix,            \
   };

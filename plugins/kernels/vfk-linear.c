@@ -476,20 +476,6 @@ sep_band (void *data, int worker, int y0, int y1)
 }
 
 void
-vfk_sepfilter_int (VfkPool * pool, const VfkImage * src, VfkImage * dst,
-    int ox, int oy, VfkBorder border, uint8_t value,
-    const int32_t * kx, int kw, int ax, const int32_t * ky, int kh, int ay,
-    const VfkRound * round)
-{
-  SepJob job = {
-    .src = src,.dst = dst,.ox = ox,.oy = oy,.border = border,.value = value,
-    .kind = SEP_INT32,.kxi = kx,.kyi = ky,.kw = kw,.kh = kh,.ax = ax,.ay = ay,
-    .round = round,.pool = pool,
-  };
-  vfk_pool_run (pool, dst->height, sep_band, &job);
-}
-
-void
 vfk_filter2d (VfkPool * pool, const VfkImage * src, VfkImage * dst,
     int ox, int oy, VfkBorder border, uint8_t value, const VfkKernel * k)
 {

@@ -95,10 +95,6 @@ typedef struct {
   void (*mac_i32_i32) (int32_t * acc, const int32_t * row, int32_t w, int n);
   void (*mac_u8_f32) (float *acc, const uint8_t * row, float w, int n);
   void (*mac_f32_f32) (float *acc, const float *row, float w, int n);
-  /* acc[s] += w * row[s], 16-bit, for kernels whose partial sums fit */
-  void (*mac_u8_u16) (uint16_t * acc, const uint8_t * row, uint16_t w, int n);
-  void (*mac_u16_u32) (uint32_t * acc, const uint16_t * row, uint32_t w,
-      int n);
   /* dst[s] = src[s] */
   void (*u8_to_f32) (float *dst, const uint8_t * src, int n);
   /* Symmetric 1-D filter along a row of interleaved samples:
@@ -186,13 +182,6 @@ void vfk_kernel_flip (VfkKernel * k);
 /* out = src filtered by k; see the geometry note at the top. */
 void vfk_filter2d (VfkPool * pool, const VfkImage * src, VfkImage * dst,
     int ox, int oy, VfkBorder border, uint8_t value, const VfkKernel * k);
-
-/* Separable integer filter with one final rounding (used by the Gaussian):
- * out = round(sum_j ky[j] * sum_i kx[i] * in(...)). */
-void vfk_sepfilter_int (VfkPool * pool, const VfkImage * src, VfkImage * dst,
-    int ox, int oy, VfkBorder border, uint8_t value,
-    const int32_t * kx, int kw, int ax, const int32_t * ky, int kh, int ay,
-    const VfkRound * round);
 
 /* ---- box (vfk-box.c) ------------------------------------------------------ */
 
