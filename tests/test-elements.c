@@ -113,6 +113,22 @@ random_frame (const GstVideoInfo * info)
   return buf;
 }
 
+/* Offset of the byte passed through unfiltered (alpha, or the padding of
+ * xRGB-like formats), -1 for formats without one. */
+static gint
+alpha_offset (const GstVideoInfo * info)
+{
+  const GstVideoFormatInfo *finfo = info->finfo;
+  if (!GST_VIDEO_FORMAT_INFO_IS_RGB (finfo) ||
+      GST_VIDEO_INFO_COMP_PSTRIDE (info, 0) != 4)
+    return -1;
+  return GST_VIDEO_FORMAT_INFO_HAS_ALPHA (finfo) ?
+      GST_VIDEO_FORMAT_INFO_POFFSET (finfo, GST_VIDEO_COMP_A) :
+      6 - GST_VIDEO_FORMAT_INFO_POFFSET (finfo, 0) -
+      GST_VIDEO_FORMAT_INFO_POFFSET (finfo, 1) -
+      GST_VIDEO_FORMAT_INFO_POFFSET (finfo, 2);
+}
+
 /* Checks `out` against the brute-force reference of `in` under c. */
 static gboolean
 frame_matches (const Config * c, GstBuffer * in, const GstVideoInfo * iinfo,
@@ -149,12 +165,7 @@ frame_matches (const Config * c, GstBuffer * in, const GstVideoInfo * iinfo,
       ox = c->ax >> GST_VIDEO_FORMAT_INFO_W_SUB (finfo, c0);
       oy = c->ay >> GST_VIDEO_FORMAT_INFO_H_SUB (finfo, c0);
     }
-    if (GST_VIDEO_FORMAT_INFO_IS_RGB (finfo) && cn == 4)
-      alpha = GST_VIDEO_FORMAT_INFO_HAS_ALPHA (finfo) ?
-          GST_VIDEO_FORMAT_INFO_POFFSET (finfo, GST_VIDEO_COMP_A) :
-          6 - GST_VIDEO_FORMAT_INFO_POFFSET (finfo, 0)
-          - GST_VIDEO_FORMAT_INFO_POFFSET (finfo, 1)
-          - GST_VIDEO_FORMAT_INFO_POFFSET (finfo, 2);
+    alpha = alpha_offset (iinfo);
 
     RefKernel rk = { c->kw, c->kh, c->ax, c->ay, c->k, c->round, c->div,
       c->bias
@@ -741,20 +752,6 @@ push_one (const gchar * launch, const GstVideoInfo * info, GstBuffer * in)
   gst_harness_teardown (h);
   gst_object_unref (e);
   return out;
-}
-
-static gint
-alpha_offset (const GstVideoInfo * info)
-{
-  const GstVideoFormatInfo *finfo = info->finfo;
-  if (!GST_VIDEO_FORMAT_INFO_IS_RGB (finfo) ||
-      GST_VIDEO_INFO_COMP_PSTRIDE (info, 0) != 4)
-    return -1;
-  return GST_VIDEO_FORMAT_INFO_HAS_ALPHA (finfo) ?
-      GST_VIDEO_FORMAT_INFO_POFFSET (finfo, GST_VIDEO_COMP_A) :
-      6 - GST_VIDEO_FORMAT_INFO_POFFSET (finfo, 0) -
-      GST_VIDEO_FORMAT_INFO_POFFSET (finfo, 1) -
-      GST_VIDEO_FORMAT_INFO_POFFSET (finfo, 2);
 }
 
 GST_START_TEST (test_median_every_format_and_size)
