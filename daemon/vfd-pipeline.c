@@ -16,6 +16,7 @@
 #include "vfd-pipeline.h"
 #include "vfd-uri.h"
 
+#define STALL_S 10
 #define MAX_BACKOFF_S 30
 
 struct _VfdPipeline {
@@ -48,11 +49,12 @@ struct _VfdPipeline {
   guint64 dropped;
   gint64 last_count, last_time;
   gdouble fps;
+  guint stalled;                /* seconds a camera gave no frame */
 };
 
 /* ---- worker thread ----------------------------------------------------- */
 
-typedef enum { TASK_STATE, TASK_SEEK_START, TASK_SWAP } TaskOp;
+typedef enum { TASK_STATE, TASK_SEEK_START, TASK_SWAP, TASK_RELEASE } TaskOp;
 
 typedef struct {
   TaskOp op;
@@ -76,6 +78,18 @@ task_free (Task * t)
   g_free (t);
 }
 
+/* After a source bin is down and out of the pipeline. */
+static void
+release_source (GstElement * pipeline, GstElement * source)
+{
+  guint n = vfd_source_release (source);
+  if (n)
+    g_log_structured ("vfilterd", G_LOG_LEVEL_MESSAGE, "PIPELINE",
+        GST_OBJECT_NAME (pipeline), "MESSAGE",
+        "pipeline '%s': released %u descriptor%s of the camera that v4l2src "
+        "left open", GST_OBJECT_NAME (pipeline), n, n == 1 ? "" : "s");
+}
+
 static void
 worker_run (gpointer data, gpointer user_data)
 {
@@ -94,6 +108,8 @@ worker_run (gpointer data, gpointer user_data)
       gst_element_set_state (t->pipeline, GST_STATE_NULL);
       gst_element_set_state (t->old, GST_STATE_NULL);
       gst_bin_remove (GST_BIN (t->pipeline), t->old);
+      if (t->is_source)
+        release_source (t->pipeline, t->old);
       /* the bin takes its own reference of the (already sunk) bin */
       gst_bin_add (GST_BIN (t->pipeline), t->new);
       if (t->is_source)
@@ -103,6 +119,9 @@ worker_run (gpointer data, gpointer user_data)
       gst_element_set_state (t->pipeline, t->state);
       break;
     }
+    case TASK_RELEASE:
+      release_source (t->pipeline, t->old);
+      break;
   }
   task_free (t);
 }
@@ -124,6 +143,18 @@ push_state (VfdPipeline * p, GstState state)
 }
 
 /* ---- state and notifications ---------------------------------------------- */
+
+/* Once the pipeline is down (queue it after a NULL state): lets go of what
+ * a failed camera source may have left open, so that the device can come
+ * back or its driver be unloaded while we wait to reconnect. */
+static void
+push_release (VfdPipeline * p)
+{
+  Task *t = g_new0 (Task, 1);
+  t->op = TASK_RELEASE;
+  t->old = gst_object_ref (p->source);
+  push_task (p, t);
+}
 
 static void
 notify (VfdPipeline * p, VfdChanged what, VfdFilter * f)
@@ -174,6 +205,15 @@ retry_cb (gpointer data)
   return G_SOURCE_REMOVE;
 }
 
+void
+vfd_pipeline_retry_now (VfdPipeline * p)
+{
+  if (!p->retry_source)
+    return;
+  g_source_remove (p->retry_source);
+  retry_cb (p);
+}
+
 static void
 cancel_retry (VfdPipeline * p)
 {
@@ -184,6 +224,9 @@ cancel_retry (VfdPipeline * p)
   }
   p->reconnecting = FALSE;
 }
+
+static void pipeline_failed (VfdPipeline * p, const gchar * text,
+    gboolean from_source);
 
 static void
 handle_error (VfdPipeline * p, GstMessage * msg)
@@ -206,19 +249,37 @@ handle_error (VfdPipeline * p, GstMessage * msg)
       text = g_strdup_printf ("%s: %s",
           GST_OBJECT_NAME (GST_MESSAGE_SRC (msg)), err->message);
   }
+  if (from_source && err->domain == GST_RESOURCE_ERROR
+      && err->code == GST_RESOURCE_ERROR_BUSY) {
+    gchar *t = g_strdup_printf ("%s (in use by another program; retrying)",
+        text);
+    g_free (text);
+    text = t;
+  }
+  g_free (debug);
+  g_error_free (err);
+  pipeline_failed (p, text, from_source);
+  g_free (text);
+}
+
+/* An error (`text`) stopped the pipeline: down to NULL, then a retry with a
+ * fresh source if the source failed while we wanted it running. */
+static void
+pipeline_failed (VfdPipeline * p, const gchar * text, gboolean from_source)
+{
   g_log_structured ("vfilterd", G_LOG_LEVEL_WARNING, "PIPELINE",
       p->cfg->name, "MESSAGE", "pipeline '%s': %s", p->cfg->name, text);
   /* one failure often posts several errors: the first names the cause */
   if (!p->in_failure)
     set_last_error (p, text);
-  g_free (text);
-  g_free (debug);
-  g_error_free (err);
   if (p->in_failure)
     return;
   p->in_failure = TRUE;
+  p->stalled = 0;
 
   push_state (p, GST_STATE_NULL);
+  if (from_source)
+    push_release (p);
   if (from_source && p->target >= GST_STATE_PAUSED) {
     /* the camera went away or the file vanished: try again, backing off */
     guint delay = MIN (1u << MIN (p->backoff, 5u), MAX_BACKOFF_S);
@@ -321,6 +382,20 @@ tick_cb (gpointer data)
 
   if (p->last_time && now > p->last_time)
     fps = (count - p->last_count) * 1e6 / (gdouble) (now - p->last_time);
+  /* a camera that opens but never delivers (or stops delivering) is as
+   * good as gone: start again with a fresh source */
+  if (count == p->last_count && p->target == GST_STATE_PLAYING
+      && !p->failed && !p->in_failure && !p->retry_source
+      && g_str_has_prefix (p->cfg->source, "v4l2:")) {
+    if (++p->stalled >= STALL_S) {
+      gchar *text = g_strdup_printf ("source: no frame from the camera for "
+          "%u s", STALL_S);
+      pipeline_failed (p, text, TRUE);
+      g_free (text);
+    }
+  } else {
+    p->stalled = 0;
+  }
   p->last_count = count;
   p->last_time = now;
   fps = (gint64) (fps * 10 + 0.5) / 10.0;
@@ -624,6 +699,7 @@ vfd_pipeline_free_full (VfdPipeline * p, gboolean wait)
     g_source_remove (p->eos_timeout);
   /* the worker finishes its queue, ending with NULL, then goes away */
   push_state (p, GST_STATE_NULL);
+  push_release (p);
   g_thread_pool_free (p->worker, FALSE, wait);
   gst_object_unref (p->pipeline);
   gst_object_unref (p->source);

@@ -41,6 +41,9 @@ void vfd_pipeline_free_full (VfdPipeline * p, gboolean wait);
 void vfd_pipeline_play (VfdPipeline * p);
 void vfd_pipeline_pause (VfdPipeline * p);
 void vfd_pipeline_stop (VfdPipeline * p);
+/* If the pipeline waits to reconnect its source, tries now (a camera came
+ * back) instead of when the back-off ends. */
+void vfd_pipeline_retry_now (VfdPipeline * p);
 
 gboolean vfd_pipeline_set_source (VfdPipeline * p, const gchar * uri,
     GError ** error);

@@ -8,6 +8,7 @@
 
 #include "vfd-build-config.h"
 #include "vfd-config.h"
+#include "vfd-devices.h"
 #include "vfd-dbus-generated.h"
 #include "vfd-pipeline.h"
 #include "vfd-service.h"
@@ -41,6 +42,7 @@ struct _VfdService {
   GDBusObjectManagerServer *om;
   VfdDBusManager *manager;
   GPtrArray *entries;           /* Entry, in creation order */
+  VfdDevices *devices;
 };
 
 gboolean
@@ -487,6 +489,50 @@ handle_reload (VfdDBusManager * iface, GDBusMethodInvocation * inv,
   return TRUE;
 }
 
+/* Logs each capture device that came or went, by path. */
+static void
+log_device_changes (GVariant * before, GVariant * after, const gchar * verb)
+{
+  GVariantIter it;
+  GVariant *dev;
+  g_variant_iter_init (&it, after);
+  while ((dev = g_variant_iter_next_value (&it))) {
+    const gchar *path = NULL, *card = "";
+    gboolean seen = FALSE;
+    GVariantIter jt;
+    GVariant *old;
+    g_variant_lookup (dev, "path", "&s", &path);
+    g_variant_lookup (dev, "card", "&s", &card);
+    g_variant_iter_init (&jt, before);
+    while (!seen && (old = g_variant_iter_next_value (&jt))) {
+      const gchar *p = NULL;
+      seen = g_variant_lookup (old, "path", "&s", &p) && g_strcmp0 (p,
+          path) == 0;
+      g_variant_unref (old);
+    }
+    if (!seen)
+      g_log_structured ("vfilterd", G_LOG_LEVEL_MESSAGE, "DEVICE", path,
+          "MESSAGE", "camera %s: %s (%s)", verb, path, card);
+    g_variant_unref (dev);
+  }
+}
+
+static void
+devices_changed (GVariant * devices, gpointer data)
+{
+  VfdService *s = data;
+  GVariant *before = vfd_dbus_manager_get_devices (s->manager);
+  log_device_changes (before, devices, "added");
+  log_device_changes (devices, before, "removed");
+  vfd_dbus_manager_set_devices (s->manager, devices);
+  /* a camera may be back: pipelines waiting for theirs try at once */
+  for (guint i = 0; i < s->entries->len; i++) {
+    Entry *e = g_ptr_array_index (s->entries, i);
+    if (g_str_has_prefix (vfd_pipeline_get_source (e->p), "v4l2:"))
+      vfd_pipeline_retry_now (e->p);
+  }
+}
+
 VfdService *
 vfd_service_new (const gchar * config_file, const gchar * confd,
     gboolean required)
@@ -498,8 +544,8 @@ vfd_service_new (const gchar * config_file, const gchar * confd,
   s->entries = g_ptr_array_new ();
   s->manager = vfd_dbus_manager_skeleton_new ();
   vfd_dbus_manager_set_version (s->manager, VERSION);
-  vfd_dbus_manager_set_devices (s->manager,
-      g_variant_new_array (G_VARIANT_TYPE ("a{sv}"), NULL, 0));
+  s->devices = vfd_devices_new (devices_changed, s);
+  vfd_dbus_manager_set_devices (s->manager, vfd_devices_get (s->devices));
   update_pipeline_list (s);
   g_signal_connect (s->manager, "handle-create-pipeline",
       G_CALLBACK (handle_create_pipeline), s);
@@ -643,6 +689,7 @@ vfd_service_free (VfdService * s)
   g_clear_object (&s->om);
   g_clear_object (&s->conn);
   g_object_unref (s->manager);
+  vfd_devices_free (s->devices);
   g_free (s->config_file);
   g_free (s->confd);
   g_free (s);

@@ -1,6 +1,9 @@
 /* Source and sink URIs.
  * SPDX-License-Identifier: LGPL-2.1-or-later */
+#include <fcntl.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include "vfd-uri.h"
 
@@ -165,6 +168,102 @@ pattern_valid (const gchar * pattern, GError ** error)
   return ok;
 }
 
+/* ---- devices a failed v4l2src leaves open --------------------------------
+ *
+ * GStreamer 1.22's v4l2src, when its camera is unplugged while streaming,
+ * leaks itself and its buffer pool (a reference cycle on the error path), and
+ * with them a descriptor of the device: the driver can then never be unloaded
+ * and the device stays busy for this process.  vfilterd cannot free those
+ * objects, but once the source bin around such an element is shut down and no
+ * other live source uses the same device, any descriptor of that device left in
+ * the process is stale: it is pointed at /dev/null (dup3), which releases the
+ * device and keeps the number taken, so a late close() by GStreamer is
+ * harmless. */
+
+typedef struct {
+  dev_t rdev;
+  GstElement *bin;              /* not a reference: the bin owns this */
+  gboolean released;
+} DeviceUse;
+
+static GMutex devices_lock;
+static GList *devices_live;     /* DeviceUse */
+
+static void
+device_use_free (gpointer data)
+{
+  g_mutex_lock (&devices_lock);
+  devices_live = g_list_remove (devices_live, data);
+  g_mutex_unlock (&devices_lock);
+  g_free (data);
+}
+
+/* Counts `bin` as a user of the character device at `path`. */
+static void
+device_use_add (GstElement * bin, const gchar * path)
+{
+  struct stat st;
+  DeviceUse *use;
+
+  if (stat (path, &st) != 0 || !S_ISCHR (st.st_mode))
+    return;
+  use = g_new0 (DeviceUse, 1);
+  use->rdev = st.st_rdev;
+  use->bin = bin;
+  g_mutex_lock (&devices_lock);
+  devices_live = g_list_prepend (devices_live, use);
+  g_mutex_unlock (&devices_lock);
+  g_object_set_data_full (G_OBJECT (bin), "vfd-device-use", use,
+      device_use_free);
+}
+
+/* Whether another source that may have the device open uses it. */
+static gboolean
+device_shared (DeviceUse * self)
+{
+  gboolean shared = FALSE;
+  g_mutex_lock (&devices_lock);
+  for (GList * l = devices_live; l && !shared; l = l->next) {
+    DeviceUse *use = l->data;
+    if (use != self && !use->released && use->rdev == self->rdev) {
+      GST_OBJECT_LOCK (use->bin);
+      shared = GST_STATE (use->bin) != GST_STATE_NULL ||
+          GST_STATE_NEXT (use->bin) > GST_STATE_NULL;
+      GST_OBJECT_UNLOCK (use->bin);
+    }
+  }
+  g_mutex_unlock (&devices_lock);
+  return shared;
+}
+
+guint
+vfd_source_release (GstElement * bin)
+{
+  DeviceUse *use = g_object_get_data (G_OBJECT (bin), "vfd-device-use");
+  GDir *dir;
+  const gchar *name;
+  guint released = 0;
+  gint null_fd;
+
+  if (!use || use->released)
+    return 0;
+  use->released = TRUE;
+  if (device_shared (use) || !(dir = g_dir_open ("/proc/self/fd", 0, NULL)))
+    return 0;
+  null_fd = open ("/dev/null", O_RDWR | O_CLOEXEC);
+  while (null_fd >= 0 && (name = g_dir_read_name (dir))) {
+    struct stat st;
+    gint fd = atoi (name);
+    if (fd != null_fd && fstat (fd, &st) == 0 && S_ISCHR (st.st_mode)
+        && st.st_rdev == use->rdev && dup3 (null_fd, fd, O_CLOEXEC) == fd)
+      released++;
+  }
+  g_dir_close (dir);
+  if (null_fd >= 0)
+    close (null_fd);
+  return released;
+}
+
 GstElement *
 vfd_source_new (const gchar * uri, GError ** error)
 {
@@ -175,7 +274,7 @@ vfd_source_new (const gchar * uri, GError ** error)
   }
   if (g_str_has_prefix (uri, "v4l2:")) {
     gchar *path = vfd_uri_v4l2_path (uri);
-    GstElement *src;
+    GstElement *src, *bin;
     if (!path) {
       g_set_error (error, VFD_ERROR, VFD_ERROR_INVALID,
           "source '%s' is not a V4L2 device URI (expected "
@@ -187,8 +286,10 @@ vfd_source_new (const gchar * uri, GError ** error)
       return NULL;
     }
     g_object_set (src, "device", path, NULL);
+    bin = source_bin (src);
+    device_use_add (bin, path);
     g_free (path);
-    return source_bin (src);
+    return bin;
   }
   if (g_str_has_prefix (uri, "file:"))
     return file_source (uri, error);
@@ -251,6 +352,51 @@ chain_sink (const gchar * const *factories, GstElement ** els,
   return bin;
 }
 
+/* A virtual camera must not change format under the applications reading
+ * it: the first caps fix the size (width made even, as YUY2 needs; the
+ * nearest the device takes), later changes of the input are scaled to it. */
+static GstPadProbeReturn
+lock_size_probe (GstPad * pad, GstPadProbeInfo * info, gpointer data)
+{
+  GstElement *filter = data;
+  GstEvent *ev = GST_PAD_PROBE_INFO_EVENT (info);
+  GstCaps *in, *locked;
+  const GstStructure *st;
+  gint w, h;
+
+  if (GST_EVENT_TYPE (ev) != GST_EVENT_CAPS)
+    return GST_PAD_PROBE_OK;
+  gst_event_parse_caps (ev, &in);
+  st = gst_caps_get_structure (in, 0);
+  if (!gst_structure_get_int (st, "width", &w)
+      || !gst_structure_get_int (st, "height", &h) || w < 2)
+    return GST_PAD_PROBE_OK;
+  w &= ~1;
+  {
+    /* the output device may not take every size: the nearest it does */
+    GstPad *src = gst_element_get_static_pad (filter, "src");
+    GstCaps *yuy2 = gst_caps_from_string ("video/x-raw,format=YUY2");
+    GstCaps *dev = gst_pad_peer_query_caps (src, yuy2);
+    if (!gst_caps_is_empty (dev)) {
+      GstStructure *ds = gst_structure_copy (gst_caps_get_structure (dev, 0));
+      gst_structure_fixate_field_nearest_int (ds, "width", w);
+      gst_structure_fixate_field_nearest_int (ds, "height", h);
+      gst_structure_get_int (ds, "width", &w);
+      gst_structure_get_int (ds, "height", &h);
+      gst_structure_free (ds);
+    }
+    gst_caps_unref (dev);
+    gst_caps_unref (yuy2);
+    gst_object_unref (src);
+  }
+  locked = gst_caps_new_simple ("video/x-raw", "format", G_TYPE_STRING,
+      "YUY2", "width", G_TYPE_INT, w, "height", G_TYPE_INT, h,
+      "pixel-aspect-ratio", GST_TYPE_FRACTION, 1, 1, NULL);
+  g_object_set (filter, "caps", locked, NULL);
+  gst_caps_unref (locked);
+  return GST_PAD_PROBE_REMOVE;
+}
+
 GstElement *
 vfd_sink_new (const gchar * uri, GError ** error)
 {
@@ -301,8 +447,8 @@ vfd_sink_new (const gchar * uri, GError ** error)
   }
   if (g_str_has_prefix (uri, "v4l2:")) {
     gchar *path = vfd_uri_v4l2_path (uri);
-    static const gchar *f[] = { "videoconvert", "capsfilter", "v4l2sink",
-      NULL
+    static const gchar *f[] = { "videoconvert", "videoscale", "capsfilter",
+      "v4l2sink", NULL
     };
     if (!path) {
       g_set_error (error, VFD_ERROR, VFD_ERROR_INVALID,
@@ -313,9 +459,13 @@ vfd_sink_new (const gchar * uri, GError ** error)
     if ((bin = chain_sink (f, els, error))) {
       /* what video-call applications accept from a virtual camera */
       GstCaps *caps = gst_caps_from_string ("video/x-raw,format=YUY2");
-      g_object_set (els[1], "caps", caps, NULL);
+      GstPad *pad = gst_element_get_static_pad (bin, "sink");
+      g_object_set (els[2], "caps", caps, NULL);
       gst_caps_unref (caps);
-      g_object_set (els[2], "device", path, NULL);
+      g_object_set (els[3], "device", path, NULL);
+      gst_pad_add_probe (pad, GST_PAD_PROBE_TYPE_EVENT_DOWNSTREAM,
+          lock_size_probe, gst_object_ref (els[2]), gst_object_unref);
+      gst_object_unref (pad);
     }
     g_free (path);
     return bin;

@@ -22,6 +22,10 @@ GstElement *vfd_source_new (const gchar * uri, GError ** error);
 /* A bin with one "sink" ghost pad accepting raw video, for preview, null,
  * file:///path.{mkv,webm}, v4l2:///dev/videoN, gst:DESCRIPTION. */
 GstElement *vfd_sink_new (const gchar * uri, GError ** error);
+/* To call once a v4l2:// source bin is in NULL and out of its pipeline:
+ * releases what v4l2src may have leaked of its device (see vfd-uri.c).
+ * Returns the number of descriptors released. */
+guint vfd_source_release (GstElement * bin);
 /* Validation only. */
 gboolean vfd_source_check (const gchar * uri, GError ** error);
 gboolean vfd_sink_check (const gchar * uri, GError ** error);

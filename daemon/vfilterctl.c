@@ -289,6 +289,55 @@ need (gint argc, gint n, const gchar * what)
   return 1;
 }
 
+/* path, card, driver and id, then a line per format: its sizes with rates */
+static void
+print_device (GVariant * dev)
+{
+  const gchar *path = "?", *card = "", *driver = "", *id = "";
+  GVariant *formats, *fmt;
+  GVariantIter it;
+
+  g_variant_lookup (dev, "path", "&s", &path);
+  g_variant_lookup (dev, "card", "&s", &card);
+  g_variant_lookup (dev, "driver", "&s", &driver);
+  g_variant_lookup (dev, "id", "&s", &id);
+  g_print ("%s  %s (%s)%s%s\n", path, card, driver, *id ? "  " : "", id);
+  formats = g_variant_lookup_value (dev, "formats", G_VARIANT_TYPE ("aa{sv}"));
+  if (!formats)
+    return;
+  g_variant_iter_init (&it, formats);
+  while ((fmt = g_variant_iter_next_value (&it))) {
+    const gchar *fourcc = "?";
+    gboolean emulated = FALSE;
+    GVariantIter sit;
+    guint w, h;
+    GVariant *rates;
+    GString *line = g_string_new (NULL);
+    GVariant *sizes = g_variant_lookup_value (fmt, "sizes",
+        G_VARIANT_TYPE ("a(uuas)"));
+    g_variant_lookup (fmt, "fourcc", "&s", &fourcc);
+    g_variant_lookup (fmt, "emulated", "b", &emulated);
+    /* '*': converted by libv4l2, not the camera's own */
+    g_string_append_printf (line, "    %-4s%s", fourcc, emulated ? "*" : " ");
+    if (sizes) {
+      g_variant_iter_init (&sit, sizes);
+      while (g_variant_iter_next (&sit, "(uu@as)", &w, &h, &rates)) {
+        const gchar **v = g_variant_get_strv (rates, NULL);
+        gchar *r = g_strjoinv (",", (gchar **) v);
+        g_string_append_printf (line, " %ux%u@%s", w, h, r);
+        g_free (r);
+        g_free (v);
+        g_variant_unref (rates);
+      }
+      g_variant_unref (sizes);
+    }
+    g_print ("%s\n", line->str);
+    g_string_free (line, TRUE);
+    g_variant_unref (fmt);
+  }
+  g_variant_unref (formats);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -473,15 +522,7 @@ main (int argc, char **argv)
     else {
       g_variant_iter_init (&it, devs);
       while ((dev = g_variant_iter_next_value (&it))) {
-        gchar *p = NULL, *card = NULL, *id = NULL;
-        g_variant_lookup (dev, "path", "s", &p);
-        g_variant_lookup (dev, "card", "s", &card);
-        g_variant_lookup (dev, "id", "s", &id);
-        g_print ("%s  %s  %s\n", p ? p : "?", card ? card : "",
-            id ? id : "");
-        g_free (p);
-        g_free (card);
-        g_free (id);
+        print_device (dev);
         g_variant_unref (dev);
       }
     }
