@@ -6,6 +6,7 @@
 #include <string.h>
 #include <sys/ioctl.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include <gio/gio.h>
 #include <libv4l2.h>
@@ -189,6 +190,24 @@ describe (const gchar * path)
       g_variant_builder_end (&formats));
   v4l2_close (fd);
   return g_variant_dict_end (&d);
+}
+
+gboolean
+vfd_device_offers_jpeg (const gchar * path)
+{
+  struct v4l2_fmtdesc fmt = { 0 };
+  gboolean jpeg = FALSE;
+  gint fd = open (path, O_RDWR | O_NONBLOCK | O_CLOEXEC);
+
+  if (fd < 0)
+    return FALSE;
+  fmt.type = V4L2_BUF_TYPE_VIDEO_CAPTURE;
+  for (fmt.index = 0; !jpeg && ioctl (fd, VIDIOC_ENUM_FMT, &fmt) == 0;
+      fmt.index++)
+    jpeg = fmt.pixelformat == V4L2_PIX_FMT_MJPEG
+        || fmt.pixelformat == V4L2_PIX_FMT_JPEG;
+  close (fd);
+  return jpeg;
 }
 
 static gint

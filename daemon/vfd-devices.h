@@ -16,6 +16,9 @@ typedef void (*VfdDevicesChanged) (GVariant * devices, gpointer data);
  * width, height and frame rates, size-range for stepwise sizes). */
 GVariant *vfd_devices_scan (void);
 
+/* Whether the camera at `path` itself offers MJPEG or JPEG frames. */
+gboolean vfd_device_offers_jpeg (const gchar * path);
+
 /* Scans now and again whenever a /dev/video* node comes or goes; calls
  * `changed` (main context) when the list differs. */
 VfdDevices *vfd_devices_new (VfdDevicesChanged changed, gpointer data);

@@ -197,7 +197,7 @@ retry_cb (gpointer data)
       p->cfg->name, p->cfg->source);
   /* a source element that failed may keep its device open (v4l2src after
    * an unplug does): start each attempt with a fresh one */
-  fresh = vfd_source_new (p->cfg->source, NULL);
+  fresh = vfd_source_new_full (p->cfg->source, p->cfg->caps, NULL);
   if (fresh)
     queue_swap (p, TRUE, gst_object_ref_sink (fresh));
   else
@@ -610,7 +610,7 @@ vfd_pipeline_new (const VfdPipelineConfig * cfg, VfdChangedFunc changed,
   p->last_error = g_strdup ("");
   p->filters = g_ptr_array_new_with_free_func ((GDestroyNotify) filter_free);
 
-  p->source = vfd_source_new (cfg->source, error);
+  p->source = vfd_source_new_full (cfg->source, cfg->caps, error);
   p->sink = p->source ? vfd_sink_new (cfg->sink, error) : NULL;
   if (!p->source || !p->sink) {
     if (p->source)
@@ -775,7 +775,8 @@ queue_swap (VfdPipeline * p, gboolean is_source, GstElement * bin)
 static gboolean
 swap (VfdPipeline * p, gboolean is_source, const gchar * uri, GError ** error)
 {
-  GstElement *bin = is_source ? vfd_source_new (uri, error) :
+  GstElement *bin = is_source ?
+      vfd_source_new_full (uri, p->cfg->caps, error) :
       vfd_sink_new (uri, error);
 
   if (!bin)

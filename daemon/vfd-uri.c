@@ -5,6 +5,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "vfd-devices.h"
 #include "vfd-uri.h"
 
 G_DEFINE_QUARK (vfd-error-quark, vfd_error);
@@ -102,13 +103,44 @@ decodebin_pad_added (GstElement * decodebin, GstPad * pad, gpointer data)
   gst_object_unref (sink);
 }
 
+/* A "source" bin: the given elements linked in order, then decodebin and
+ * videoconvert, whose src pad is ghosted.  Takes the (floating) elements. */
+static GstElement *
+decoding_bin (GstElement ** els, guint n, GError ** error)
+{
+  GstElement *bin, *dec, *conv;
+  GstPad *pad;
+
+  if (!(dec = make ("decodebin", error)) || !(conv = make ("videoconvert",
+              error))) {
+    if (dec)
+      gst_object_unref (gst_object_ref_sink (dec));
+    for (guint i = 0; i < n; i++)
+      gst_object_unref (gst_object_ref_sink (els[i]));
+    return NULL;
+  }
+  bin = gst_bin_new ("source");
+  for (guint i = 0; i < n; i++) {
+    gst_bin_add (GST_BIN (bin), els[i]);
+    if (i)
+      gst_element_link (els[i - 1], els[i]);
+  }
+  gst_bin_add_many (GST_BIN (bin), dec, conv, NULL);
+  gst_element_link (els[n - 1], dec);
+  g_signal_connect_object (dec, "pad-added",
+      G_CALLBACK (decodebin_pad_added), conv, 0);
+  pad = gst_element_get_static_pad (conv, "src");
+  ghost (bin, pad, "src");
+  gst_object_unref (pad);
+  return bin;
+}
+
 static GstElement *
 file_source (const gchar * uri, GError ** error)
 {
   GError *uerr = NULL;
   gchar *path = g_filename_from_uri (uri, NULL, &uerr);
-  GstElement *bin, *src, *dec, *conv;
-  GstPad *pad;
+  GstElement *src;
 
   if (!path) {
     g_set_error (error, VFD_ERROR, VFD_ERROR_INVALID,
@@ -116,22 +148,11 @@ file_source (const gchar * uri, GError ** error)
     g_error_free (uerr);
     return NULL;
   }
-  if (!(src = make ("filesrc", error)) || !(dec = make ("decodebin", error))
-      || !(conv = make ("videoconvert", error))) {
-    g_free (path);
-    return NULL;
-  }
-  bin = gst_bin_new ("source");
-  g_object_set (src, "location", path, NULL);
+  src = make ("filesrc", error);
+  if (src)
+    g_object_set (src, "location", path, NULL);
   g_free (path);
-  gst_bin_add_many (GST_BIN (bin), src, dec, conv, NULL);
-  gst_element_link (src, dec);
-  g_signal_connect_object (dec, "pad-added",
-      G_CALLBACK (decodebin_pad_added), conv, 0);
-  pad = gst_element_get_static_pad (conv, "src");
-  ghost (bin, pad, "src");
-  gst_object_unref (pad);
-  return bin;
+  return src ? decoding_bin (&src, 1, error) : NULL;
 }
 
 static gboolean
@@ -264,8 +285,72 @@ vfd_source_release (GstElement * bin)
   return released;
 }
 
+/* What a camera may send: raw video or JPEG, with the size and rate of the
+ * pipeline's caps when it has them (raw preferred, JPEG where the camera
+ * only reaches that size or rate compressed, as USB webcams often do). */
+static GstCaps *
+camera_caps (const gchar * wanted)
+{
+  static const gchar *fields[] = { "width", "height", "framerate" };
+  GstStructure *raw = gst_structure_new_empty ("video/x-raw");
+  GstStructure *jpeg = gst_structure_new_empty ("image/jpeg");
+  GstCaps *caps = wanted ? gst_caps_from_string (wanted) : NULL;
+  GstCaps *out = gst_caps_new_empty ();
+
+  if (caps && gst_caps_get_size (caps) > 0) {
+    const GstStructure *st = gst_caps_get_structure (caps, 0);
+    for (guint i = 0; i < G_N_ELEMENTS (fields); i++) {
+      const GValue *v = gst_structure_get_value (st, fields[i]);
+      if (v) {
+        gst_structure_set_value (raw, fields[i], v);
+        gst_structure_set_value (jpeg, fields[i], v);
+      }
+    }
+  }
+  if (caps)
+    gst_caps_unref (caps);
+  gst_caps_append_structure (out, raw);
+  gst_caps_append_structure (out, jpeg);
+  return out;
+}
+
+/* v4l2src, and for a camera that offers MJPEG: the caps above, decodebin
+ * (JPEG decoded, raw passed through) and videoconvert. */
+static GstElement *
+camera_source (const gchar * path, const gchar * wanted, GError ** error)
+{
+  GstElement *src, *bin, *els[2];
+  GstCaps *caps;
+
+  if (!(src = els[0] = make ("v4l2src", error)))
+    return NULL;
+  g_object_set (src, "device", path, NULL);
+  if (!vfd_device_offers_jpeg (path)) {
+    bin = source_bin (src);
+    device_use_add (bin, path);
+    return bin;
+  }
+  if (!(els[1] = make ("capsfilter", error))) {
+    gst_object_unref (gst_object_ref_sink (src));
+    return NULL;
+  }
+  caps = camera_caps (wanted);
+  g_object_set (els[1], "caps", caps, NULL);
+  gst_caps_unref (caps);
+  if (!(bin = decoding_bin (els, 2, error)))
+    return NULL;
+  device_use_add (bin, path);
+  return bin;
+}
+
 GstElement *
 vfd_source_new (const gchar * uri, GError ** error)
+{
+  return vfd_source_new_full (uri, NULL, error);
+}
+
+GstElement *
+vfd_source_new_full (const gchar * uri, const gchar * caps, GError ** error)
 {
   if (!uri || !*uri) {
     g_set_error (error, VFD_ERROR, VFD_ERROR_INVALID,
@@ -274,20 +359,14 @@ vfd_source_new (const gchar * uri, GError ** error)
   }
   if (g_str_has_prefix (uri, "v4l2:")) {
     gchar *path = vfd_uri_v4l2_path (uri);
-    GstElement *src, *bin;
+    GstElement *bin;
     if (!path) {
       g_set_error (error, VFD_ERROR, VFD_ERROR_INVALID,
           "source '%s' is not a V4L2 device URI (expected "
           "v4l2:///dev/videoN)", uri);
       return NULL;
     }
-    if (!(src = make ("v4l2src", error))) {
-      g_free (path);
-      return NULL;
-    }
-    g_object_set (src, "device", path, NULL);
-    bin = source_bin (src);
-    device_use_add (bin, path);
+    bin = camera_source (path, caps, error);
     g_free (path);
     return bin;
   }

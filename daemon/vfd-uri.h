@@ -19,6 +19,10 @@ typedef enum {
 /* A bin with one "src" ghost pad producing raw video, for
  * v4l2:///dev/videoN, file:///path, test:[PATTERN], gst:DESCRIPTION. */
 GstElement *vfd_source_new (const gchar * uri, GError ** error);
+/* The same, for a pipeline whose caps are `caps` (may be NULL): a camera
+ * that offers MJPEG is asked for that size and rate, raw or JPEG (decoded). */
+GstElement *vfd_source_new_full (const gchar * uri, const gchar * caps,
+    GError ** error);
 /* A bin with one "sink" ghost pad accepting raw video, for preview, null,
  * file:///path.{mkv,webm}, v4l2:///dev/videoN, gst:DESCRIPTION. */
 GstElement *vfd_sink_new (const gchar * uri, GError ** error);

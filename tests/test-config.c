@@ -75,6 +75,31 @@ START_TEST (test_defaults_and_loop)
 }
 END_TEST
 
+/* The example files the project ships load as they are. */
+START_TEST (test_shipped_examples_load)
+{
+  GError *error = NULL;
+  gchar *path = g_build_filename (CONFIG_DIR, "virtual-camera.conf", NULL);
+  GPtrArray *p = vfd_config_load (path, TRUE, NULL, &error);
+  VfdPipelineConfig *c;
+
+  ck_assert_msg (p != NULL, "%s", error ? error->message : "");
+  ck_assert_int_eq (p->len, 1);
+  c = g_ptr_array_index (p, 0);
+  ck_assert_str_eq (c->name, "vcam");
+  ck_assert_str_eq (c->source, "v4l2:///dev/video0");
+  ck_assert_str_eq (c->sink, "v4l2:///dev/video10");
+  g_ptr_array_unref (p);
+  g_free (path);
+  path = g_build_filename (CONFIG_DIR, "vfilterd.conf", NULL);
+  p = vfd_config_load (path, TRUE, NULL, &error);
+  ck_assert_msg (p != NULL, "%s", error ? error->message : "");
+  ck_assert_int_eq (p->len, 0);         /* examples only, commented out */
+  g_ptr_array_unref (p);
+  g_free (path);
+}
+END_TEST
+
 START_TEST (test_unknown_key)
 {
   expect_error ("[pipeline cam0]\nsource=test:\nsourc=test:\n",
@@ -278,6 +303,7 @@ config_suite (void)
   tcase_set_timeout (tc, 60);
   tcase_add_test (tc, test_good_file_with_two_pipelines);
   tcase_add_test (tc, test_defaults_and_loop);
+  tcase_add_test (tc, test_shipped_examples_load);
   tcase_add_test (tc, test_unknown_key);
   tcase_add_test (tc, test_unknown_section);
   tcase_add_test (tc, test_bad_source_uri);
