@@ -170,8 +170,9 @@ set_state_string (VfdPipeline * p, const gchar * s)
     return;
   g_free (p->state);
   p->state = g_strdup (s);
-  g_log_structured ("vfilterd", G_LOG_LEVEL_INFO, "PIPELINE", p->cfg->name,
-      "STATE", s, "MESSAGE", "pipeline '%s' is %s", p->cfg->name, s);
+  g_log_structured ("vfilterd", G_LOG_LEVEL_MESSAGE, "PIPELINE",
+      p->cfg->name, "STATE", s, "MESSAGE", "pipeline '%s' is %s",
+      p->cfg->name, s);
   notify (p, VFD_CHANGED_STATE, NULL);
 }
 
@@ -1209,6 +1210,19 @@ vfd_pipeline_set_filter_properties (VfdPipeline * p, VfdFilter * f,
   /* 3. all at once on the live element: one g_object_setv, one frame */
   g_object_setv (G_OBJECT (f->element), n, names, values);
   notify (p, VFD_CHANGED_FILTER_PROPS, f);
+  {
+    GString *what = g_string_new (NULL);
+    for (guint k = 0; k < n; k++) {
+      gchar *shown = gst_value_serialize (&values[k]);
+      g_string_append_printf (what, "%s%s=%s", k ? " " : "", names[k],
+          shown ? shown : "?");
+      g_free (shown);
+    }
+    g_log_structured ("vfilterd", G_LOG_LEVEL_MESSAGE, "PIPELINE",
+        p->cfg->name, "FILTER", f->name, "MESSAGE",
+        "pipeline '%s': filter '%s': %s", p->cfg->name, f->name, what->str);
+    g_string_free (what, TRUE);
+  }
   ok = TRUE;
 
 out:

@@ -14,6 +14,11 @@
 #   parameters for vivid), VM_KEEP=1 keeps the work dir, VM_SHARE=DIR
 #   shares DIR read-only at the same path (needed when it lies under /tmp,
 #   which the guest replaces by its own tmpfs — a build tree, say).
+#   VM_SYSTEMD=1 boots this machine's systemd instead of a chroot: the host
+#   root becomes the lower layer of an overlay in RAM (the guest may write
+#   anywhere, the host stays untouched), OUTDIR is mounted on /vm-out, and
+#   SCRIPT runs as the oneshot unit vm-test.service (the boot's only goal,
+#   with dbus, logind and udev), then the VM powers off.
 #
 # Needs: qemu-system-x86 busybox-static kmod cpio (tools/install-deps).
 set -eu
@@ -46,17 +51,54 @@ fi
 mkdir -p "$work/initrd/bin" "$work/initrd/mods" "$work/initrd/mnt" \
   "$work/initrd/proc" "$work/initrd/sys" "$work/initrd/dev"
 cp "$(command -v busybox)" "$work/initrd/bin/busybox"
-for applet in sh mount umount insmod mkdir chroot poweroff cat echo sleep; do
+for applet in sh mount umount insmod mkdir chroot poweroff cat echo sleep switch_root; do
   ln -s busybox "$work/initrd/bin/$applet"
 done
 modprobe -a -d "$cache" -S "$abi" --show-depends virtio_pci 9pnet_virtio 9p \
-    videodev vivid 2>/dev/null | awk '/^insmod/ { print $2 }' |
+    videodev vivid ${VM_SYSTEMD:+overlay} 2>/dev/null | awk '/^insmod/ { print $2 }' |
   awk '!seen[$0]++' > "$work/modlist"
 : > "$work/initrd/mods/order"
 while read -r ko; do
   cp "$ko" "$work/initrd/mods/"
   basename "$ko" >> "$work/initrd/mods/order"
 done < "$work/modlist"
+if [ -n "${VM_SYSTEMD:-}" ]; then
+cat > "$work/initrd/init" <<EOF
+#!/bin/sh
+mount -t proc proc /proc
+mount -t sysfs sys /sys
+mount -t devtmpfs dev /dev
+for m in \$(cat /mods/order); do
+  case \$m in
+    vivid.ko) insmod /mods/\$m ${VM_VIVID_ARGS:-} ;;
+    *) insmod /mods/\$m ;;
+  esac
+done
+mkdir -p /lower /up
+mount -t 9p -o trans=virtio,version=9p2000.L,ro,msize=262144 hostroot /lower
+mount -t tmpfs -o size=1200M up /up
+mkdir -p /up/u /up/w
+mount -t overlay overlay -o lowerdir=/lower,upperdir=/up/u,workdir=/up/w /mnt
+mkdir -p /mnt/vm-out
+mount -t 9p -o trans=virtio,version=9p2000.L,msize=262144 out /mnt/vm-out
+if [ -n "${VM_SHARE:-}" ]; then
+  mkdir -p /mnt${VM_SHARE:-}
+  mount -t 9p -o trans=virtio,version=9p2000.L,ro,msize=262144 share /mnt${VM_SHARE:-}
+fi
+cat > /mnt/etc/systemd/system/vm-test.service <<UNIT
+[Unit]
+Description=vfilterd VM test
+Wants=dbus.service systemd-logind.service systemd-udevd.service systemd-udev-trigger.service
+After=dbus.service systemd-logind.service systemd-udevd.service systemd-udev-trigger.service
+[Service]
+Type=oneshot
+ExecStart=/bin/sh /vm-out/run.sh
+ExecStartPost=/bin/systemctl poweroff --no-block
+UNIT
+umount /proc /sys /dev 2>/dev/null
+exec switch_root /mnt /lib/systemd/systemd systemd.unit=vm-test.service
+EOF
+else
 cat > "$work/initrd/init" <<EOF
 #!/bin/sh
 mount -t proc proc /proc
@@ -85,10 +127,13 @@ echo \$? > /mnt/tmp/out/status
 umount /mnt/tmp/out
 poweroff -f
 EOF
+fi
 chmod +x "$work/initrd/init"
 (cd "$work/initrd" && find . | cpio -o -H newc 2>/dev/null | gzip -1) > "$work/initrd.gz"
 
 cp "$script" "$out/script.sh"
+printf '%s\n' '/bin/sh /vm-out/script.sh > /vm-out/log 2>&1' \
+  'echo $? > /vm-out/status' > "$out/run.sh"
 # the guest's chroot sees the host's /lib/modules, not its own kernel's:
 # give scripts the vivid module (and its dependencies, already loaded)
 mkdir -p "$out/mods"
