@@ -54,7 +54,14 @@ struct _VfdPipeline {
 
 /* ---- worker thread ----------------------------------------------------- */
 
-typedef enum { TASK_STATE, TASK_SEEK_START, TASK_SWAP, TASK_RELEASE } TaskOp;
+typedef enum { TASK_STATE, TASK_SEEK_START, TASK_SWAP, TASK_RELEASE,
+  TASK_FREED
+} TaskOp;
+
+/* Pipelines freed without waiting whose worker has not finished yet. */
+static GMutex freeing_lock;
+static GCond freeing_cond;
+static guint n_freeing;
 
 typedef struct {
   TaskOp op;
@@ -122,8 +129,25 @@ worker_run (gpointer data, gpointer user_data)
     case TASK_RELEASE:
       release_source (t->pipeline, t->old);
       break;
+    case TASK_FREED:
+      /* the last task: after it the pipeline's last reference is gone */
+      task_free (t);
+      g_mutex_lock (&freeing_lock);
+      n_freeing--;
+      g_cond_broadcast (&freeing_cond);
+      g_mutex_unlock (&freeing_lock);
+      return;
   }
   task_free (t);
+}
+
+void
+vfd_pipeline_wait_freed (void)
+{
+  g_mutex_lock (&freeing_lock);
+  while (n_freeing)
+    g_cond_wait (&freeing_cond, &freeing_lock);
+  g_mutex_unlock (&freeing_lock);
 }
 
 static void
@@ -701,6 +725,14 @@ vfd_pipeline_free_full (VfdPipeline * p, gboolean wait)
   /* the worker finishes its queue, ending with NULL, then goes away */
   push_state (p, GST_STATE_NULL);
   push_release (p);
+  if (!wait) {
+    Task *t = g_new0 (Task, 1);
+    t->op = TASK_FREED;
+    g_mutex_lock (&freeing_lock);
+    n_freeing++;
+    g_mutex_unlock (&freeing_lock);
+    push_task (p, t);
+  }
   g_thread_pool_free (p->worker, FALSE, wait);
   gst_object_unref (p->pipeline);
   gst_object_unref (p->source);

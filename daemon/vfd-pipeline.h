@@ -37,6 +37,8 @@ VfdPipeline *vfd_pipeline_new (const VfdPipelineConfig * cfg,
 void vfd_pipeline_free (VfdPipeline * p);
 /* The same, waiting for the pipeline to be down when `wait` (at exit). */
 void vfd_pipeline_free_full (VfdPipeline * p, gboolean wait);
+/* Returns once every pipeline freed without waiting is gone (at exit). */
+void vfd_pipeline_wait_freed (void);
 
 void vfd_pipeline_play (VfdPipeline * p);
 void vfd_pipeline_pause (VfdPipeline * p);

@@ -681,6 +681,7 @@ vfd_service_free (VfdService * s)
     entry_remove_full (s, g_ptr_array_index (s->entries,
             s->entries->len - 1), TRUE);
   g_ptr_array_unref (s->entries);
+  vfd_pipeline_wait_freed ();
   if (s->configs)
     g_ptr_array_unref (s->configs);
   if (s->conn)
