@@ -266,10 +266,16 @@ vfd_source_release (GstElement * bin)
   guint released = 0;
   gint null_fd;
 
-  if (!use || use->released)
+  gboolean already;
+
+  if (!use)
     return 0;
+  /* `released` is read by other pipelines' workers under the lock */
+  g_mutex_lock (&devices_lock);
+  already = use->released;
   use->released = TRUE;
-  if (device_shared (use) || !(dir = g_dir_open ("/proc/self/fd", 0, NULL)))
+  g_mutex_unlock (&devices_lock);
+  if (already || device_shared (use) || !(dir = g_dir_open ("/proc/self/fd", 0, NULL)))
     return 0;
   null_fd = open ("/dev/null", O_RDWR | O_CLOEXEC);
   while (null_fd >= 0 && (name = g_dir_read_name (dir))) {
