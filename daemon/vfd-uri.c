@@ -265,7 +265,6 @@ vfd_source_release (GstElement * bin)
   const gchar *name;
   guint released = 0;
   gint null_fd;
-
   gboolean already;
 
   if (!use)
@@ -275,7 +274,8 @@ vfd_source_release (GstElement * bin)
   already = use->released;
   use->released = TRUE;
   g_mutex_unlock (&devices_lock);
-  if (already || device_shared (use) || !(dir = g_dir_open ("/proc/self/fd", 0, NULL)))
+  if (already || device_shared (use)
+      || !(dir = g_dir_open ("/proc/self/fd", 0, NULL)))
     return 0;
   null_fd = open ("/dev/null", O_RDWR | O_CLOEXEC);
   while (null_fd >= 0 && (name = g_dir_read_name (dir))) {
