@@ -931,6 +931,75 @@ GST_START_TEST (test_bilateral_yuv_uses_luma_as_guide)
 
 GST_END_TEST;
 
+/* mode=fast on every format: two flat regions a step of 100 apart (each
+ * component its own levels, sigma-color 10) come out unchanged, whatever
+ * the frame size, border or diameter: nothing bleeds over the edge, flat
+ * stays flat, chroma follows the luma edge. */
+GST_START_TEST (test_bilateral_fast_every_format_keeps_edges)
+{
+  static const int sizes[][2] = { {1, 1}, {2, 3}, {37, 29}, {96, 54} };
+  static const gchar *borders[] = { "constant", "replicate", "reflect",
+    "symmetric", "wrap", "valid"
+  };
+  for (guint f = 0; f < G_N_ELEMENTS (formats); f++)
+    for (guint z = 0; z < G_N_ELEMENTS (sizes); z++) {
+      GstVideoInfo info;
+      GstBuffer *in, *out;
+      GstVideoFrame fi, fo;
+      gchar *launch;
+      const int d = 5 + 20 * (int) (z % 3);
+      const gchar *border = borders[(f + z) % G_N_ELEMENTS (borders)];
+      if (strcmp (border, "valid") == 0 && sizes[z][1] < 2 * d)
+        border = "reflect";     /* no output at all */
+      gst_video_info_set_format (&info,
+          gst_video_format_from_string (formats[f]), sizes[z][0],
+          sizes[z][1]);
+      in = gst_buffer_new_allocate (NULL, info.size, NULL);
+      gst_video_frame_map (&fi, &info, in, GST_MAP_WRITE);
+      for (guint c = 0; c < GST_VIDEO_INFO_N_COMPONENTS (&info); c++) {
+        guint8 *p = GST_VIDEO_FRAME_COMP_DATA (&fi, c);
+        const gint ps = GST_VIDEO_FRAME_COMP_PSTRIDE (&fi, c);
+        const gint st = GST_VIDEO_FRAME_COMP_STRIDE (&fi, c);
+        const gint w = GST_VIDEO_FRAME_COMP_WIDTH (&fi, c);
+        const gint h = GST_VIDEO_FRAME_COMP_HEIGHT (&fi, c);
+        for (int y = 0; y < h; y++)
+          for (int x = 0; x < w; x++)
+            p[y * st + x * ps] = (guint8) (30 + 10 * c +
+                (2 * x >= w ? 100 : 0));
+      }
+      gst_video_frame_unmap (&fi);
+      launch = g_strdup_printf ("vfbilateral mode=fast diameter=%d "
+          "sigma-color=10 sigma-space=%d border=%s border-value=255", d,
+          d / 3, border);
+      out = push_one (launch, &info, in);
+      fail_unless (out != NULL);
+      /* valid: a smaller frame (its geometry is tested elsewhere); it ran */
+      if (strcmp (border, "valid") != 0) {
+        gst_video_frame_map (&fi, &info, in, GST_MAP_READ);
+        gst_video_frame_map (&fo, &info, out, GST_MAP_READ);
+        for (guint c = 0; c < GST_VIDEO_INFO_N_COMPONENTS (&info); c++) {
+          const guint8 *ip = GST_VIDEO_FRAME_COMP_DATA (&fi, c);
+          const guint8 *op = GST_VIDEO_FRAME_COMP_DATA (&fo, c);
+          const gint ps = GST_VIDEO_FRAME_COMP_PSTRIDE (&fi, c);
+          const gint st = GST_VIDEO_FRAME_COMP_STRIDE (&fi, c);
+          for (int y = 0; y < GST_VIDEO_FRAME_COMP_HEIGHT (&fi, c); y++)
+            for (int x = 0; x < GST_VIDEO_FRAME_COMP_WIDTH (&fi, c); x++)
+              fail_unless (op[y * st + x * ps] == ip[y * st + x * ps],
+                  "%s %dx%d border %s d %d: component %u (%d,%d) is %d, "
+                  "not %d", formats[f], sizes[z][0], sizes[z][1], border, d,
+                  c, x, y, op[y * st + x * ps], ip[y * st + x * ps]);
+        }
+        gst_video_frame_unmap (&fi);
+        gst_video_frame_unmap (&fo);
+      }
+      g_free (launch);
+      gst_buffer_unref (in);
+      gst_buffer_unref (out);
+    }
+}
+
+GST_END_TEST;
+
 GST_START_TEST (test_median_and_bilateral_refuse_bad_values)
 {
   GstElement *m = gst_element_factory_make ("vfmedian", NULL);
@@ -948,6 +1017,12 @@ GST_START_TEST (test_median_and_bilateral_refuse_bad_values)
   expect_warning ("sigma-space '200' with diameter '-1' gives a window");
   g_object_get (b, "diameter", &d, NULL);
   fail_unless_equals_int (d, 9);
+  gst_util_set_object_arg (G_OBJECT (b), "mode", "fast");
+  {
+    gint mode;
+    g_object_get (b, "mode", &mode, NULL);
+    fail_unless_equals_int (mode, 1);
+  }
   expect_warnings_end ();
   gst_object_unref (m);
   gst_object_unref (b);
@@ -973,6 +1048,7 @@ elements_suite (void)
   tcase_add_test (tc, test_median_every_format_and_size);
   tcase_add_test (tc, test_bilateral_rgb_formats_and_sizes);
   tcase_add_test (tc, test_bilateral_yuv_uses_luma_as_guide);
+  tcase_add_test (tc, test_bilateral_fast_every_format_keeps_edges);
   tcase_add_test (tc, test_median_and_bilateral_refuse_bad_values);
   suite_add_tcase (s, tc);
   return s;

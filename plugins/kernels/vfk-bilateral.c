@@ -16,14 +16,6 @@
 
 #define BLK 16
 
-struct VfkBilateral {
-  int radius, maxk;
-  int *ofs_y, *ofs_x;
-  float *space_w;
-  float *color_w;               /* 256 * 4 entries: any channel count */
-  float gauss_color;            /* -1 / (2 sigma_color^2) */
-};
-
 typedef struct {
   const VfkImage *src;
   const VfkImage *guide;        /* NULL: the distance comes from src */
@@ -325,6 +317,16 @@ vfk_bilateral_new (int diameter, double sigma_color, double sigma_space)
       b->ofs_x[b->maxk] = j;
       b->maxk++;
     }
+  {
+    /* the spread of the window's space weights along one axis */
+    double sw = 0, swx = 0;
+    for (int k = 0; k < b->maxk; k++) {
+      sw += b->space_w[k];
+      swx += b->space_w[k] * b->ofs_x[k] * b->ofs_x[k];
+    }
+    b->sigma_window = sqrt (swx / sw);
+  }
+  b->sigma_color = sigma_color;
   return b;
 }
 

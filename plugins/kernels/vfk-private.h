@@ -48,6 +48,18 @@ void vfk_finish_i32 (uint8_t * out, const int32_t * acc, int n,
 void vfk_finish_f32 (uint8_t * out, const float *acc, int n,
     const VfkRound * r);
 
+/* The tables of one bilateral parameter set (vfk-bilateral.c). */
+struct VfkBilateral {
+  int radius, maxk;
+  int *ofs_y, *ofs_x;
+  float *space_w;
+  float *color_w;               /* 256 * 4 entries: any channel count */
+  float gauss_color;            /* -1 / (2 sigma_color^2) */
+  double sigma_color;           /* after OpenCV's <= 0 rule */
+  double sigma_window;          /* standard deviation of the space weights
+                                 * (truncated to the circle) along an axis */
+};
+
 /* A cache of processed rows keyed by padded row coordinate, one slot per
  * kernel row: consecutive output rows reuse kh-1 of them. */
 typedef struct {

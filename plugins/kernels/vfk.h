@@ -250,6 +250,15 @@ void vfk_bilateral_exact (VfkPool * pool, const VfkImage * src,
     const VfkImage * guide, VfkImage * dst, int ox, int oy, VfkBorder border,
     uint8_t value, unsigned dist_mask, const VfkBilateral * b);
 
+/* The same filter with a cost per pixel that does not grow with the
+ * diameter (vfk-bilateral-fast.c): range-binned on a subsampled grid, the
+ * range value being the sum of the dist_mask channels (or the guide), the
+ * space weights a Gaussian of the window's spread.  An approximation:
+ * PSNR >= 40 dB against vfk_bilateral_exact on camera pictures. */
+void vfk_bilateral_fast (VfkPool * pool, const VfkImage * src,
+    const VfkImage * guide, VfkImage * dst, int ox, int oy, VfkBorder border,
+    uint8_t value, unsigned dist_mask, const VfkBilateral * b);
+
 /* Copies channel `channel` of dst's pixels from the source pixel each output
  * pixel is centred on (alpha and padding bytes pass through unfiltered). */
 void vfk_copy_channel (const VfkImage * src, VfkImage * dst, int ox, int oy,

@@ -72,6 +72,7 @@ class Vfk:
                                             ctypes.c_int, ctypes.c_int,
                                             ctypes.c_uint8, ctypes.c_uint,
                                             ctypes.c_void_p]
+        lib.vfk_bilateral_fast.argtypes = lib.vfk_bilateral_exact.argtypes
         lib.vfk_gauss_fast.argtypes = [ctypes.c_void_p, P(VfkImage),
                                        P(VfkImage), ctypes.c_int,
                                        ctypes.c_int, ctypes.c_int,
@@ -109,7 +110,7 @@ class Vfk:
         return dst
 
     def bilateral(self, src, d, sigma_color, sigma_space, border='reflect',
-                  value=0, dist_mask=None):
+                  value=0, dist_mask=None, mode='exact'):
         b = self.lib.vfk_bilateral_new(d, sigma_color, sigma_space)
         try:
             r = self.lib.vfk_bilateral_get_radius(b)
@@ -119,9 +120,10 @@ class Vfk:
             s, dd = _view(src), _view(dst)
             cn = 1 if src.ndim == 2 else src.shape[2]
             mask = dist_mask if dist_mask is not None else (1 << cn) - 1
-            self.lib.vfk_bilateral_exact(self.pool, ctypes.byref(s), None,
-                                         ctypes.byref(dd), ox, oy,
-                                         BORDERS[bd], value, mask, b)
+            fn = (self.lib.vfk_bilateral_fast if mode == 'fast'
+                  else self.lib.vfk_bilateral_exact)
+            fn(self.pool, ctypes.byref(s), None, ctypes.byref(dd), ox, oy,
+               BORDERS[bd], value, mask, b)
         finally:
             self.lib.vfk_bilateral_free(b)
         return dst
