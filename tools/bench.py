@@ -67,10 +67,11 @@ def main():
     gauss_sizes = (3, 5, 9, 15, 25, 35, 45)
     median_sizes = (3, 5, 7, 9, 11, 13, 15, 25, 45)
     bilateral_sizes = (9, 15)
+    bilateral_fast_sizes = (9, 15, 35, 45)
     fast_sigmas = (2, 20, 50)
     if args.quick:
         box_sizes, gauss_sizes, median_sizes = (5, 45), (5, 45), (5, 45)
-        bilateral_sizes = (9,)
+        bilateral_sizes, bilateral_fast_sizes = (9,), (9, 45)
 
     rows = []
     for fname, img in frames.items():
@@ -102,6 +103,12 @@ def main():
                          *run_case(lambda: vfk.bilateral(img, d, 75, 75),
                                    lambda: cv2.bilateralFilter(img, d, 75, 75),
                                    max(args.rounds // 3, 3))))
+        for d in bilateral_fast_sizes:
+            rows.append((fname, f'vfbilateral fast d={d} vs cv2.bilateralFilter',
+                         *run_case(lambda: vfk.bilateral(img, d, 75, 75,
+                                                         mode='fast'),
+                                   lambda: cv2.bilateralFilter(img, d, 75, 75),
+                                   3)))
         rows.append((fname, 'vfconvolve 15x15 random vs cv2.filter2D',
                      *run_case(lambda: vfk.filter2d(img, k15),
                                lambda: cv2.filter2D(img, -1, k15),
@@ -112,6 +119,12 @@ def main():
                                max(args.rounds // 3, 3))))
     vfk.close()
 
+    # cost flat in the diameter: the fast bilateral's time at d=45 over its
+    # time at d=9, per frame size
+    flat = {}
+    for f, name, a, b in rows:
+        if name.startswith('vfbilateral fast d='):
+            flat.setdefault(f, {})[int(name.split('=')[1].split()[0])] = a
     print(f'# threads={args.threads} rounds={args.rounds} '
           f'opencv={cv2.__version__} BGR frames')
     if args.markdown:
@@ -123,6 +136,10 @@ def main():
         for f, name, a, b in rows:
             print(f'{f:10} {name:45} ours {a:8.2f} ms  opencv {b:8.2f} ms'
                   f'  speed-up {b / a:5.2f}x')
+    for f, t in flat.items():
+        if 9 in t and 45 in t:
+            print(f'# {f}: vfbilateral fast d=45 takes {t[45] / t[9]:.2f}x '
+                  'its time at d=9')
 
 
 if __name__ == '__main__':

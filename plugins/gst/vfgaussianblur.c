@@ -11,8 +11,10 @@
  * only one dimension has neither size nor sigma, it takes the other's size.
  *
  * `mode=exact` output is bit-identical to OpenCV 4.6 on 8-bit frames.
- * `mode=fast` runs Deriche's recursive Gaussian: its cost does not grow
- * with sigma, and it stays above 50 dB PSNR against a float64 Gaussian.
+ * `mode=fast` costs the same per pixel whatever sigma is — Deriche's
+ * recursive Gaussian below sigma 4, from there on the Gaussian computed on a
+ * grid of cells sigma/2 wide and read back bilinearly — and stays above
+ * 50 dB PSNR against a float64 Gaussian.
  *
  * ## Example launch lines
  * |[
@@ -41,7 +43,7 @@ vf_gaussian_mode_get_type (void)
   static const GEnumValue values[] = {
     {VF_GAUSSIAN_MODE_EXACT, "Bit-identical to OpenCV 4.6 GaussianBlur",
         "exact"},
-    {VF_GAUSSIAN_MODE_FAST, "Recursive (Deriche): cost independent of sigma, "
+    {VF_GAUSSIAN_MODE_FAST, "Cost independent of sigma (recursive, or a grid from sigma 4), "
           "PSNR >= 50 dB against a float64 Gaussian", "fast"},
     {0, NULL, NULL},
   };

@@ -60,6 +60,14 @@ struct VfkBilateral {
                                  * (truncated to the circle) along an axis */
 };
 
+/* The Gaussian on a grid of cells sigma/2 wide (vfk-grid.c), which
+ * vfk_gauss_fast uses from this sigma on (cells of at least 2 pixels). */
+#define VFK_GAUSS_GRID_MIN_SIGMA 4.0
+int vfk_gauss_grid_applies (double sigma_x, double sigma_y);
+void vfk_gauss_grid (VfkPool * pool, const VfkImage * src, VfkImage * dst,
+    int ox, int oy, VfkBorder border, uint8_t value, double sigma_x,
+    double sigma_y);
+
 /* A cache of processed rows keyed by padded row coordinate, one slot per
  * kernel row: consecutive output rows reuse kh-1 of them. */
 typedef struct {

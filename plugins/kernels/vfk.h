@@ -207,7 +207,8 @@ void vfk_gauss_exact (VfkPool * pool, const VfkImage * src, VfkImage * dst,
     double sigma_x, double sigma_y);
 
 /* Gaussian with a cost independent of sigma (Deriche's recursive
- * approximation); honours every border policy.  PSNR >= 50 dB against a
+ * approximation; from sigma 4 on a grid, vfk-grid.c); honours every border
+ * policy.  PSNR >= 50 dB against a
  * float64 Gaussian of the same sigma. */
 void vfk_gauss_fast (VfkPool * pool, const VfkImage * src, VfkImage * dst,
     int ox, int oy, VfkBorder border, uint8_t value, double sigma_x,
@@ -251,7 +252,7 @@ void vfk_bilateral_exact (VfkPool * pool, const VfkImage * src,
     uint8_t value, unsigned dist_mask, const VfkBilateral * b);
 
 /* The same filter with a cost per pixel that does not grow with the
- * diameter (vfk-bilateral-fast.c): range-binned on a subsampled grid, the
+ * diameter (vfk-grid.c): range-binned on a subsampled grid, the
  * range value being the sum of the dist_mask channels (or the guide), the
  * space weights a Gaussian of the window's spread.  An approximation:
  * PSNR >= 40 dB against vfk_bilateral_exact on camera pictures. */

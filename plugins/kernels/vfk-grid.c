@@ -1,27 +1,34 @@
-/* Bilateral filter in constant time per pixel: range-binned bilateral
- * (Yang, Tan & Ahuja 2009) on a spatially subsampled grid (as in the
- * bilateral grid of Chen, Paris & Durand 2007).
+/* Filters on a subsampled grid, in constant time per pixel.
  * SPDX-License-Identifier: LGPL-2.1-or-later
  *
- * The range axis is sampled at values r_b = b * step (step = sigma_color,
- * at most 64 bins).  For each bin, every pixel q contributes its range
- * weight w_b(q) = exp(-(g(q) - r_b)^2 / 2 sigma_color^2) and w_b(q) * I(q)
- * to the grid cell it falls in (cells of s x s pixels); the grid planes are
- * smoothed by a small Gaussian; an output pixel p reads them back
- * bilinearly at its position for the two bins around g(p), divides, and
- * interpolates linearly between the two.  g is the range value: the sum of
- * the distance channels (|g(p) - g(q)| is the L1 colour distance of exact
- * mode whenever the channels move together) or the guide's first channel.
+ * The frame (extended beyond its edges by the border module) is summed into
+ * cells of sx x sy pixels; the grid is smoothed by a small separable
+ * Gaussian; each output pixel reads the grid back bilinearly at its
+ * position.  The cell average and the bilinear read-back add sx^2/12 +
+ * sx^2/6 = sx^2/4 of variance along x (likewise y), so a Gaussian of sigma
+ * on the frame is the grid's Gaussian of sqrt(sigma^2 - sx^2/4) / sx cells.
+ * Cells follow sigma, so that Gaussian spans the same few cells whatever
+ * sigma is: the work per pixel does not grow with it.
  *
- * Space weights: the exact window is a Gaussian of sigma_space truncated to
- * a circle of the diameter; this mode uses the Gaussian of the same spread
- * (sigma_window, its standard deviation along an axis), which is what the
- * cell size follows: s = round(sigma_window), and the grid's own Gaussian
- * has sigma sqrt(sigma_window^2 - s^2/4) / s cells (the cell average and
- * the bilinear read-back add s^2/12 + s^2/6 of variance) — between 0.5 and
- * 1.5 cells whatever the diameter, so the work per pixel does not grow with
- * it.
- * Borders: cells beyond the frame are filled from the border module.
+ * Two filters use it:
+ *
+ * - the Gaussian for large sigmas (vfk_gauss_fast): cells sigma/2 wide, the
+ *   grid's Gaussian about 1.9 cells, cut at 4 of its sigmas;
+ *
+ * - the fast bilateral (vfk_bilateral_fast): range-binned bilateral (Yang,
+ *   Tan & Ahuja 2009) on the grid (as in the bilateral grid of Chen, Paris
+ *   & Durand 2007).  The range axis is sampled at r_b = b * step (step =
+ *   sigma_color, at most 64 bins); each pixel q adds its range weight
+ *   w_b(q) = exp(-(g(q) - r_b)^2 / 2 sigma_color^2) and w_b(q) * I(q) to its
+ *   cell for every bin within 4 sigma_color; an output pixel p reads back
+ *   the two bins around g(p), divides, and interpolates linearly between
+ *   them.  g is the range value: the sum of the distance channels (|g(p) -
+ *   g(q)| is exact mode's L1 colour distance whenever the channels move
+ *   together) or the guide's first channel.  Space weights: exact mode's
+ *   window is a Gaussian of sigma_space cut to a circle; this uses the
+ *   Gaussian of the same spread (sigma_window, the standard deviation along
+ *   an axis), cells round(sigma_window) wide, the grid's Gaussian 0.5-1.5
+ *   cells cut at 3 of its sigmas.
  *
  * Threads take bands of output rows; each computes the grid rows its band
  * needs (a few rows of halo), streaming: a ring of raw grid rows, two
@@ -33,6 +40,14 @@
 #include "vfk-private.h"
 
 #define MAX_BINS 64
+#define MAX_TAPS 12             /* grid Gaussian radius, cells */
+
+typedef struct {
+  int s;                        /* cell side in pixels */
+  int G;                        /* cells before the frame's first pixel */
+  int R;                        /* grid Gaussian radius (cells) */
+  float taps[2 * MAX_TAPS + 1];
+} Axis;
 
 typedef struct {
   const VfkImage *src, *guide;
@@ -43,22 +58,38 @@ typedef struct {
   unsigned dist_mask;
   VfkPool *pool;
 
+  int plain;                    /* Gaussian: no range bins, no weights */
   int cn;                       /* channels filtered */
   int K;                        /* floats per bin and cell: weight + cn */
   int nb;                       /* bins */
-  int NK;                       /* floats per cell: nb * K */
+  int NK;                       /* floats per cell: nb * K (plain: cn) */
   double step;                  /* range distance between bins */
-  int s;                        /* cell side in pixels */
-  int G;                        /* cells left of / above the frame */
-  int R;                        /* grid Gaussian radius (cells) */
-  float taps[2 * 8 + 1];        /* grid Gaussian, normalised */
+  Axis ax, ay;
   int gw;                       /* cells per grid row */
   const float *w;               /* w[v * nb + b]: range weight of value v */
   const uint8_t *blo, *bhi;     /* bins with a weight worth adding, per v */
-} FastJob;
+} GridJob;
+
+/* Cell side, grid Gaussian and margin for a Gaussian of `sigma` pixels on
+ * cells of side s; `cut` in grid sigmas.  `scale` multiplies the taps. */
+static void
+axis_init (Axis * a, double sigma, int s, double cut, double scale)
+{
+  double sg, sum = 0;
+  a->s = s;
+  sg = s > 1 ? sqrt (MAX (sigma * sigma - s * s / 4.0, 0.0)) / s : sigma;
+  sg = MAX (sg, 0.3);
+  a->R = MIN (MAX_TAPS, (int) ceil (cut * sg));
+  for (int t = -a->R; t <= a->R; t++)
+    sum += exp (-0.5 * t * t / (sg * sg));
+  for (int t = -a->R; t <= a->R; t++)
+    a->taps[t + a->R] = (float) (scale * exp (-0.5 * t * t / (sg * sg)) /
+        sum);
+  a->G = a->R + 2;
+}
 
 static inline int
-range_value (const FastJob * job, const uint8_t * pix, const uint8_t * gpix)
+range_value (const GridJob * job, const uint8_t * pix, const uint8_t * gpix)
 {
   int g = 0;
   if (gpix)
@@ -69,21 +100,45 @@ range_value (const FastJob * job, const uint8_t * pix, const uint8_t * gpix)
   return g;
 }
 
-/* Raw grid row j: the sums of the s source rows it covers.  Compiled per
+/* Raw grid row j: the sums of the sy source rows it covers.  Compiled per
  * channel count so the (weight, channels) update of a bin is one vector
  * operation. */
 #define SPLAT_ROW(CN)                                                         \
   VFK_CLONES static void                                                      \
-  splat_row_##CN (const FastJob * job, float *restrict cells, int j,          \
+  splat_row_##CN (const GridJob * job, float *restrict cells, int j,          \
       uint8_t * restrict pad, uint8_t * restrict gpad)                        \
   {                                                                           \
-    const int s = job->s, NK = job->NK, nb = job->nb;                         \
-    const int count = job->gw * s;                                            \
-    const int x0 = job->ox - job->G * s;                                      \
+    const int sx = job->ax.s, sy = job->ay.s, NK = job->NK, nb = job->nb;     \
+    const int count = job->gw * sx;                                           \
+    const int x0 = job->ox - job->ax.G * sx;                                  \
     const int gch = job->guide ? job->guide->channels : 0;                    \
     memset (cells, 0, sizeof (float) * job->gw * NK);                         \
-    for (int q = 0; q < s; q++) {                                             \
-      const int row = job->oy + (j - job->G) * s + q;                         \
+    if (job->plain) {                                                         \
+      /* the sy rows summed per column (vectorised), then sx columns per     \
+       * cell */                                                              \
+      uint32_t *restrict col = (uint32_t *) gpad;                             \
+      const int m = count * CN;                                               \
+      for (int e = 0; e < m; e++)                                             \
+        col[e] = 0;                                                           \
+      for (int q = 0; q < sy; q++) {                                          \
+        vfk_border_pad_row (pad, job->src, job->oy + (j - job->ay.G) * sy +   \
+            q, x0, count, job->border, job->value);                           \
+        for (int e = 0; e < m; e++)                                           \
+          col[e] += pad[e];                                                   \
+      }                                                                       \
+      for (int i = 0; i < job->gw; i++) {                                     \
+        const uint32_t *restrict p = col + (size_t) i * sx * CN;              \
+        uint32_t acc[CN] = { 0 };                                             \
+        for (int k = 0; k < sx; k++)                                          \
+          for (int c = 0; c < CN; c++)                                        \
+            acc[c] += p[k * CN + c];                                          \
+        for (int c = 0; c < CN; c++)                                          \
+          cells[i * CN + c] = (float) acc[c];                                 \
+      }                                                                       \
+      return;                                                                 \
+    }                                                                         \
+    for (int q = 0; q < sy; q++) {                                            \
+      const int row = job->oy + (j - job->ay.G) * sy + q;                     \
       vfk_border_pad_row (pad, job->src, row, x0, count, job->border,         \
           job->value);                                                        \
       if (gch)                                                                \
@@ -94,7 +149,7 @@ range_value (const FastJob * job, const uint8_t * pix, const uint8_t * gpix)
         const int g = range_value (job, p, gch ? gpad + (size_t) x * gch :    \
             NULL);                                                            \
         const float *wv = job->w + (size_t) g * nb;                           \
-        float *cell = cells + (size_t) (x / s) * NK;                          \
+        float *cell = cells + (size_t) (x / sx) * NK;                         \
         float v[CN + 1];                                                      \
         v[0] = 1.f;                                                           \
         for (int c = 0; c < CN; c++)                                          \
@@ -115,7 +170,7 @@ SPLAT_ROW (3)
 SPLAT_ROW (4)
 
 static void
-splat_row (const FastJob * job, float *cells, int j, uint8_t * pad,
+splat_row (const GridJob * job, float *cells, int j, uint8_t * pad,
     uint8_t * gpad)
 {
   switch (job->cn) {
@@ -134,32 +189,35 @@ splat_row (const FastJob * job, float *cells, int j, uint8_t * pad,
   }
 }
 
-/* Smoothed grid row: the vertical Gaussian over raw rows rows[0..2R], then
- * the horizontal one. */
+/* Smoothed grid row: the vertical Gaussian over raw rows rows[0..2Ry],
+ * then the horizontal one. */
 VFK_CLONES static void
-smooth_row (const FastJob * job, float *restrict out, float *const *rows,
+smooth_row (const GridJob * job, float *restrict out, float *const *rows,
     float *restrict tmp)
 {
-  const int n = job->gw * job->NK, NK = job->NK, R = job->R;
+  const int n = job->gw * job->NK, NK = job->NK;
+  const int Rx = job->ax.R, Ry = job->ay.R;
 
   for (int e = 0; e < n; e++)
     tmp[e] = 0.f;
-  for (int t = 0; t <= 2 * R; t++) {
-    const float k = job->taps[t];
+  for (int t = 0; t <= 2 * Ry; t++) {
+    const float k = job->ay.taps[t];
     const float *restrict r = rows[t];
     for (int e = 0; e < n; e++)
       tmp[e] += k * r[e];
   }
-  /* cells R .. gw-R-1 are the ones read back */
-  for (int i = R; i < job->gw - R; i++) {
-    float *restrict o = out + (size_t) i * NK;
-    for (int e = 0; e < NK; e++)
-      o[e] = 0.f;
-    for (int t = 0; t <= 2 * R; t++) {
-      const float k = job->taps[t];
-      const float *restrict r = tmp + (size_t) (i - R + t) * NK;
-      for (int e = 0; e < NK; e++)
-        o[e] += k * r[e];
+  /* cells Rx .. gw-Rx-1 are the ones read back; cell-major order makes
+   * the horizontal pass one long loop per tap */
+  {
+    const size_t m0 = (size_t) Rx * NK, m1 = (size_t) (job->gw - Rx) * NK;
+    float *restrict o = out;
+    for (size_t m = m0; m < m1; m++)
+      o[m] = 0.f;
+    for (int t = 0; t <= 2 * Rx; t++) {
+      const float k = job->ax.taps[t];
+      const float *restrict r = tmp + ((ptrdiff_t) t - Rx) * NK;
+      for (size_t m = m0; m < m1; m++)
+        o[m] += k * r[m];
     }
   }
 }
@@ -168,7 +226,7 @@ smooth_row (const FastJob * job, float *restrict out, float *const *rows,
  * channel count like splat_row. */
 #define SLICE_ROW(CN)                                                         \
   VFK_CLONES static void                                                      \
-  slice_row_##CN (const FastJob * job, int y, const float *restrict a,        \
+  slice_row_##CN (const GridJob * job, int y, const float *restrict a,        \
       const float *restrict b, float fy, const int *ix, const float *fx)      \
   {                                                                           \
     const int K = CN + 1, NK = job->NK;                                       \
@@ -214,8 +272,33 @@ SLICE_ROW (2)
 SLICE_ROW (3)
 SLICE_ROW (4)
 
+/* The Gaussian's output row: the two grid rows interpolated vertically
+ * into v (cells), then horizontally per sample: sample m of the row reads
+ * cell sample idx[m] and the next cell's, at fraction fm[m]. */
+VFK_CLONES static void
+slice_plain_row (const GridJob * job, int y, const float *restrict a,
+    const float *restrict b, float fy, const int *restrict idx,
+    const float *restrict fm, float *restrict v, float *restrict d,
+    float *restrict row)
+{
+  const int n = job->gw * job->cn, cn = job->cn;
+  const int m1 = job->dst->width * cn;
+  uint8_t *restrict out = vfk_row (job->dst, y);
+
+  for (int e = 0; e < n; e++)
+    v[e] = a[e] + fy * (b[e] - a[e]);
+  for (int e = 0; e + cn < n; e++)
+    d[e] = v[e + cn] - v[e];
+  for (int m = 0; m < m1; m++)
+    row[m] = v[idx[m]] + fm[m] * d[idx[m]] + 0.5f;
+  for (int m = 0; m < m1; m++) {
+    const float t = row[m];
+    out[m] = t <= 0.f ? 0 : t >= 255.f ? 255 : (uint8_t) t;
+  }
+}
+
 static void
-slice_row (const FastJob * job, int y, const float *a, const float *b,
+slice_row (const GridJob * job, int y, const float *a, const float *b,
     float fy, const int *ix, const float *fx)
 {
   switch (job->cn) {
@@ -235,19 +318,25 @@ slice_row (const FastJob * job, int y, const float *a, const float *b,
 }
 
 static void
-fast_band (void *data, int worker, int y0, int y1)
+grid_band (void *data, int worker, int y0, int y1)
 {
-  const FastJob *job = data;
-  const int s = job->s, R = job->R, cn = job->cn;
+  const GridJob *job = data;
+  const int sx = job->ax.s, sy = job->ay.s, R = job->ay.R;
   const int wout = job->dst->width;
   const size_t rowf = (size_t) job->gw * job->NK;
   const size_t rowb = VFK_ALIGN (sizeof (float) * rowf);
   const int nraw = 2 * R + 1;
   const size_t ring_bytes = vfk_ring_bytes (nraw, rowb);
-  const size_t padb = VFK_ALIGN ((size_t) job->gw * s * 4);
+  /* pad: a padded source row; gpad: a padded guide row, or (plain) the
+   * 32-bit column sums of a cell row */
+  const size_t padb = VFK_ALIGN ((size_t) job->gw * sx * 4 * 4);
+  const int m1 = wout * job->cn;
+  /* plain: per-sample cell index and fraction, the interpolated row */
+  const size_t plainb = job->plain ? 2 * rowb + VFK_ALIGN (sizeof (int) * m1)
+      + 2 * VFK_ALIGN (sizeof (float) * m1) : 0;
   uint8_t *mem = vfk_pool_scratch (job->pool, worker, ring_bytes + 3 * rowb
       + 2 * padb + VFK_ALIGN (sizeof (int) * wout)
-      + VFK_ALIGN (sizeof (float) * wout));
+      + VFK_ALIGN (sizeof (float) * wout) + plainb);
   float *sm[2] = { (float *) (mem + ring_bytes),
     (float *) (mem + ring_bytes + rowb)
   };
@@ -260,15 +349,25 @@ fast_band (void *data, int worker, int y0, int y1)
   int have[2] = { INT_MIN, INT_MIN };   /* grid row held by sm[0], sm[1] */
   VfkRing ring;
 
-  (void) cn;
+  uint8_t *pm = (uint8_t *) fx + VFK_ALIGN (sizeof (float) * wout);
+  float *pv = (float *) pm, *pd = (float *) (pm + rowb);
+  int *idx = (int *) (pm + 2 * rowb);
+  float *fm = (float *) ((uint8_t *) idx + VFK_ALIGN (sizeof (int) * m1));
+  float *prow = (float *) ((uint8_t *) fm + VFK_ALIGN (sizeof (float) * m1));
+
   vfk_ring_init (&ring, mem, nraw, rowb);
   for (int x = 0; x < wout; x++) {
-    const double v = (x - (s - 1) / 2.0) / s + job->G;
+    const double v = (x - (sx - 1) / 2.0) / sx + job->ax.G;
     ix[x] = (int) floor (v);
     fx[x] = (float) (v - ix[x]);
+    if (job->plain)
+      for (int c = 0; c < job->cn; c++) {
+        idx[x * job->cn + c] = ix[x] * job->cn + c;
+        fm[x * job->cn + c] = fx[x];
+      }
   }
   for (int y = y0; y < y1; y++) {
-    const double u = (y - (s - 1) / 2.0) / s + job->G;
+    const double u = (y - (sy - 1) / 2.0) / sy + job->ay.G;
     const int j0 = (int) floor (u);
     const float *ab[2];
 
@@ -295,8 +394,44 @@ fast_band (void *data, int worker, int y0, int y1)
       have[dst == sm[1]] = j;
       ab[h] = dst;
     }
-    slice_row (job, y, ab[0], ab[1], (float) (u - j0), ix, fx);
+    if (job->plain)
+      slice_plain_row (job, y, ab[0], ab[1], (float) (u - j0), idx, fm, pv,
+          pd, prow);
+    else
+      slice_row (job, y, ab[0], ab[1], (float) (u - j0), ix, fx);
   }
+}
+
+static void
+grid_run (GridJob * job)
+{
+  job->gw = (job->dst->width + job->ax.s - 1) / job->ax.s + 2 * job->ax.G
+      + 1;
+  vfk_pool_run (job->pool, job->dst->height, grid_band, job);
+}
+
+int
+vfk_gauss_grid_applies (double sigma_x, double sigma_y)
+{
+  return sigma_x >= VFK_GAUSS_GRID_MIN_SIGMA
+      && sigma_y >= VFK_GAUSS_GRID_MIN_SIGMA;
+}
+
+void
+vfk_gauss_grid (VfkPool * pool, const VfkImage * src, VfkImage * dst,
+    int ox, int oy, VfkBorder border, uint8_t value, double sigma_x,
+    double sigma_y)
+{
+  GridJob job = {
+    .src = src,.dst = dst,.ox = ox,.oy = oy,.border = border,.value = value,
+    .pool = pool,.plain = 1,.cn = src->channels,.NK = src->channels,
+    .step = 1,
+  };
+  const int sx = MAX (1, (int) (sigma_x / 2)), sy = MAX (1,
+      (int) (sigma_y / 2));
+  axis_init (&job.ax, sigma_x, sx, 4, 1.0 / sx);
+  axis_init (&job.ay, sigma_y, sy, 4, 1.0 / sy);
+  grid_run (&job);
 }
 
 void
@@ -304,13 +439,13 @@ vfk_bilateral_fast (VfkPool * pool, const VfkImage * src,
     const VfkImage * guide, VfkImage * dst, int ox, int oy, VfkBorder border,
     uint8_t value, unsigned dist_mask, const VfkBilateral * bl)
 {
-  FastJob job = {
+  GridJob job = {
     .src = src,.guide = guide,.dst = dst,.ox = ox,.oy = oy,.border = border,
     .value = value,.dist_mask = dist_mask,.pool = pool,.cn = src->channels,
   };
   const double sr = bl->sigma_color, sw = bl->sigma_window;
+  const int s = MAX (1, (int) (sw + 0.5));
   int nch = 0, gmax;
-  double sg;
   float *w;
   uint8_t *blo, *bhi;
 
@@ -321,19 +456,8 @@ vfk_bilateral_fast (VfkPool * pool, const VfkImage * src,
   job.step = MAX (sr, gmax / (double) (MAX_BINS - 1));
   job.nb = (int) floor (gmax / job.step) + 2;
   job.NK = job.nb * job.K;
-  job.s = MAX (1, (int) (sw + 0.5));
-  sg = job.s > 1 ? sqrt (sw * sw - job.s * job.s / 4.0) / job.s : sw;
-  sg = MAX (sg, 0.3);
-  job.R = MIN (8, (int) ceil (3 * sg));
-  {
-    double sum = 0;
-    for (int t = -job.R; t <= job.R; t++)
-      sum += exp (-0.5 * t * t / (sg * sg));
-    for (int t = -job.R; t <= job.R; t++)
-      job.taps[t + job.R] = (float) (exp (-0.5 * t * t / (sg * sg)) / sum);
-  }
-  job.G = job.R + 2;
-  job.gw = (dst->width + job.s - 1) / job.s + 2 * job.G + 1;
+  axis_init (&job.ax, sw, s, 3, 1.0);
+  job.ay = job.ax;
 
   /* range weights per value and bin; bins beyond 4 sigma_color add less
    * than 3.4e-4 of the nearest one's weight and are skipped */
@@ -364,7 +488,7 @@ vfk_bilateral_fast (VfkPool * pool, const VfkImage * src,
   job.w = w;
   job.blo = blo;
   job.bhi = bhi;
-  vfk_pool_run (pool, dst->height, fast_band, &job);
+  grid_run (&job);
   free (w);
   free (blo);
   free (bhi);
