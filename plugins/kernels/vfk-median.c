@@ -1,8 +1,8 @@
 /* Exact median filter.
  * SPDX-License-Identifier: LGPL-2.1-or-later
  *
- * 3x3: a 19-exchange median network over whole rows (vectorised by the
- * compiler); 5x5 to 11x11: generated networks (vfk-median-networks.h).  Every other odd size up to 255x255: constant time per pixel
+ * 3x3: column sorts shared by neighbouring windows, then a median of
+ * three (vectorised by the compiler); 5x5 to 11x11: generated networks (vfk-median-networks.h).  Every other odd size up to 255x255: constant time per pixel
  * after Perreault & Hébert (2007): one 256-bin histogram per column, kept
  * as you move down; the window's histogram is the sum of kw column
  * histograms, kept as you move right, on two levels: 16 coarse bins always
@@ -32,39 +32,33 @@ pad_row (uint8_t * dst, const MedianJob * job, int c, int start, int count)
 
 /* ---- 3x3 ------------------------------------------------------------------ */
 
-#define SORT2(a, b) do { uint8_t lo_ = a < b ? a : b; \
-    uint8_t hi_ = a < b ? b : a; a = lo_; b = hi_; } while (0)
+/* The median of a 3x3 window is the median of three numbers: the largest
+ * of the column minima, the median of the column medians and the smallest
+ * of the column maxima.  Each column is sorted once for the three windows
+ * that share it. */
+#define MIN8(a, b) ((a) < (b) ? (a) : (b))
+#define MAX8(a, b) ((a) < (b) ? (b) : (a))
+#define MED3(a, b, c) MAX8 (MIN8 (a, b), MIN8 (MAX8 (a, b), c))
 
 VFK_CLONES static void
 median3x3_row (uint8_t * restrict out, const uint8_t * restrict r0,
-    const uint8_t * restrict r1, const uint8_t * restrict r2, int cn, int n)
+    const uint8_t * restrict r1, const uint8_t * restrict r2,
+    uint8_t * restrict lo, uint8_t * restrict mid, uint8_t * restrict hi,
+    int cn, int n)
 {
+  const int m = n + 2 * cn;     /* the padded row's samples */
+  for (int s = 0; s < m; s++) {
+    const uint8_t a = r0[s], b = r1[s], c = r2[s];
+    const uint8_t l = MIN8 (a, b), h = MAX8 (a, b);
+    lo[s] = MIN8 (l, c);
+    mid[s] = MIN8 (h, MAX8 (l, c));
+    hi[s] = MAX8 (h, c);
+  }
   for (int s = 0; s < n; s++) {
-    uint8_t p0 = r0[s], p1 = r0[s + cn], p2 = r0[s + 2 * cn];
-    uint8_t p3 = r1[s], p4 = r1[s + cn], p5 = r1[s + 2 * cn];
-    uint8_t p6 = r2[s], p7 = r2[s + cn], p8 = r2[s + 2 * cn];
-    /* sort each row of three, then the median of the row medians, the
-     * minimum of the row maxima and the maximum of the row minima */
-    SORT2 (p1, p2);
-    SORT2 (p4, p5);
-    SORT2 (p7, p8);
-    SORT2 (p0, p1);
-    SORT2 (p3, p4);
-    SORT2 (p6, p7);
-    SORT2 (p1, p2);
-    SORT2 (p4, p5);
-    SORT2 (p7, p8);
-    SORT2 (p0, p3);
-    SORT2 (p5, p8);
-    SORT2 (p4, p7);
-    SORT2 (p3, p6);
-    SORT2 (p1, p4);
-    SORT2 (p2, p5);
-    SORT2 (p4, p7);
-    SORT2 (p4, p2);
-    SORT2 (p6, p4);
-    SORT2 (p4, p2);
-    out[s] = p4;
+    const uint8_t L = MAX8 (MAX8 (lo[s], lo[s + cn]), lo[s + 2 * cn]);
+    const uint8_t H = MIN8 (MIN8 (hi[s], hi[s + cn]), hi[s + 2 * cn]);
+    const uint8_t M = MED3 (mid[s], mid[s + cn], mid[s + 2 * cn]);
+    out[s] = MED3 (L, M, H);
   }
 }
 
@@ -77,8 +71,10 @@ median3x3_band (void *data, int worker, int y0, int y1)
   const int pcount = job->dst->width + 2;
   const int pn = pcount * cn;
   const int start = job->ox - 1;
-  uint8_t *mem = vfk_pool_scratch (job->pool, worker, 3 * VFK_ALIGN (pn));
+  uint8_t *mem = vfk_pool_scratch (job->pool, worker, 6 * VFK_ALIGN (pn));
   uint8_t *rows[3] = { mem, mem + VFK_ALIGN (pn), mem + 2 * VFK_ALIGN (pn) };
+  uint8_t *lo = mem + 3 * VFK_ALIGN (pn), *mid = lo + VFK_ALIGN (pn),
+      *hi = mid + VFK_ALIGN (pn);
 
   pad_row (rows[1], job, y0 + job->oy - 1, start, pcount);
   pad_row (rows[2], job, y0 + job->oy, start, pcount);
@@ -88,11 +84,15 @@ median3x3_band (void *data, int worker, int y0, int y1)
     rows[1] = rows[2];
     rows[2] = t;
     pad_row (rows[2], job, y + job->oy + 1, start, pcount);
-    median3x3_row (vfk_row (job->dst, y), rows[0], rows[1], rows[2], cn, ns);
+    median3x3_row (vfk_row (job->dst, y), rows[0], rows[1], rows[2], lo, mid,
+        hi, cn, ns);
   }
 }
 
 /* ---- 5x5 ------------------------------------------------------------------ */
+
+#define SORT2(a, b) do { uint8_t lo_ = a < b ? a : b; \
+    uint8_t hi_ = a < b ? b : a; a = lo_; b = hi_; } while (0)
 
 #include "vfk-median-networks.h"
 
