@@ -7,7 +7,8 @@
  * as you move down; the window's histogram is the sum of kw column
  * histograms, kept as you move right, on two levels: 16 coarse bins always
  * current, and 16 fine bins per coarse bin brought up to date only when the
- * median falls in that coarse bin.  Both paths give the same bytes: the
+ * median falls in that coarse bin.  Counts are stored cumulative, so the
+ * bin holding the median is one 16-lane comparison away.  Both paths give the same bytes: the
  * element of rank (kw*kh-1)/2 of the window. */
 #include <string.h>
 
@@ -141,19 +142,68 @@ median_net_band (void *data, int worker, int y0, int y1)
 
 /* ---- histograms -------------------------------------------------------------- */
 
+/* Every count is kept cumulative ("how many values lie below this bin"), so
+ * finding the bin that holds rank r is one comparison of 16 lanes and a
+ * lane count, with no prefix sums:
+ *   ccum[x][k]        values of column x in coarse bins < k (k < 16);
+ *   fcum[b][x][f]     values of column x in coarse bin b with fine < f
+ * (bin-major: the window's catch-up for bin b reads consecutive columns). */
 typedef struct {
-  uint16_t *fine;               /* [pcount][256] per column */
-  uint16_t *coarse;             /* [pcount][16] per column */
+  uint16_t *ccum;               /* [pcount][16] */
+  uint16_t *fcum;               /* [16][pcount][16] */
+  size_t bstride;               /* pcount * 16 */
 } ColumnHist;
 
-static inline void
-col_add (ColumnHist * h, int x, int v, int d)
+typedef uint16_t vu16x16 __attribute__((vector_size (32)));
+typedef int16_t vs16x16 __attribute__((vector_size (32)));
+
+/* above[j]: lane k is 1 where k > j */
+static const uint16_t above[16][16] __attribute__((aligned (32))) = {
+#define ROW(j) { 0 > j, 1 > j, 2 > j, 3 > j, 4 > j, 5 > j, 6 > j, 7 > j, \
+      8 > j, 9 > j, 10 > j, 11 > j, 12 > j, 13 > j, 14 > j, 15 > j }
+  ROW (0), ROW (1), ROW (2), ROW (3), ROW (4), ROW (5), ROW (6), ROW (7),
+  ROW (8), ROW (9), ROW (10), ROW (11), ROW (12), ROW (13), ROW (14),
+  ROW (15)
+#undef ROW
+};
+
+static inline __attribute__((always_inline)) void
+vadd (uint16_t * restrict acc, const uint16_t * restrict m, int d)
 {
-  h->fine[(size_t) x * 256 + v] += d;
-  h->coarse[(size_t) x * 16 + (v >> 4)] += d;
+  vu16x16 a, v;
+  memcpy (&a, acc, 32);
+  memcpy (&v, m, 32);
+  if (d > 0)
+    a += v;
+  else
+    a -= v;
+  memcpy (acc, &a, 32);
 }
 
-typedef uint16_t vu16x16 __attribute__((vector_size (32)));
+static inline __attribute__((always_inline)) void
+col_add (ColumnHist * h, int x, int v, int d)
+{
+  vadd (h->ccum + (size_t) x * 16, above[v >> 4], d);
+  vadd (h->fcum + (v >> 4) * h->bstride + (size_t) x * 16, above[v & 15],
+      d);
+}
+
+/* Column x loses value vout and gains vin. */
+static inline __attribute__((always_inline)) void
+col_swap (ColumnHist * h, int x, int vout, int vin)
+{
+  uint16_t *cc = h->ccum + (size_t) x * 16;
+  vu16x16 a, p, m;
+  memcpy (&a, cc, 32);
+  memcpy (&p, above[vin >> 4], 32);
+  memcpy (&m, above[vout >> 4], 32);
+  a = a + p - m;
+  memcpy (cc, &a, 32);
+  vadd (h->fcum + (vout >> 4) * h->bstride + (size_t) x * 16,
+      above[vout & 15], -1);
+  vadd (h->fcum + (vin >> 4) * h->bstride + (size_t) x * 16,
+      above[vin & 15], 1);
+}
 
 static inline __attribute__((always_inline)) void
 add16 (uint16_t * restrict acc, const uint16_t * restrict plus,
@@ -167,30 +217,15 @@ add16 (uint16_t * restrict acc, const uint16_t * restrict plus,
   memcpy (acc, &a, 32);
 }
 
-typedef int16_t vs16x16 __attribute__((vector_size (32)));
-
-/* The first bin b of 16 where count[0..b] exceeds rank, branch-free:
- * prefix sums by four shifted adds, then the number of prefixes <= rank.
- * *below receives count[0..b-1]. */
+/* The last bin whose cumulative count is <= r (lane 0 always is, being
+ * 0): the number of such lanes, minus one. */
 static inline __attribute__((always_inline)) int
-find_bin (const uint16_t * count, int rank, int *below)
+last_le (const uint16_t * cum, int r)
 {
-  const vu16x16 z = { 0 };
   vu16x16 v;
   vs16x16 m;
-  uint16_t lanes[16];
-  int b;
-
-  memcpy (&v, count, 32);
-  v += __builtin_shuffle (v, z, (vu16x16) { 16, 0, 1, 2, 3, 4, 5, 6, 7, 8,
-          9, 10, 11, 12, 13, 14});
-  v += __builtin_shuffle (v, z, (vu16x16) { 16, 16, 0, 1, 2, 3, 4, 5, 6,
-          7, 8, 9, 10, 11, 12, 13});
-  v += __builtin_shuffle (v, z, (vu16x16) { 16, 16, 16, 16, 0, 1, 2, 3, 4,
-          5, 6, 7, 8, 9, 10, 11});
-  v += __builtin_shuffle (v, z, (vu16x16) { 16, 16, 16, 16, 16, 16, 16, 16,
-          0, 1, 2, 3, 4, 5, 6, 7});
-  m = (vs16x16) (v <= (uint16_t) rank);
+  memcpy (&v, cum, 32);
+  m = (vs16x16) (v <= (uint16_t) r);
   m += __builtin_shuffle (m, (vs16x16) { 8, 9, 10, 11, 12, 13, 14, 15, 8, 9,
           10, 11, 12, 13, 14, 15});
   m += __builtin_shuffle (m, (vs16x16) { 4, 5, 6, 7, 4, 5, 6, 7, 4, 5, 6, 7,
@@ -199,13 +234,12 @@ find_bin (const uint16_t * count, int rank, int *below)
           2, 3, 2, 3});
   m += __builtin_shuffle (m, (vs16x16) { 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1,
           1, 1, 1, 1});
-  b = -m[0];
-  memcpy (lanes, &v, 32);
-  *below = b ? lanes[b - 1] : 0;
-  return b;
+  return -m[0] - 1;
 }
 
-/* Sweeps one output row of one channel. */
+/* Sweeps one output row of one channel: the window's cumulative coarse
+ * counts follow it column by column; the fine counts of a coarse bin are
+ * brought up to date only when the median falls in that bin. */
 static inline __attribute__((always_inline)) void
 median_row (const ColumnHist * h, uint8_t * out, int cn, int wout, int kw,
     int rank)
@@ -218,35 +252,38 @@ median_row (const ColumnHist * h, uint8_t * out, int cn, int wout, int kw,
   for (int b = 0; b < 16; b++)
     last[b] = -1 - kw;          /* stale */
   for (int x = 0; x < kw; x++)
-    add16 (kc, h->coarse + (size_t) x * 16, zero);
+    add16 (kc, h->ccum + (size_t) x * 16, zero);
 
   for (int x = 0; x < wout; x++) {
-    int b, sum, below, v;
+    int b, f;
     if (x > 0)
-      add16 (kc, h->coarse + (size_t) (x + kw - 1) * 16,
-          h->coarse + (size_t) (x - 1) * 16);
-    b = find_bin (kc, rank, &sum);
-    /* bring the fine bins of bucket b to this window */
+      add16 (kc, h->ccum + (size_t) (x + kw - 1) * 16,
+          h->ccum + (size_t) (x - 1) * 16);
+    const uint16_t *fb;
+    b = last_le (kc, rank);
+    fb = h->fcum + b * h->bstride;
+    /* bring the fine counts of bin b to this window */
     if (x - last[b] >= kw) {
       memset (kf[b], 0, sizeof kf[b]);
       for (int i = x; i < x + kw; i++)
-        add16 (kf[b], h->fine + (size_t) i * 256 + b * 16, zero);
+        add16 (kf[b], fb + (size_t) i * 16, zero);
     } else {
       for (int i = last[b] + 1; i <= x; i++)
-        add16 (kf[b], h->fine + (size_t) (i + kw - 1) * 256 + b * 16,
-            h->fine + (size_t) (i - 1) * 256 + b * 16);
+        add16 (kf[b], fb + (size_t) (i + kw - 1) * 16,
+            fb + (size_t) (i - 1) * 16);
     }
     last[b] = x;
-    v = find_bin (kf[b], rank - sum, &below);
-    out[(size_t) x * cn] = (uint8_t) (b * 16 + v);
+    f = last_le (kf[b], rank - kc[b]);
+    out[(size_t) x * cn] = (uint8_t) (b * 16 + f);
   }
 }
 
-/* One vertical strip of output columns [tx0, tx0 + tw): its column
- * histograms stay in the per-core cache while the strip moves down. */
+/* Channel c of one vertical strip of output columns [tx0, tx0 + tw): its
+ * column histograms stay in the per-core cache while the strip moves
+ * down (one channel at a time keeps them small). */
 static inline __attribute__((always_inline)) void
 median_hist_tile (MedianJob * job, uint8_t * mem, int y0, int y1, int tx0,
-    int tw)
+    int tw, int c)
 {
   const int cn = job->src->channels;
   const int kw = job->kw, kh = job->kh;
@@ -257,43 +294,35 @@ median_hist_tile (MedianJob * job, uint8_t * mem, int y0, int y1, int tx0,
   const int rank = (kw * kh - 1) / 2;
   const size_t fine_b = VFK_ALIGN (sizeof (uint16_t) * 256 * pcount);
   const size_t coarse_b = VFK_ALIGN (sizeof (uint16_t) * 16 * pcount);
-  uint8_t *row_in = mem + cn * (fine_b + coarse_b);
+  uint8_t *row_in = mem + fine_b + coarse_b;
   uint8_t *row_out = row_in + VFK_ALIGN (pn);
-  ColumnHist h[4];
+  ColumnHist h;
 
-  for (int c = 0; c < cn; c++) {
-    h[c].fine = (uint16_t *) (mem + c * (fine_b + coarse_b));
-    h[c].coarse = (uint16_t *) ((uint8_t *) h[c].fine + fine_b);
-    memset (h[c].fine, 0, fine_b);
-    memset (h[c].coarse, 0, coarse_b);
-  }
+  h.fcum = (uint16_t *) mem;
+  h.ccum = (uint16_t *) (mem + fine_b);
+  h.bstride = (size_t) pcount * 16;
+  memset (h.fcum, 0, fine_b + coarse_b);
   /* the column histograms of the kh rows around the first output row */
   for (int j = 0; j < kh; j++) {
     pad_row (row_in, job, y0 + job->oy - ay + j, start, pcount);
     for (int x = 0; x < pcount; x++)
-      for (int c = 0; c < cn; c++)
-        col_add (&h[c], x, row_in[x * cn + c], 1);
+      col_add (&h, x, row_in[x * cn + c], 1);
   }
   for (int y = y0; y < y1; y++) {
-    uint8_t *out = vfk_row (job->dst, y) + (size_t) tx0 * cn;
     if (y > y0) {
       pad_row (row_in, job, y + job->oy - ay + kh - 1, start, pcount);
       pad_row (row_out, job, y + job->oy - ay - 1, start, pcount);
       for (int x = 0; x < pcount; x++)
-        for (int c = 0; c < cn; c++) {
-          int vin = row_in[x * cn + c], vout = row_out[x * cn + c];
-          if (vin != vout) {
-            col_add (&h[c], x, vout, -1);
-            col_add (&h[c], x, vin, 1);
-          }
-        }
+        col_swap (&h, x, row_out[x * cn + c], row_in[x * cn + c]);
     }
-    for (int c = 0; c < cn; c++)
-      median_row (&h[c], out + c, cn, tw, kw, rank);
+    median_row (&h, vfk_row (job->dst, y) + (size_t) tx0 * cn + c, cn, tw,
+        kw, rank);
   }
 }
 
-#define MEDIAN_TILE 256
+#ifndef MEDIAN_TILE
+#define MEDIAN_TILE 512
+#endif
 
 VFK_CLONES static void
 median_hist_band (void *data, int worker, int y0, int y1)
@@ -306,12 +335,13 @@ median_hist_band (void *data, int worker, int y0, int y1)
   const int tmax = MIN (tile, wout);
   const int pcount = tmax + job->kw - 1;
   uint8_t *mem = vfk_pool_scratch (job->pool, worker,
-      cn * (VFK_ALIGN (sizeof (uint16_t) * 256 * pcount)
-          + VFK_ALIGN (sizeof (uint16_t) * 16 * pcount))
+      VFK_ALIGN (sizeof (uint16_t) * 256 * pcount)
+      + VFK_ALIGN (sizeof (uint16_t) * 16 * pcount)
       + 2 * VFK_ALIGN (pcount * cn));
 
   for (int tx0 = 0; tx0 < wout; tx0 += tile)
-    median_hist_tile (job, mem, y0, y1, tx0, MIN (tile, wout - tx0));
+    for (int c = 0; c < cn; c++)
+      median_hist_tile (job, mem, y0, y1, tx0, MIN (tile, wout - tx0), c);
 }
 
 void
