@@ -752,7 +752,7 @@ END_TEST
 
 /* Against the exact filter on a noisy shaded frame with edges (gray and
  * guided): PSNR >= 40 dB whatever the diameter; 1 and 4 threads give the
- * same bytes. */
+ * same bytes; diameter 9 and below is the exact filter itself. */
 START_TEST (test_bilateral_fast_close_to_exact)
 {
   const int W = 160, H = 120;
@@ -768,7 +768,8 @@ START_TEST (test_bilateral_fast_close_to_exact)
         v += 90;
       in[y * W + x] = (uint8_t) (v < 0 ? 0 : v > 255 ? 255 : v);
     }
-  for (int d = 9; d <= 45; d += 9) {
+  /* from 11 on: up to 9 the fast mode runs the exact filter */
+  for (int d = 11; d <= 47; d += 9) {
     VfkBilateral *b = vfk_bilateral_new (d, 40, 75);
     double se = 0, psnr;
     vfk_bilateral_exact (p1, &src, NULL, &de, 0, 0, VFK_BORDER_REFLECT, 0,
@@ -785,6 +786,13 @@ START_TEST (test_bilateral_fast_close_to_exact)
     printf ("# bilateral fast d=%d sigma-color 40 vs exact: PSNR %.1f dB\n",
         d, psnr);
     ck_assert_msg (psnr >= 40, "d %d: PSNR %.1f dB < 40", d, psnr);
+    vfk_bilateral_free (b);
+  }
+  {
+    VfkBilateral *b = vfk_bilateral_new (9, 40, 75);
+    vfk_bilateral_exact (p1, &src, NULL, &de, 0, 0, VFK_BORDER_WRAP, 0, 1, b);
+    vfk_bilateral_fast (p4, &src, NULL, &df, 0, 0, VFK_BORDER_WRAP, 0, 1, b);
+    ck_assert_mem_eq (ex, fa, (size_t) W * H);
     vfk_bilateral_free (b);
   }
   vfk_pool_free (p1);

@@ -449,6 +449,12 @@ vfk_bilateral_fast (VfkPool * pool, const VfkImage * src,
   float *w;
   uint8_t *blo, *bhi;
 
+  /* a window this small costs less exactly than on the grid */
+  if (bl->radius <= VFK_BILATERAL_FAST_MIN_RADIUS) {
+    vfk_bilateral_exact (pool, src, guide, dst, ox, oy, border, value,
+        dist_mask, bl);
+    return;
+  }
   for (int c = 0; c < job.cn; c++)
     nch += (dist_mask >> c) & 1;
   gmax = 255 * (guide ? 1 : MAX (nch, 1));

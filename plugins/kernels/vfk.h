@@ -220,7 +220,8 @@ void vfk_gauss_fast (VfkPool * pool, const VfkImage * src, VfkImage * dst,
 #define VFK_MEDIAN_MAX 255
 
 /* Exact median of the odd kw x kh window (the element of rank
- * (kw*kh-1)/2); 3x3 uses a sorting network, the rest histograms. */
+ * (kw*kh-1)/2); 3x3 shares column sorts, 5x5-11x11 use sorting networks,
+ * the rest histograms. */
 void vfk_median (VfkPool * pool, const VfkImage * src, VfkImage * dst,
     int ox, int oy, VfkBorder border, uint8_t value, int kw, int kh);
 /* The histogram path for any size, for tests comparing the two. */
@@ -255,7 +256,9 @@ void vfk_bilateral_exact (VfkPool * pool, const VfkImage * src,
  * diameter (vfk-grid.c): range-binned on a subsampled grid, the
  * range value being the sum of the dist_mask channels (or the guide), the
  * space weights a Gaussian of the window's spread.  An approximation:
- * PSNR >= 40 dB against vfk_bilateral_exact on camera pictures. */
+ * PSNR >= 40 dB against vfk_bilateral_exact on camera pictures.  Windows
+ * of radius <= 4 (diameter <= 9) cost less exactly: they run exact. */
+#define VFK_BILATERAL_FAST_MIN_RADIUS 4     /* up to here: exact (cheaper) */
 void vfk_bilateral_fast (VfkPool * pool, const VfkImage * src,
     const VfkImage * guide, VfkImage * dst, int ox, int oy, VfkBorder border,
     uint8_t value, unsigned dist_mask, const VfkBilateral * b);
