@@ -1000,6 +1000,144 @@ GST_START_TEST (test_bilateral_fast_every_format_keeps_edges)
 
 GST_END_TEST;
 
+/* Live changes on the other elements, modes included: while a thread
+ * flips whole parameter sets (each names every property any set changes),
+ * every output frame must equal the output of one set, made beforehand by
+ * a separate element holding that set. */
+typedef struct {
+  GstElement *element;
+  const gchar *const *sets;     /* "name=value name=value ..." */
+  int n_sets;
+  volatile gint stop;
+  gint changes;
+} SetFlipper;
+
+/* One whole set: the element commits staged properties when notifications
+ * are dispatched, so freezing them makes the set one change (as a single
+ * g_object_set with several properties is). */
+static void
+apply_set (GstElement * e, const gchar * set)
+{
+  gchar **kv = g_strsplit (set, " ", -1);
+  g_object_freeze_notify (G_OBJECT (e));
+  for (gchar ** p = kv; *p; p++) {
+    gchar **nv = g_strsplit (*p, "=", 2);
+    gst_util_set_object_arg (G_OBJECT (e), nv[0], nv[1]);
+    g_strfreev (nv);
+  }
+  g_object_thaw_notify (G_OBJECT (e));
+  g_strfreev (kv);
+}
+
+static gpointer
+set_flipper_main (gpointer data)
+{
+  SetFlipper *fl = data;
+  int i = 0;
+  while (!g_atomic_int_get (&fl->stop)) {
+    apply_set (fl->element, fl->sets[i++ % fl->n_sets]);
+    g_atomic_int_inc (&fl->changes);
+    g_usleep (300);
+  }
+  return NULL;
+}
+
+static void
+stress_element_sets (const gchar * factory, const gchar * format,
+    const gchar * const *sets, int n_sets)
+{
+  GstHarness *h = gst_harness_new (factory);
+  GstVideoInfo info;
+  GstBuffer *inputs[2], *expected[2][8];
+  SetFlipper fl = { h->element, sets, n_sets, 0, 0 };
+  GThread *thread;
+  int hits[8] = { 0 };
+
+  g_assert (n_sets <= 8);
+  gst_video_info_set_format (&info, gst_video_format_from_string (format),
+      64, 36);
+  gst_harness_set_src_caps (h, gst_video_info_to_caps (&info));
+  for (int i = 0; i < 2; i++) {
+    inputs[i] = random_frame (&info);
+    for (int s = 0; s < n_sets; s++) {
+      gchar *launch = g_strdup_printf ("%s %s", factory, sets[s]);
+      expected[i][s] = push_one (launch, &info, inputs[i]);
+      g_free (launch);
+    }
+  }
+  /* the sets must be told apart by their output */
+  for (int s = 0; s < n_sets; s++)
+    for (int t = 0; t < s; t++) {
+      GstMapInfo a;
+      gboolean same;
+      gst_buffer_map (expected[0][s], &a, GST_MAP_READ);
+      same = gst_buffer_get_size (expected[0][t]) == a.size
+          && gst_buffer_memcmp (expected[0][t], 0, a.data, a.size) == 0;
+      gst_buffer_unmap (expected[0][s], &a);
+      fail_if (same, "%s: sets '%s' and '%s' give the same frame", factory,
+          sets[s], sets[t]);
+    }
+  apply_set (h->element, sets[0]);
+  thread = g_thread_new ("set-flipper", set_flipper_main, &fl);
+  for (int n = 0; n < 400; n++) {
+    GstBuffer *out = gst_harness_push_and_pull (h,
+        gst_buffer_ref (inputs[n % 2]));
+    GstMapInfo m;
+    int match = -1;
+    fail_unless (out != NULL);
+    gst_buffer_map (out, &m, GST_MAP_READ);
+    for (int s = 0; s < n_sets && match < 0; s++)
+      if (gst_buffer_get_size (expected[n % 2][s]) == m.size
+          && gst_buffer_memcmp (expected[n % 2][s], 0, m.data, m.size) == 0)
+        match = s;
+    gst_buffer_unmap (out, &m);
+    fail_unless (match >= 0, "%s on %s: frame %d is not the output of any "
+        "single parameter set (torn or mixed)", factory, format, n);
+    hits[match]++;
+    gst_buffer_unref (out);
+  }
+  g_atomic_int_set (&fl.stop, 1);
+  g_thread_join (thread);
+  fail_unless (fl.changes > 10, "only %d changes happened", fl.changes);
+  for (int s = 0; s < n_sets; s++)
+    fail_unless (hits[s] > 0, "%s: parameter set '%s' never seen in 400 "
+        "frames", factory, sets[s]);
+  for (int i = 0; i < 2; i++) {
+    gst_buffer_unref (inputs[i]);
+    for (int s = 0; s < n_sets; s++)
+      gst_buffer_unref (expected[i][s]);
+  }
+  gst_harness_teardown (h);
+}
+
+GST_START_TEST (test_stress_modes_and_sizes_no_torn_frame)
+{
+  static const gchar *const bilateral[] = {
+    "mode=exact diameter=5 sigma-color=30 sigma-space=3 border=reflect",
+    "mode=fast diameter=25 sigma-color=30 sigma-space=8 border=reflect",
+    "mode=fast diameter=45 sigma-color=60 sigma-space=75 border=constant",
+    "mode=exact diameter=11 sigma-color=20 sigma-space=5 border=wrap",
+  };
+  static const gchar *const gauss[] = {
+    "mode=exact kernel-width=7 kernel-height=7 sigma=0 border=reflect",
+    "mode=fast kernel-width=0 kernel-height=0 sigma=2.5 border=reflect",
+    "mode=fast kernel-width=0 kernel-height=0 sigma=12 border=constant",
+    "mode=exact kernel-width=0 kernel-height=0 sigma=6 border=wrap",
+  };
+  static const gchar *const median[] = {
+    "kernel-width=3 kernel-height=3 border=replicate border-value=0",
+    "kernel-width=7 kernel-height=7 border=reflect border-value=0",
+    "kernel-width=21 kernel-height=15 border=constant border-value=255",
+    "kernel-width=1 kernel-height=9 border=wrap border-value=0",
+  };
+  stress_element_sets ("vfbilateral", "BGR", bilateral, 4);
+  stress_element_sets ("vfbilateral", "I420", bilateral, 4);
+  stress_element_sets ("vfgaussianblur", "BGRA", gauss, 4);
+  stress_element_sets ("vfmedian", "NV12", median, 4);
+}
+
+GST_END_TEST;
+
 GST_START_TEST (test_median_and_bilateral_refuse_bad_values)
 {
   GstElement *m = gst_element_factory_make ("vfmedian", NULL);
@@ -1049,6 +1187,7 @@ elements_suite (void)
   tcase_add_test (tc, test_bilateral_rgb_formats_and_sizes);
   tcase_add_test (tc, test_bilateral_yuv_uses_luma_as_guide);
   tcase_add_test (tc, test_bilateral_fast_every_format_keeps_edges);
+  tcase_add_test (tc, test_stress_modes_and_sizes_no_torn_frame);
   tcase_add_test (tc, test_median_and_bilateral_refuse_bad_values);
   suite_add_tcase (s, tc);
   return s;
