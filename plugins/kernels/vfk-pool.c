@@ -30,7 +30,8 @@ struct VfkPool {
   pthread_cond_t start_cond;
   pthread_cond_t done_cond;
   unsigned long generation;     /* bumped for every job */
-  int pending;                  /* workers still busy with the job */
+  int next_band;                /* the first band nobody has claimed */
+  int pending;                  /* bands not finished */
   int quit;
 
   /* the current job */
@@ -61,11 +62,13 @@ worker_main (void *data)
     if (pool->quit)
       break;
     seen = pool->generation;
-    if (w->index < pool->n_bands) {
+    /* bands are claimed, not assigned: a worker that wakes late finds them
+     * taken and the job does not wait for it */
+    while (pool->next_band < pool->n_bands) {
       int y0, y1;
       VfkBandFunc func = pool->func;
       void *ctx = pool->ctx;
-      band_rows (pool->n_rows, pool->n_bands, w->index, &y0, &y1);
+      band_rows (pool->n_rows, pool->n_bands, pool->next_band++, &y0, &y1);
       pthread_mutex_unlock (&pool->lock);
       if (y1 > y0)
         func (ctx, w->index, y0, y1);
@@ -191,18 +194,21 @@ vfk_pool_run (VfkPool * pool, int n_rows, VfkBandFunc func, void *ctx)
   pool->ctx = ctx;
   pool->n_rows = n_rows;
   pool->n_bands = n_bands;
-  pool->pending = n_bands - 1;
+  pool->next_band = 0;
+  pool->pending = n_bands;
   pool->generation++;
   pthread_cond_broadcast (&pool->start_cond);
-  pthread_mutex_unlock (&pool->lock);
-
-  {
+  /* the caller claims bands too: band 0 first, then any band no worker
+   * has started (a worker's wake-up can take longer than a small job) */
+  while (pool->next_band < n_bands) {
     int y0, y1;
-    band_rows (n_rows, n_bands, 0, &y0, &y1);
-    func (ctx, 0, y0, y1);
+    band_rows (n_rows, n_bands, pool->next_band++, &y0, &y1);
+    pthread_mutex_unlock (&pool->lock);
+    if (y1 > y0)
+      func (ctx, 0, y0, y1);
+    pthread_mutex_lock (&pool->lock);
+    pool->pending--;
   }
-
-  pthread_mutex_lock (&pool->lock);
   while (pool->pending > 0)
     pthread_cond_wait (&pool->done_cond, &pool->lock);
   pthread_mutex_unlock (&pool->lock);
