@@ -339,6 +339,11 @@ bus_cb (GstBus * bus, GstMessage * msg, gpointer data)
       handle_error (p, msg);
       break;
     case GST_MESSAGE_EOS:
+      /* a source that fails posts its error and then pushes EOS: that EOS
+       * is part of the failure being retried, not the end of the stream
+       * (the bus is in order: it comes before the retry's PLAYING) */
+      if (p->reconnecting)
+        break;
       if (p->eos_timeout) {
         g_source_remove (p->eos_timeout);
         p->eos_timeout = 0;

@@ -288,6 +288,23 @@ def test_two_pipelines_and_failing_source():
         n3 = wait_for(lambda: frames('one') > n2 and frames('one'), 5)
         check('the daemon and the other pipeline stay up',
               d.poll() is None and n3 > n2, f'{n2} -> {n3}')
+
+        # a source failing mid-stream posts its error and then pushes EOS
+        # (as a camera pulled out does): that EOS belongs to the failure, the
+        # pipeline must come back every time, not stop
+        ctl('create', 'flaky', 'source=gst:videotestsrc is-live=true ! '
+            'identity error-after=30', 'sink=null')
+        cycles = []
+        for _ in range(3):
+            down = wait_for(lambda: "'reconnecting'" in
+                            pipe_prop('flaky', 'State'), 10)
+            up = down and wait_for(lambda: "'playing'" in
+                                   pipe_prop('flaky', 'State'), 10)
+            cycles.append((bool(down), bool(up)))
+        check('a source that fails mid-stream (error, then EOS) comes back '
+              'each time', all(a and b for a, b in cycles),
+              f'(reconnecting, playing again) x3: {cycles}; LastError '
+              f'{pipe_prop("flaky", "LastError")}')
     finally:
         stop_daemon(d)
 
