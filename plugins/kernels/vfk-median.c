@@ -239,41 +239,67 @@ last_le (const uint16_t * cum, int r)
 
 /* Sweeps one output row of one channel: the window's cumulative coarse
  * counts follow it column by column; the fine counts of a coarse bin are
- * brought up to date only when the median falls in that bin. */
+ * brought up to date only when the median falls in that bin, and those of
+ * the bin holding the median stay in a register while it stays there. */
+/* 16 counts as a vector (a macro: a function returning a 32-byte vector
+ * would change the ABI of the non-AVX build) */
+#define load16(p) ({ vu16x16 v_; memcpy (&v_, (p), 32); v_; })
+
+static inline __attribute__((always_inline)) int
+last_le_v (vu16x16 v, int r)
+{
+  uint16_t lanes[16];
+  memcpy (lanes, &v, 32);
+  return last_le (lanes, r);
+}
+
 static inline __attribute__((always_inline)) void
 median_row (const ColumnHist * h, uint8_t * out, int cn, int wout, int kw,
     int rank)
 {
-  uint16_t kc[16] = { 0 };
-  uint16_t kf[16][16];
+  vu16x16 kc = { 0 };
+  vu16x16 cur = { 0 };          /* the fine counts of bin cb, in a register */
+  uint16_t kf[16][16] __attribute__((aligned (32)));
   int last[16];                 /* window start the fine bucket is valid for */
-  static const uint16_t zero[16] = { 0 };
+  int cb = -1;
 
   for (int b = 0; b < 16; b++)
     last[b] = -1 - kw;          /* stale */
   for (int x = 0; x < kw; x++)
-    add16 (kc, h->ccum + (size_t) x * 16, zero);
+    kc += load16 (h->ccum + (size_t) x * 16);
 
   for (int x = 0; x < wout; x++) {
     int b, f;
+    uint16_t kcl[16];
     if (x > 0)
-      add16 (kc, h->ccum + (size_t) (x + kw - 1) * 16,
-          h->ccum + (size_t) (x - 1) * 16);
-    const uint16_t *fb;
-    b = last_le (kc, rank);
-    fb = h->fcum + b * h->bstride;
-    /* bring the fine counts of bin b to this window */
-    if (x - last[b] >= kw) {
-      memset (kf[b], 0, sizeof kf[b]);
-      for (int i = x; i < x + kw; i++)
-        add16 (kf[b], fb + (size_t) i * 16, zero);
+      kc += load16 (h->ccum + (size_t) (x + kw - 1) * 16)
+          - load16 (h->ccum + (size_t) (x - 1) * 16);
+    b = last_le_v (kc, rank);
+    const uint16_t *fb = h->fcum + b * h->bstride;
+    if (b == cb) {
+      /* the common case: the median stays in its bin */
+      cur += load16 (fb + (size_t) (x + kw - 1) * 16)
+          - load16 (fb + (size_t) (x - 1) * 16);
     } else {
-      for (int i = last[b] + 1; i <= x; i++)
-        add16 (kf[b], fb + (size_t) (i + kw - 1) * 16,
-            fb + (size_t) (i - 1) * 16);
+      if (cb >= 0) {
+        memcpy (kf[cb], &cur, 32);
+        last[cb] = x - 1;
+      }
+      /* bring the fine counts of bin b to this window */
+      if (x - last[b] >= kw) {
+        cur = (vu16x16) { 0 };
+        for (int i = x; i < x + kw; i++)
+          cur += load16 (fb + (size_t) i * 16);
+      } else {
+        cur = load16 (kf[b]);
+        for (int i = last[b] + 1; i <= x; i++)
+          cur += load16 (fb + (size_t) (i + kw - 1) * 16)
+              - load16 (fb + (size_t) (i - 1) * 16);
+      }
+      cb = b;
     }
-    last[b] = x;
-    f = last_le (kf[b], rank - kc[b]);
+    memcpy (kcl, &kc, 32);
+    f = last_le_v (cur, rank - kcl[b]);
     out[(size_t) x * cn] = (uint8_t) (b * 16 + f);
   }
 }
