@@ -2,14 +2,15 @@
  * SPDX-License-Identifier: LGPL-2.1-or-later
  *
  * 3x3: column sorts shared by neighbouring windows, then a median of
- * three (vectorised by the compiler); 5x5 to 11x11: generated networks (vfk-median-networks.h).  Every other odd size up to 255x255: constant time per pixel
- * after Perreault & Hébert (2007): one 256-bin histogram per column, kept
- * as you move down; the window's histogram is the sum of kw column
- * histograms, kept as you move right, on two levels: 16 coarse bins always
- * current, and 16 fine bins per coarse bin brought up to date only when the
- * median falls in that coarse bin.  Counts are stored cumulative, so the
- * bin holding the median is one 16-lane comparison away.  Both paths give the same bytes: the
- * element of rank (kw*kh-1)/2 of the window. */
+ * three (vectorised by the compiler); 5x5 to 11x11: generated networks
+ * (vfk-median-networks.h).  Every other odd size up to 255x255: constant
+ * time per pixel after Perreault & Hébert (2007): one 256-bin histogram per
+ * column, kept as you move down; the window's histogram is the sum of kw
+ * column histograms, kept as you move right, on two levels: 16 coarse bins
+ * always current, and 16 fine bins per coarse bin brought up to date only
+ * when the median falls in that coarse bin.  Counts are stored cumulative,
+ * so the bin holding the median is one 16-lane comparison away.  Both paths
+ * give the same bytes: the element of rank (kw*kh-1)/2 of the window. */
 #include <string.h>
 
 #include "vfk-private.h"
@@ -181,11 +182,11 @@ vadd (uint16_t * restrict acc, const uint16_t * restrict m, int d)
 }
 
 static inline __attribute__((always_inline)) void
-col_add (ColumnHist * h, int x, int v, int d)
+col_add (ColumnHist * h, int x, int v)
 {
-  vadd (h->ccum + (size_t) x * 16, above[v >> 4], d);
+  vadd (h->ccum + (size_t) x * 16, above[v >> 4], 1);
   vadd (h->fcum + (v >> 4) * h->bstride + (size_t) x * 16, above[v & 15],
-      d);
+      1);
 }
 
 /* Column x loses value vout and gains vin. */
@@ -205,27 +206,16 @@ col_swap (ColumnHist * h, int x, int vout, int vin)
       above[vin & 15], 1);
 }
 
-static inline __attribute__((always_inline)) void
-add16 (uint16_t * restrict acc, const uint16_t * restrict plus,
-    const uint16_t * restrict minus)
-{
-  vu16x16 a, p, m;
-  memcpy (&a, acc, 32);
-  memcpy (&p, plus, 32);
-  memcpy (&m, minus, 32);
-  a = a + p - m;
-  memcpy (acc, &a, 32);
-}
+/* 16 counts as a vector (a macro: a function returning a 32-byte vector
+ * would change the ABI of the non-AVX build) */
+#define load16(p) ({ vu16x16 v_; memcpy (&v_, (p), 32); v_; })
 
 /* The last bin whose cumulative count is <= r (lane 0 always is, being
  * 0): the number of such lanes, minus one. */
 static inline __attribute__((always_inline)) int
-last_le (const uint16_t * cum, int r)
+last_le (vu16x16 cum, int r)
 {
-  vu16x16 v;
-  vs16x16 m;
-  memcpy (&v, cum, 32);
-  m = (vs16x16) (v <= (uint16_t) r);
+  vs16x16 m = (vs16x16) (cum <= (uint16_t) r);
   m += __builtin_shuffle (m, (vs16x16) { 8, 9, 10, 11, 12, 13, 14, 15, 8, 9,
           10, 11, 12, 13, 14, 15});
   m += __builtin_shuffle (m, (vs16x16) { 4, 5, 6, 7, 4, 5, 6, 7, 4, 5, 6, 7,
@@ -241,18 +231,6 @@ last_le (const uint16_t * cum, int r)
  * counts follow it column by column; the fine counts of a coarse bin are
  * brought up to date only when the median falls in that bin, and those of
  * the bin holding the median stay in a register while it stays there. */
-/* 16 counts as a vector (a macro: a function returning a 32-byte vector
- * would change the ABI of the non-AVX build) */
-#define load16(p) ({ vu16x16 v_; memcpy (&v_, (p), 32); v_; })
-
-static inline __attribute__((always_inline)) int
-last_le_v (vu16x16 v, int r)
-{
-  uint16_t lanes[16];
-  memcpy (lanes, &v, 32);
-  return last_le (lanes, r);
-}
-
 static inline __attribute__((always_inline)) void
 median_row (const ColumnHist * h, uint8_t * out, int cn, int wout, int kw,
     int rank)
@@ -270,11 +248,10 @@ median_row (const ColumnHist * h, uint8_t * out, int cn, int wout, int kw,
 
   for (int x = 0; x < wout; x++) {
     int b, f;
-    uint16_t kcl[16];
     if (x > 0)
       kc += load16 (h->ccum + (size_t) (x + kw - 1) * 16)
           - load16 (h->ccum + (size_t) (x - 1) * 16);
-    b = last_le_v (kc, rank);
+    b = last_le (kc, rank);
     const uint16_t *fb = h->fcum + b * h->bstride;
     if (b == cb) {
       /* the common case: the median stays in its bin */
@@ -298,8 +275,7 @@ median_row (const ColumnHist * h, uint8_t * out, int cn, int wout, int kw,
       }
       cb = b;
     }
-    memcpy (kcl, &kc, 32);
-    f = last_le_v (cur, rank - kcl[b]);
+    f = last_le (cur, rank - kc[b]);
     out[(size_t) x * cn] = (uint8_t) (b * 16 + f);
   }
 }
@@ -332,7 +308,7 @@ median_hist_tile (MedianJob * job, uint8_t * mem, int y0, int y1, int tx0,
   for (int j = 0; j < kh; j++) {
     pad_row (row_in, job, y0 + job->oy - ay + j, start, pcount);
     for (int x = 0; x < pcount; x++)
-      col_add (&h, x, row_in[x * cn + c], 1);
+      col_add (&h, x, row_in[x * cn + c]);
   }
   for (int y = y0; y < y1; y++) {
     if (y > y0) {
