@@ -43,8 +43,9 @@ vf_gaussian_mode_get_type (void)
   static const GEnumValue values[] = {
     {VF_GAUSSIAN_MODE_EXACT, "Bit-identical to OpenCV 4.6 GaussianBlur",
         "exact"},
-    {VF_GAUSSIAN_MODE_FAST, "Cost independent of sigma (recursive, or a grid from sigma 4), "
-          "PSNR >= 50 dB against a float64 Gaussian", "fast"},
+    {VF_GAUSSIAN_MODE_FAST, "Cost independent of sigma (recursive, or a "
+          "grid from sigma 4), PSNR >= 50 dB against a float64 Gaussian",
+        "fast"},
     {0, NULL, NULL},
   };
   if (g_once_init_enter (&type)) {

@@ -7,8 +7,8 @@
  * Replaces every pixel by the median of the odd kernel-width ×
  * kernel-height window around it (cv2.medianBlur for square windows),
  * exactly, for windows from 1×1 to 255×255.  Square windows up to 11×11 run
- * sorting networks; larger ones cost the same per pixel whatever their size.  The default
- * border is `replicate`, like cv2.medianBlur.
+ * sorting networks; larger ones cost the same per pixel whatever their
+ * size.  The default border is `replicate`, like cv2.medianBlur.
  *
  * ## Example launch line
  * |[

@@ -208,8 +208,7 @@ void vfk_gauss_exact (VfkPool * pool, const VfkImage * src, VfkImage * dst,
 
 /* Gaussian with a cost independent of sigma (Deriche's recursive
  * approximation; from sigma 4 on a grid, vfk-grid.c); honours every border
- * policy.  PSNR >= 50 dB against a
- * float64 Gaussian of the same sigma. */
+ * policy.  PSNR >= 50 dB against a float64 Gaussian of the same sigma. */
 void vfk_gauss_fast (VfkPool * pool, const VfkImage * src, VfkImage * dst,
     int ox, int oy, VfkBorder border, uint8_t value, double sigma_x,
     double sigma_y);
