@@ -271,7 +271,8 @@ vfk_gauss_fast (VfkPool * pool, const VfkImage * src, VfkImage * dst,
   };
   if (sigma_y <= 0)
     sigma_y = sigma_x;
-  if (vfk_gauss_grid_applies (sigma_x, sigma_y)) {
+  if (sigma_x >= VFK_GAUSS_GRID_MIN_SIGMA
+      && sigma_y >= VFK_GAUSS_GRID_MIN_SIGMA) {
     vfk_gauss_grid (pool, src, dst, ox, oy, border, value, sigma_x, sigma_y);
     return;
   }

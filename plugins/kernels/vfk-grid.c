@@ -67,7 +67,7 @@ typedef struct {
   int m[4];                     /* 1 for the channels in the range value */
   int nb;                       /* bins */
   int NK;                       /* floats per cell: nb * K (plain: cn) */
-  double step;                  /* range distance between bins */
+  double step;                  /* range distance between bins (bilateral) */
   Axis ax, ay;
   int gw;                       /* cells per grid row */
   const float *w;               /* w[v * nb + b]: range weight of value v */
@@ -113,13 +113,13 @@ axis_init (Axis * a, double sigma, int s, double cut, double scale)
       /* the sy rows summed per column (vectorised), then sx columns per     \
        * cell */                                                              \
       uint32_t *restrict col = (uint32_t *) gpad;                             \
-      const int m = count * CN;                                               \
-      for (int e = 0; e < m; e++)                                             \
+      const int ns = count * CN;                                              \
+      for (int e = 0; e < ns; e++)                                            \
         col[e] = 0;                                                           \
       for (int q = 0; q < sy; q++) {                                          \
         vfk_border_pad_row (pad, job->src, job->oy + (j - job->ay.G) * sy +   \
             q, x0, count, job->border, job->value);                           \
-        for (int e = 0; e < m; e++)                                           \
+        for (int e = 0; e < ns; e++)                                          \
           col[e] += pad[e];                                                   \
       }                                                                       \
       for (int i = 0; i < job->gw; i++) {                                     \
@@ -182,25 +182,11 @@ SPLAT_ROW (2)
 SPLAT_ROW (3)
 SPLAT_ROW (4)
 
-static void
-splat_row (const GridJob * job, float *cells, int j, uint8_t * pad,
-    uint8_t * gpad)
-{
-  switch (job->cn) {
-    case 1:
-      splat_row_1 (job, cells, j, pad, gpad);
-      break;
-    case 2:
-      splat_row_2 (job, cells, j, pad, gpad);
-      break;
-    case 3:
-      splat_row_3 (job, cells, j, pad, gpad);
-      break;
-    default:
-      splat_row_4 (job, cells, j, pad, gpad);
-      break;
-  }
-}
+typedef void (*SplatFunc) (const GridJob * job, float *cells, int j,
+    uint8_t * pad, uint8_t * gpad);
+static const SplatFunc splat_rows[4] = {
+  splat_row_1, splat_row_2, splat_row_3, splat_row_4
+};
 
 /* Smoothed grid row: the vertical Gaussian over raw rows rows[0..2Ry],
  * then the horizontal one. */
@@ -327,25 +313,11 @@ slice_plain_row (const GridJob * job, int y, const float *restrict a,
   }
 }
 
-static void
-slice_row (const GridJob * job, int y, const float *a, const float *b,
-    float fy, const int *ix, const float *fx)
-{
-  switch (job->cn) {
-    case 1:
-      slice_row_1 (job, y, a, b, fy, ix, fx);
-      break;
-    case 2:
-      slice_row_2 (job, y, a, b, fy, ix, fx);
-      break;
-    case 3:
-      slice_row_3 (job, y, a, b, fy, ix, fx);
-      break;
-    default:
-      slice_row_4 (job, y, a, b, fy, ix, fx);
-      break;
-  }
-}
+typedef void (*SliceFunc) (const GridJob * job, int y, const float *a,
+    const float *b, float fy, const int *ix, const float *fx);
+static const SliceFunc slice_rows[4] = {
+  slice_row_1, slice_row_2, slice_row_3, slice_row_4
+};
 
 static void
 grid_band (void *data, int worker, int y0, int y1)
@@ -418,7 +390,7 @@ grid_band (void *data, int worker, int y0, int y1)
         int fresh;
         rows[t] = vfk_ring_slot (&ring, j - R + t, &fresh);
         if (fresh)
-          splat_row (job, rows[t], j - R + t, pad, gpad);
+          splat_rows[job->cn - 1] (job, rows[t], j - R + t, pad, gpad);
       }
       smooth_row (job, dst, rows, tmp);
       have[dst == sm[1]] = j;
@@ -428,7 +400,8 @@ grid_band (void *data, int worker, int y0, int y1)
       slice_plain_row (job, y, ab[0], ab[1], (float) (u - j0), idx, fm, pv,
           pd, prow);
     else
-      slice_row (job, y, ab[0], ab[1], (float) (u - j0), ix, fx);
+      slice_rows[job->cn - 1] (job, y, ab[0], ab[1], (float) (u - j0), ix,
+          fx);
   }
 }
 
@@ -440,13 +413,6 @@ grid_run (GridJob * job)
   vfk_pool_run (job->pool, job->dst->height, grid_band, job);
 }
 
-int
-vfk_gauss_grid_applies (double sigma_x, double sigma_y)
-{
-  return sigma_x >= VFK_GAUSS_GRID_MIN_SIGMA
-      && sigma_y >= VFK_GAUSS_GRID_MIN_SIGMA;
-}
-
 void
 vfk_gauss_grid (VfkPool * pool, const VfkImage * src, VfkImage * dst,
     int ox, int oy, VfkBorder border, uint8_t value, double sigma_x,
@@ -455,7 +421,6 @@ vfk_gauss_grid (VfkPool * pool, const VfkImage * src, VfkImage * dst,
   GridJob job = {
     .src = src,.dst = dst,.ox = ox,.oy = oy,.border = border,.value = value,
     .pool = pool,.plain = 1,.cn = src->channels,.NK = src->channels,
-    .step = 1,
   };
   const int sx = MAX (1, (int) (sigma_x / 2)), sy = MAX (1,
       (int) (sigma_y / 2));
