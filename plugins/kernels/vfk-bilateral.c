@@ -290,6 +290,8 @@ vfk_bilateral_new (int diameter, double sigma_color, double sigma_space)
 {
   VfkBilateral *b = calloc (1, sizeof (VfkBilateral));
   int n;
+
+  pthread_mutex_init (&b->fast_lock, NULL);
   double gc, gs;
 
   if (sigma_color <= 0)
@@ -339,6 +341,9 @@ vfk_bilateral_free (VfkBilateral * b)
   free (b->space_w);
   free (b->ofs_y);
   free (b->ofs_x);
+  for (int i = 0; i < 5; i++)
+    vfk_range_bins_free (b->fast[i]);
+  pthread_mutex_destroy (&b->fast_lock);
   free (b);
 }
 

@@ -430,6 +430,64 @@ vfk_gauss_grid (VfkPool * pool, const VfkImage * src, VfkImage * dst,
 }
 
 void
+vfk_range_bins_free (VfkRangeBins * r)
+{
+  if (!r)
+    return;
+  free (r->w);
+  free (r->blo);
+  free (r->bhi);
+  free (r);
+}
+
+/* The range bins for values summed over nch channels, made once per
+ * parameter set (on first use, under the set's lock: the set is shared by
+ * every frame and every element thread). */
+static const VfkRangeBins *
+range_bins (const VfkBilateral * bl, int nch)
+{
+  VfkBilateral *b = (VfkBilateral *) bl;
+  const double sr = bl->sigma_color;
+  const int gmax = 255 * nch;
+  VfkRangeBins *r;
+
+  pthread_mutex_lock (&b->fast_lock);
+  r = b->fast[nch];
+  if (!r && (r = calloc (1, sizeof (VfkRangeBins)))) {
+    r->step = MAX (sr, gmax / (double) (MAX_BINS - 1));
+    r->nb = (int) floor (gmax / r->step) + 2;
+    r->w = malloc (sizeof (float) * (gmax + 1) * r->nb);
+    r->blo = malloc (gmax + 1);
+    r->bhi = malloc (gmax + 1);
+    if (!r->w || !r->blo || !r->bhi) {
+      vfk_range_bins_free (r);
+      r = NULL;
+    } else {
+      /* bins beyond 3 sigma_color (weight below 1.1 % of the nearest
+       * one's) are skipped: the PSNR checks do not move (they do not from
+       * 4 to 3), and a pixel's work drops by a fifth */
+      for (int v = 0; v <= gmax; v++) {
+        int lo = r->nb, hi = -1;
+        for (int k = 0; k < r->nb; k++) {
+          const double d = v - k * r->step;
+          r->w[(size_t) v * r->nb + k] = (float) exp (-0.5 * d * d /
+              (sr * sr));
+          if (fabs (d) <= 3 * sr || fabs (d) <= r->step) {
+            lo = MIN (lo, k);
+            hi = MAX (hi, k);
+          }
+        }
+        r->blo[v] = (uint8_t) lo;
+        r->bhi[v] = (uint8_t) hi;
+      }
+      b->fast[nch] = r;
+    }
+  }
+  pthread_mutex_unlock (&b->fast_lock);
+  return r;
+}
+
+void
 vfk_bilateral_fast (VfkPool * pool, const VfkImage * src,
     const VfkImage * guide, VfkImage * dst, int ox, int oy, VfkBorder border,
     uint8_t value, unsigned dist_mask, const VfkBilateral * bl)
@@ -438,62 +496,31 @@ vfk_bilateral_fast (VfkPool * pool, const VfkImage * src,
     .src = src,.guide = guide,.dst = dst,.ox = ox,.oy = oy,.border = border,
     .value = value,.dist_mask = dist_mask,.pool = pool,.cn = src->channels,
   };
-  const double sr = bl->sigma_color, sw = bl->sigma_window;
+  const double sw = bl->sigma_window;
   const int s = MAX (1, (int) (sw + 0.5));
-  int nch = 0, gmax;
-  float *w;
-  uint8_t *blo, *bhi;
+  const VfkRangeBins *r;
+  int nch = 0;
 
-  /* a window this small costs less exactly than on the grid */
-  if (bl->radius <= VFK_BILATERAL_FAST_MIN_RADIUS) {
-    vfk_bilateral_exact (pool, src, guide, dst, ox, oy, border, value,
-        dist_mask, bl);
-    return;
-  }
   for (int c = 0; c < job.cn; c++) {
     job.m[c] = (dist_mask >> c) & 1;
     nch += job.m[c];
   }
-  gmax = 255 * (guide ? 1 : MAX (nch, 1));
-  job.K = job.cn + 1 <= 4 ? 4 : 8;     /* whole 4-float vectors */
-  job.step = MAX (sr, gmax / (double) (MAX_BINS - 1));
-  job.nb = (int) floor (gmax / job.step) + 2;
-  job.NK = job.nb * job.K;
-  axis_init (&job.ax, sw, s, 3, 1.0);
-  job.ay = job.ax;
-
-  /* range weights per value and bin; bins beyond 3 sigma_color (weight
-   * below 1.1 % of the nearest one's) are skipped: the PSNR checks do not
-   * move (they do not from 4 to 3), and a pixel's work drops by a fifth */
-  w = malloc (sizeof (float) * (gmax + 1) * job.nb);
-  blo = malloc (gmax + 1);
-  bhi = malloc (gmax + 1);
-  if (!w || !blo || !bhi) {
-    free (w);
-    free (blo);
-    free (bhi);
+  /* a window this small costs less exactly than on the grid (and exact
+   * needs no bin tables, should there be no memory for them) */
+  if (bl->radius <= VFK_BILATERAL_FAST_MIN_RADIUS
+      || !(r = range_bins (bl, guide ? 1 : MAX (nch, 1)))) {
     vfk_bilateral_exact (pool, src, guide, dst, ox, oy, border, value,
         dist_mask, bl);
     return;
   }
-  for (int v = 0; v <= gmax; v++) {
-    int lo = job.nb, hi = -1;
-    for (int b = 0; b < job.nb; b++) {
-      const double d = v - b * job.step;
-      w[(size_t) v * job.nb + b] = (float) exp (-0.5 * d * d / (sr * sr));
-      if (fabs (d) <= 3 * sr || fabs (d) <= job.step) {
-        lo = MIN (lo, b);
-        hi = MAX (hi, b);
-      }
-    }
-    blo[v] = (uint8_t) lo;
-    bhi[v] = (uint8_t) hi;
-  }
-  job.w = w;
-  job.blo = blo;
-  job.bhi = bhi;
+  job.K = job.cn + 1 <= 4 ? 4 : 8;     /* whole 4-float vectors */
+  job.step = r->step;
+  job.nb = r->nb;
+  job.w = r->w;
+  job.blo = r->blo;
+  job.bhi = r->bhi;
+  job.NK = job.nb * job.K;
+  axis_init (&job.ax, sw, s, 3, 1.0);
+  job.ay = job.ax;
   grid_run (&job);
-  free (w);
-  free (blo);
-  free (bhi);
 }

@@ -4,6 +4,7 @@
 #define VFK_PRIVATE_H
 
 #include <limits.h>
+#include <pthread.h>
 #include "vfk.h"
 
 /* Hot loops outside the VfkCpu table: compiled for the baseline, AVX2 and
@@ -48,6 +49,8 @@ void vfk_finish_i32 (uint8_t * out, const int32_t * acc, int n,
 void vfk_finish_f32 (uint8_t * out, const float *acc, int n,
     const VfkRound * r);
 
+typedef struct VfkRangeBins VfkRangeBins;
+
 /* The tables of one bilateral parameter set (vfk-bilateral.c). */
 struct VfkBilateral {
   int radius, maxk;
@@ -58,7 +61,21 @@ struct VfkBilateral {
   double sigma_color;           /* after OpenCV's <= 0 rule */
   double sigma_window;          /* standard deviation of the space weights
                                  * (truncated to the circle) along an axis */
+  /* fast mode's range-bin tables, one per range-value width (the number of
+   * channels summed, 1-4), made on first use (vfk-grid.c) */
+  pthread_mutex_t fast_lock;
+  VfkRangeBins *fast[5];
 };
+
+/* Range bins of the fast bilateral for range values 0..gmax. */
+struct VfkRangeBins {
+  double step;                  /* range distance between bins */
+  int nb;                       /* bins */
+  float *w;                     /* w[v * nb + b]: range weight of value v */
+  uint8_t *blo, *bhi;           /* bins with a weight worth adding, per v */
+};
+
+void vfk_range_bins_free (VfkRangeBins * r);
 
 /* The Gaussian on a grid of cells sigma/2 wide (vfk-grid.c), which
  * vfk_gauss_fast uses from this sigma on (cells of at least 2 pixels). */
