@@ -418,6 +418,34 @@ GST_END_TEST;
 
 /* ---- live property changes ---------------------------------------------------- */
 
+/* The index of the first of `n` buffers equal to `out` (size and bytes), or
+ * -1. */
+static int
+find_equal (GstBuffer * out, GstBuffer * const *bufs, int n)
+{
+  GstMapInfo m;
+  int found = -1;
+  gst_buffer_map (out, &m, GST_MAP_READ);
+  for (int i = 0; i < n && found < 0; i++)
+    if (gst_buffer_get_size (bufs[i]) == m.size
+        && gst_buffer_memcmp (bufs[i], 0, m.data, m.size) == 0)
+      found = i;
+  gst_buffer_unmap (out, &m);
+  return found;
+}
+
+/* Counts a frame of parameter set `match`; TRUE once each of the n sets has
+ * been seen. */
+static gboolean
+count_hit (int *hits, int n, int match)
+{
+  gboolean all = TRUE;
+  hits[match]++;
+  for (int s = 0; s < n; s++)
+    all &= hits[s] > 0;
+  return all;
+}
+
 typedef struct {
   GstElement *element;
   volatile gint stop;
@@ -498,27 +526,13 @@ GST_START_TEST (test_stress_change_sizes_and_borders_no_torn_frame)
       < 20 || !seen_all; n++) {
     GstBuffer *out = gst_harness_push_and_pull (h,
         gst_buffer_ref (inputs[n % 3]));
-    int match = -1;
+    int match;
     fail_unless (out != NULL);
-    {
-      GstMapInfo m;
-      gst_buffer_map (out, &m, GST_MAP_READ);
-      for (int s = 0; s < N_SETS && match < 0; s++) {
-        GstMapInfo e;
-        gst_buffer_map (expected[n % 3][s], &e, GST_MAP_READ);
-        if (e.size == m.size && memcmp (e.data, m.data, m.size) == 0)
-          match = s;
-        gst_buffer_unmap (expected[n % 3][s], &e);
-      }
-      gst_buffer_unmap (out, &m);
-    }
+    match = find_equal (out, expected[n % 3], N_SETS);
     fail_unless (match >= 0, "frame %d is not the filter of its input under "
         "any single parameter set (torn or mixed)", n);
-    hits[match]++;
+    seen_all = count_hit (hits, N_SETS, match);
     gst_buffer_unref (out);
-    seen_all = 1;
-    for (int s = 0; s < N_SETS; s++)
-      seen_all &= hits[s] > 0;
     /* the test only means something if the parameters really changed */
     fail_unless (n < 100000, "after 100000 frames, %d changes and not "
         "every set seen", g_atomic_int_get (&fl.changes));
@@ -1069,17 +1083,11 @@ stress_element_sets (const gchar * factory, const gchar * format,
     }
   }
   /* the sets must be told apart by their output */
-  for (int s = 0; s < n_sets; s++)
-    for (int t = 0; t < s; t++) {
-      GstMapInfo a;
-      gboolean same;
-      gst_buffer_map (expected[0][s], &a, GST_MAP_READ);
-      same = gst_buffer_get_size (expected[0][t]) == a.size
-          && gst_buffer_memcmp (expected[0][t], 0, a.data, a.size) == 0;
-      gst_buffer_unmap (expected[0][s], &a);
-      fail_if (same, "%s: sets '%s' and '%s' give the same frame", factory,
-          sets[s], sets[t]);
-    }
+  for (int s = 1; s < n_sets; s++) {
+    int t = find_equal (expected[0][s], expected[0], s);
+    fail_if (t >= 0, "%s: sets '%s' and '%s' give the same frame", factory,
+        sets[s], sets[t < 0 ? 0 : t]);
+  }
   apply_set (h->element, sets[0]);
   thread = g_thread_new ("set-flipper", set_flipper_main, &fl);
   /* at least 400 frames, and on until the flipper has changed the set 20
@@ -1088,22 +1096,13 @@ stress_element_sets (const gchar * factory, const gchar * format,
       < 20 || !seen_all; n++) {
     GstBuffer *out = gst_harness_push_and_pull (h,
         gst_buffer_ref (inputs[n % 2]));
-    GstMapInfo m;
-    int match = -1;
+    int match;
     fail_unless (out != NULL);
-    gst_buffer_map (out, &m, GST_MAP_READ);
-    for (int s = 0; s < n_sets && match < 0; s++)
-      if (gst_buffer_get_size (expected[n % 2][s]) == m.size
-          && gst_buffer_memcmp (expected[n % 2][s], 0, m.data, m.size) == 0)
-        match = s;
-    gst_buffer_unmap (out, &m);
+    match = find_equal (out, expected[n % 2], n_sets);
     fail_unless (match >= 0, "%s on %s: frame %d is not the output of any "
         "single parameter set (torn or mixed)", factory, format, n);
-    hits[match]++;
+    seen_all = count_hit (hits, n_sets, match);
     gst_buffer_unref (out);
-    seen_all = 1;
-    for (int s = 0; s < n_sets; s++)
-      seen_all &= hits[s] > 0;
     fail_unless (n < 100000, "%s: after 100000 frames, %d changes and not "
         "every set seen", factory, g_atomic_int_get (&fl.changes));
   }

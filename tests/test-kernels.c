@@ -588,46 +588,43 @@ END_TEST
 
 /* ---- Gaussian mode=fast ---------------------------------------------------- */
 
-/* Separable float64 Gaussian (sampled to 5 sigma) under `border`. */
+/* One 1-D float64 Gaussian pass (sampled to 5 sigma) along `n_lines`
+ * lines of `len` samples: sample i of line l is at l * across + i * along;
+ * positions past the ends follow `border` (constant: `value`). */
+static void
+ref_gauss_pass (const double *in, double *out, int n_lines, int len,
+    ptrdiff_t across, ptrdiff_t along, double sigma, VfkBorder border,
+    uint8_t value)
+{
+  const int r = (int) ceil (5 * sigma);
+  double *k = malloc (sizeof (double) * (2 * r + 1)), sum = 0;
+  for (int t = -r; t <= r; t++)
+    sum += k[t + r] = exp (-0.5 * t * t / (sigma * sigma));
+  for (int l = 0; l < n_lines; l++)
+    for (int i = 0; i < len; i++) {
+      double a = 0;
+      for (int t = -r; t <= r; t++) {
+        int j = vfk_border_index (i + t, len, border);
+        a += k[t + r] * (j < 0 ? value : in[l * across + j * along]);
+      }
+      out[l * across + i * along] = a / sum;
+    }
+  free (k);
+}
+
+/* Separable float64 Gaussian (sampled to 5 sigma) under `border`: rows,
+ * then columns of the row-filtered frame (a constant row stays constant). */
 static void
 ref_gauss_f64 (const uint8_t * in, int W, int H, double sx, double sy,
     VfkBorder border, uint8_t value, double *out)
 {
-  int rx = (int) ceil (5 * sx), ry = (int) ceil (5 * sy);
-  double *kx = malloc (sizeof (double) * (2 * rx + 1)),
-      *ky = malloc (sizeof (double) * (2 * ry + 1)), sum;
-  double *tmp = malloc (sizeof (double) * W * H);
-  sum = 0;
-  for (int t = -rx; t <= rx; t++)
-    sum += kx[t + rx] = exp (-0.5 * t * t / (sx * sx));
-  for (int t = -rx; t <= rx; t++)
-    kx[t + rx] /= sum;
-  sum = 0;
-  for (int t = -ry; t <= ry; t++)
-    sum += ky[t + ry] = exp (-0.5 * t * t / (sy * sy));
-  for (int t = -ry; t <= ry; t++)
-    ky[t + ry] /= sum;
-  /* rows of every source row the columns need (constant rows: value) */
-  for (int y = 0; y < H; y++)
-    for (int x = 0; x < W; x++) {
-      double a = 0;
-      for (int t = -rx; t <= rx; t++) {
-        int xx = vfk_border_index (x + t, W, border);
-        a += kx[t + rx] * (xx < 0 ? value : in[y * W + xx]);
-      }
-      tmp[y * W + x] = a;
-    }
-  for (int y = 0; y < H; y++)
-    for (int x = 0; x < W; x++) {
-      double a = 0;
-      for (int t = -ry; t <= ry; t++) {
-        int yy = vfk_border_index (y + t, H, border);
-        a += ky[t + ry] * (yy < 0 ? value : tmp[yy * W + x]);
-      }
-      out[y * W + x] = a;
-    }
-  free (kx);
-  free (ky);
+  double *src = malloc (sizeof (double) * W * H),
+      *tmp = malloc (sizeof (double) * W * H);
+  for (int i = 0; i < W * H; i++)
+    src[i] = in[i];
+  ref_gauss_pass (src, tmp, H, W, W, 1, sx, border, value);
+  ref_gauss_pass (tmp, out, W, H, 1, W, sy, border, value);
+  free (src);
   free (tmp);
 }
 
