@@ -70,7 +70,8 @@ while read -r ko; do
   cp "$ko" "$work/initrd/mods/"
   basename "$ko" >> "$work/initrd/mods/order"
 done < "$work/modlist"
-if [ -n "${VM_SYSTEMD:-}" ]; then
+# /init: the modules in order, then (per mode below) the root under /mnt
+# and, with VM_SHARE, the shared directory at its own path under it
 cat > "$work/initrd/init" <<EOF
 #!/bin/sh
 mount -t proc proc /proc
@@ -82,6 +83,15 @@ for m in \$(cat /mods/order); do
     *) insmod /mods/\$m ;;
   esac
 done
+share () {
+  if [ -n "${VM_SHARE:-}" ]; then
+    mkdir -p /mnt${VM_SHARE:-}
+    mount -t 9p -o trans=virtio,version=9p2000.L,ro,msize=262144 share /mnt${VM_SHARE:-}
+  fi
+}
+EOF
+if [ -n "${VM_SYSTEMD:-}" ]; then
+cat >> "$work/initrd/init" <<EOF
 mkdir -p /lower /up
 mount -t 9p -o trans=virtio,version=9p2000.L,ro,msize=262144 hostroot /lower
 mount -t tmpfs -o size=1200M up /up
@@ -89,10 +99,7 @@ mkdir -p /up/u /up/w
 mount -t overlay overlay -o lowerdir=/lower,upperdir=/up/u,workdir=/up/w /mnt
 mkdir -p /mnt/vm-out
 mount -t 9p -o trans=virtio,version=9p2000.L,msize=262144 out /mnt/vm-out
-if [ -n "${VM_SHARE:-}" ]; then
-  mkdir -p /mnt${VM_SHARE:-}
-  mount -t 9p -o trans=virtio,version=9p2000.L,ro,msize=262144 share /mnt${VM_SHARE:-}
-fi
+share
 cat > /mnt/etc/systemd/system/vm-test.service <<UNIT
 [Unit]
 Description=vfilterd VM test
@@ -107,25 +114,12 @@ umount /proc /sys /dev 2>/dev/null
 exec switch_root /mnt /lib/systemd/systemd systemd.unit=vm-test.service
 EOF
 else
-cat > "$work/initrd/init" <<EOF
-#!/bin/sh
-mount -t proc proc /proc
-mount -t sysfs sys /sys
-mount -t devtmpfs dev /dev
-for m in \$(cat /mods/order); do
-  case \$m in
-    vivid.ko) insmod /mods/\$m ${VM_VIVID_ARGS:-} ;;
-    *) insmod /mods/\$m ;;
-  esac
-done
+cat >> "$work/initrd/init" <<EOF
 mount -t 9p -o trans=virtio,version=9p2000.L,ro,msize=262144 hostroot /mnt
 mount -t tmpfs tmp /mnt/tmp
 mkdir -p /mnt/tmp/out
 mount -t 9p -o trans=virtio,version=9p2000.L,msize=262144 out /mnt/tmp/out
-if [ -n "${VM_SHARE:-}" ]; then
-  mkdir -p /mnt${VM_SHARE:-}
-  mount -t 9p -o trans=virtio,version=9p2000.L,ro,msize=262144 share /mnt${VM_SHARE:-}
-fi
+share
 mount -t proc proc /mnt/proc
 mount -t sysfs sys /mnt/sys
 mount -t devtmpfs dev /mnt/dev
