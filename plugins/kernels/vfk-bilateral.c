@@ -234,6 +234,8 @@ bilateral_band (void *data, int worker, int y0, int y1)
   uint8_t *mem = vfk_pool_scratch (job->pool, worker, ring_bytes
       + VFK_ALIGN ((size_t) pcount * cn) + VFK_ALIGN ((size_t) pcount *
           (job->guide ? job->guide->channels : 1)));
+  if (!mem)
+    return;           /* the job reports the failure */
   uint8_t *pad = mem + ring_bytes;
   uint8_t *gpad = pad + VFK_ALIGN ((size_t) pcount * cn);
   float **rows = alloca (sizeof (float *) * n);
@@ -353,7 +355,7 @@ vfk_bilateral_get_radius (const VfkBilateral * b)
   return b->radius;
 }
 
-void
+int
 vfk_bilateral_exact (VfkPool * pool, const VfkImage * src,
     const VfkImage * guide, VfkImage * dst, int ox, int oy, VfkBorder border,
     uint8_t value, unsigned dist_mask, const VfkBilateral * b)
@@ -362,5 +364,5 @@ vfk_bilateral_exact (VfkPool * pool, const VfkImage * src,
     .src = src,.guide = guide,.dst = dst,.ox = ox,.oy = oy,.border = border,
     .value = value,.dist_mask = dist_mask,.b = b,.pool = pool,
   };
-  vfk_pool_run (pool, dst->height, bilateral_band, &job);
+  return vfk_pool_run (pool, dst->height, bilateral_band, &job);
 }

@@ -120,6 +120,8 @@ box_band (void *data, int worker, int y0, int y1)
   uint8_t *mem = vfk_pool_scratch (job->pool, worker,
       2 * VFK_ALIGN (pn) + 2 * colb + 2 * pb
       + VFK_ALIGN (sizeof (uint32_t) * ns));
+  if (!mem)
+    return;           /* the job reports the failure */
   uint8_t *row_in = mem;
   uint8_t *row_out = row_in + VFK_ALIGN (pn);
   uint32_t *col[2], *P[2], *win;
@@ -169,7 +171,7 @@ box_band (void *data, int worker, int y0, int y1)
   }
 }
 
-void
+int
 vfk_box (VfkPool * pool, const VfkImage * src, VfkImage * dst,
     int ox, int oy, VfkBorder border, uint8_t value, int kw, int kh,
     VfkBoxRounding rounding)
@@ -195,5 +197,5 @@ vfk_box (VfkPool * pool, const VfkImage * src, VfkImage * dst,
   job.cv_scale_d = 1.0 / (double) area;
   job.cv_scale_f = (float) job.cv_scale_d;
 
-  vfk_pool_run (pool, dst->height, box_band, &job);
+  return vfk_pool_run (pool, dst->height, box_band, &job);
 }

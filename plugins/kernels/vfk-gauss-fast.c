@@ -162,6 +162,8 @@ row_band (void *data, int worker, int y0, int y1)
   const size_t lb = VFK_ALIGN (sizeof (float) * n * 16);
   uint8_t *mem = vfk_pool_scratch (job->pool, worker,
       VFK_ALIGN ((size_t) n * cn * ROWS) + xb + 2 * lb);
+  if (!mem)
+    return;           /* the job reports the failure */
   uint8_t *padrows = mem;
   float *x = (float *) (mem + VFK_ALIGN ((size_t) n * cn * ROWS));
   float *tmp = (float *) ((uint8_t *) x + xb);
@@ -225,6 +227,8 @@ col_band (void *data, int worker, int s0, int s1)
   const int n = hout + 2 * pad;
   float *x = vfk_pool_scratch (job->pool, worker,
       2 * VFK_ALIGN (sizeof (float) * n * 16));
+  if (!x)
+    return;           /* the job reports the failure */
   float *tmp = (float *) ((uint8_t *) x + VFK_ALIGN (sizeof (float) * n *
           16));
 
@@ -260,7 +264,7 @@ col_band (void *data, int worker, int s0, int s1)
   }
 }
 
-void
+int
 vfk_gauss_fast (VfkPool * pool, const VfkImage * src, VfkImage * dst,
     int ox, int oy, VfkBorder border, uint8_t value, double sigma_x,
     double sigma_y)
@@ -273,13 +277,16 @@ vfk_gauss_fast (VfkPool * pool, const VfkImage * src, VfkImage * dst,
     sigma_y = sigma_x;
   if (sigma_x >= VFK_GAUSS_GRID_MIN_SIGMA
       && sigma_y >= VFK_GAUSS_GRID_MIN_SIGMA) {
-    vfk_gauss_grid (pool, src, dst, ox, oy, border, value, sigma_x, sigma_y);
-    return;
+    return vfk_gauss_grid (pool, src, dst, ox, oy, border, value, sigma_x,
+        sigma_y);
   }
   job.tmpimg = vfk_pool_shared_scratch (pool, sizeof (float) *
       job.tmpstride * dst->height);
+  if (!job.tmpimg)
+    return -1;
   deriche_init (&job.cx, MAX (sigma_x, 0.5));
   deriche_init (&job.cy, MAX (sigma_y, 0.5));
-  vfk_pool_run (pool, dst->height, row_band, &job);
-  vfk_pool_run (pool, dst->width * src->channels, col_band, &job);
+  if (vfk_pool_run (pool, dst->height, row_band, &job) != 0)
+    return -1;
+  return vfk_pool_run (pool, dst->width * src->channels, col_band, &job);
 }

@@ -143,6 +143,8 @@ gauss_band (void *data, int worker, int y0, int y1)
   const size_t ring_bytes = vfk_ring_bytes (nslots, sizeof (float) * ns);
   uint8_t *mem = vfk_pool_scratch (job->pool, worker, ring_bytes
       + VFK_ALIGN (pn) + VFK_ALIGN (sizeof (float) * pn));
+  if (!mem)
+    return;           /* the job reports the failure */
   uint8_t *pad = mem + ring_bytes;
   float *padf = (float *) (pad + VFK_ALIGN (pn));
   const float **rows = alloca (sizeof (float *) * nslots);
@@ -178,7 +180,7 @@ gauss_band (void *data, int worker, int y0, int y1)
   }
 }
 
-void
+int
 vfk_gauss_exact (VfkPool * pool, const VfkImage * src, VfkImage * dst,
     int ox, int oy, VfkBorder border, uint8_t value, int kw, int kh,
     double sigma_x, double sigma_y)
@@ -213,5 +215,5 @@ vfk_gauss_exact (VfkPool * pool, const VfkImage * src, VfkImage * dst,
   job = (GaussJob) {
   .src = src,.dst = dst,.ox = ox,.oy = oy,.border = border,.value = value,
         .kw = kw,.kh = kh,.kx = fx,.ky = fy,.kyfull = fyfull,.pool = pool};
-  vfk_pool_run (pool, dst->height, gauss_band, &job);
+  return vfk_pool_run (pool, dst->height, gauss_band, &job);
 }

@@ -339,6 +339,8 @@ grid_band (void *data, int worker, int y0, int y1)
   uint8_t *mem = vfk_pool_scratch (job->pool, worker, ring_bytes + 3 * rowb
       + 2 * padb + VFK_ALIGN (sizeof (int) * wout)
       + VFK_ALIGN (sizeof (float) * wout) + plainb);
+  if (!mem)
+    return;           /* the job reports the failure */
   float *sm[2] = { (float *) (mem + ring_bytes),
     (float *) (mem + ring_bytes + rowb)
   };
@@ -405,15 +407,15 @@ grid_band (void *data, int worker, int y0, int y1)
   }
 }
 
-static void
+static int
 grid_run (GridJob * job)
 {
   job->gw = (job->dst->width + job->ax.s - 1) / job->ax.s + 2 * job->ax.G
       + 1;
-  vfk_pool_run (job->pool, job->dst->height, grid_band, job);
+  return vfk_pool_run (job->pool, job->dst->height, grid_band, job);
 }
 
-void
+int
 vfk_gauss_grid (VfkPool * pool, const VfkImage * src, VfkImage * dst,
     int ox, int oy, VfkBorder border, uint8_t value, double sigma_x,
     double sigma_y)
@@ -426,7 +428,7 @@ vfk_gauss_grid (VfkPool * pool, const VfkImage * src, VfkImage * dst,
       (int) (sigma_y / 2));
   axis_init (&job.ax, sigma_x, sx, 4, 1.0 / sx);
   axis_init (&job.ay, sigma_y, sy, 4, 1.0 / sy);
-  grid_run (&job);
+  return grid_run (&job);
 }
 
 void
@@ -487,7 +489,7 @@ range_bins (const VfkBilateral * bl, int nch)
   return r;
 }
 
-void
+int
 vfk_bilateral_fast (VfkPool * pool, const VfkImage * src,
     const VfkImage * guide, VfkImage * dst, int ox, int oy, VfkBorder border,
     uint8_t value, unsigned dist_mask, const VfkBilateral * bl)
@@ -509,9 +511,8 @@ vfk_bilateral_fast (VfkPool * pool, const VfkImage * src,
    * needs no bin tables, should there be no memory for them) */
   if (bl->radius <= VFK_BILATERAL_FAST_MIN_RADIUS
       || !(r = range_bins (bl, guide ? 1 : MAX (nch, 1)))) {
-    vfk_bilateral_exact (pool, src, guide, dst, ox, oy, border, value,
-        dist_mask, bl);
-    return;
+    return vfk_bilateral_exact (pool, src, guide, dst, ox, oy, border,
+        value, dist_mask, bl);
   }
   job.K = job.cn + 1 <= 4 ? 4 : 8;     /* whole 4-float vectors */
   job.step = r->step;
@@ -522,5 +523,5 @@ vfk_bilateral_fast (VfkPool * pool, const VfkImage * src,
   job.NK = job.nb * job.K;
   axis_init (&job.ax, sw, s, 3, 1.0);
   job.ay = job.ax;
-  grid_run (&job);
+  return grid_run (&job);
 }

@@ -336,6 +336,8 @@ filter2d_band (void *data, int worker, int y0, int y1)
   const size_t ring_bytes = vfk_ring_bytes (k->kh, sizeof (float) * pn);
   uint8_t *mem = vfk_pool_scratch (job->pool, worker,
       ring_bytes + VFK_ALIGN (pn) + VFK_ALIGN (sizeof (float) * ns));
+  if (!mem)
+    return;           /* the job reports the failure */
   uint8_t *pad = mem + ring_bytes;
   float *acc = (float *) (pad + VFK_ALIGN (pn));
   const float **rows = alloca (sizeof (float *) * k->kh);
@@ -416,6 +418,8 @@ sep_band (void *data, int worker, int y0, int y1)
   const size_t accb = VFK_ALIGN (sizeof (float) * ns);
   uint8_t *mem = vfk_pool_scratch (job->pool, worker, ring_bytes
       + VFK_ALIGN (pn) + VFK_ALIGN (sizeof (float) * pn) + 4 * accb);
+  if (!mem)
+    return;           /* the job reports the failure */
   uint8_t *pad = mem + ring_bytes;
   float *padf = (float *) (pad + VFK_ALIGN (pn));
   float *acc[4];
@@ -475,7 +479,7 @@ sep_band (void *data, int worker, int y0, int y1)
   }
 }
 
-void
+int
 vfk_filter2d (VfkPool * pool, const VfkImage * src, VfkImage * dst,
     int ox, int oy, VfkBorder border, uint8_t value, const VfkKernel * k)
 {
@@ -487,13 +491,13 @@ vfk_filter2d (VfkPool * pool, const VfkImage * src, VfkImage * dst,
       .kyf = k->colf,.kw = k->kw,.kh = k->kh,.ax = k->ax,.ay = k->ay,
       .round = &k->round,.pool = pool,
     };
-    vfk_pool_run (pool, dst->height, sep_band, &job);
+    return vfk_pool_run (pool, dst->height, sep_band, &job);
   } else {
     Filter2DJob job = {
       .src = src,.dst = dst,.ox = ox,.oy = oy,.border = border,.value = value,
       .k = k,.pool = pool,
     };
-    vfk_pool_run (pool, dst->height, filter2d_band, &job);
+    return vfk_pool_run (pool, dst->height, filter2d_band, &job);
   }
 }
 

@@ -74,6 +74,8 @@ median3x3_band (void *data, int worker, int y0, int y1)
   const int pn = pcount * cn;
   const int start = job->ox - 1;
   uint8_t *mem = vfk_pool_scratch (job->pool, worker, 6 * VFK_ALIGN (pn));
+  if (!mem)
+    return;           /* the job reports the failure */
   uint8_t *rows[3] = { mem, mem + VFK_ALIGN (pn), mem + 2 * VFK_ALIGN (pn) };
   uint8_t *lo = mem + 3 * VFK_ALIGN (pn), *mid = lo + VFK_ALIGN (pn),
       *hi = mid + VFK_ALIGN (pn);
@@ -110,6 +112,8 @@ median_net_band (void *data, int worker, int y0, int y1)
   const int pn = pcount * cn;
   const int start = job->ox - r;
   uint8_t *mem = vfk_pool_scratch (job->pool, worker, k * VFK_ALIGN (pn));
+  if (!mem)
+    return;           /* the job reports the failure */
   uint8_t *rows[11];
 
   for (int i = 0; i < k; i++)
@@ -340,13 +344,15 @@ median_hist_band (void *data, int worker, int y0, int y1)
       VFK_ALIGN (sizeof (uint16_t) * 256 * pcount)
       + VFK_ALIGN (sizeof (uint16_t) * 16 * pcount)
       + 2 * VFK_ALIGN (pcount * cn));
+  if (!mem)
+    return;           /* the job reports the failure */
 
   for (int tx0 = 0; tx0 < wout; tx0 += tile)
     for (int c = 0; c < cn; c++)
       median_hist_tile (job, mem, y0, y1, tx0, MIN (tile, wout - tx0), c);
 }
 
-void
+int
 vfk_median (VfkPool * pool, const VfkImage * src, VfkImage * dst, int ox,
     int oy, VfkBorder border, uint8_t value, int kw, int kh)
 {
@@ -358,17 +364,16 @@ vfk_median (VfkPool * pool, const VfkImage * src, VfkImage * dst, int ox,
     for (int y = 0; y < dst->height; y++)
       memcpy (vfk_row (dst, y), vfk_row (src, y + oy) + (size_t) ox *
           src->channels, (size_t) dst->width * src->channels);
-    return;
+    return 0;
   }
   if (kw == 3 && kh == 3)
-    vfk_pool_run (pool, dst->height, median3x3_band, &job);
-  else if (kw == kh && kw >= 5 && kw <= 11)
-    vfk_pool_run (pool, dst->height, median_net_band, &job);
-  else
-    vfk_pool_run (pool, dst->height, median_hist_band, &job);
+    return vfk_pool_run (pool, dst->height, median3x3_band, &job);
+  if (kw == kh && kw >= 5 && kw <= 11)
+    return vfk_pool_run (pool, dst->height, median_net_band, &job);
+  return vfk_pool_run (pool, dst->height, median_hist_band, &job);
 }
 
-void
+int
 vfk_median_histogram (VfkPool * pool, const VfkImage * src, VfkImage * dst,
     int ox, int oy, VfkBorder border, uint8_t value, int kw, int kh)
 {
@@ -376,5 +381,5 @@ vfk_median_histogram (VfkPool * pool, const VfkImage * src, VfkImage * dst,
     .src = src,.dst = dst,.ox = ox,.oy = oy,.border = border,.value = value,
     .kw = kw,.kh = kh,.pool = pool,
   };
-  vfk_pool_run (pool, dst->height, median_hist_band, &job);
+  return vfk_pool_run (pool, dst->height, median_hist_band, &job);
 }

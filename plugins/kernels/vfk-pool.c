@@ -1,6 +1,7 @@
 /* Row-band worker pool: threads live as long as the pool, never per frame.
  * SPDX-License-Identifier: LGPL-2.1-or-later */
 #include <pthread.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -26,6 +27,7 @@ struct VfkPool {
   Scratch scratch[VFK_MAX_THREADS];
   Scratch shared;
 
+  pthread_mutex_t use_lock;      /* vfk_pool_lock: one user at a time */
   pthread_mutex_t lock;
   pthread_cond_t start_cond;
   pthread_cond_t done_cond;
@@ -33,6 +35,8 @@ struct VfkPool {
   int next_band;                /* the first band nobody has claimed */
   int pending;                  /* bands not finished */
   int quit;
+  int failed;                   /* a scratch allocation failed in this job */
+  int fail_scratch;             /* test hook: VFK_FAIL_SCRATCH is set */
 
   /* the current job */
   VfkBandFunc func;
@@ -95,6 +99,8 @@ vfk_pool_new (unsigned n_threads)
   if (n_threads > VFK_MAX_THREADS)
     n_threads = VFK_MAX_THREADS;
 
+  pool->fail_scratch = getenv ("VFK_FAIL_SCRATCH") != NULL;
+  pthread_mutex_init (&pool->use_lock, NULL);
   pthread_mutex_init (&pool->lock, NULL);
   pthread_cond_init (&pool->start_cond, NULL);
   pthread_cond_init (&pool->done_cond, NULL);
@@ -124,6 +130,7 @@ vfk_pool_free (VfkPool * pool)
   for (int i = 0; i < VFK_MAX_THREADS; i++)
     free (pool->scratch[i].mem);
   free (pool->shared.mem);
+  pthread_mutex_destroy (&pool->use_lock);
   pthread_mutex_destroy (&pool->lock);
   pthread_cond_destroy (&pool->start_cond);
   pthread_cond_destroy (&pool->done_cond);
@@ -136,47 +143,67 @@ vfk_pool_n_threads (const VfkPool * pool)
   return pool ? pool->n : 1;
 }
 
-static void *
-scratch_grow (Scratch * s, size_t size);
-
-void *
-vfk_pool_shared_scratch (VfkPool * pool, size_t size)
+void
+vfk_pool_lock (VfkPool * pool)
 {
-  static __thread Scratch own;  /* pool == NULL: per calling thread */
-  return scratch_grow (pool ? &pool->shared : &own, size);
+  if (pool)
+    pthread_mutex_lock (&pool->use_lock);
 }
 
-void *
-vfk_pool_scratch (VfkPool * pool, int worker, size_t size)
+void
+vfk_pool_unlock (VfkPool * pool)
 {
-  static __thread Scratch own;  /* pool == NULL: per calling thread */
-  return scratch_grow (pool ? &pool->scratch[worker] : &own, size);
+  if (pool)
+    pthread_mutex_unlock (&pool->use_lock);
 }
 
+static __thread int own_failed; /* pool == NULL: per calling thread */
+
 static void *
-scratch_grow (Scratch * s, size_t size)
+scratch_grow (Scratch * s, size_t size, VfkPool * pool)
 {
+  if (pool && pool->fail_scratch)
+    size = SIZE_MAX;
   if (s->size < size) {
     size_t want = (size + 63) & ~(size_t) 63;
     void *mem = NULL;
     free (s->mem);
     s->mem = NULL;
     s->size = 0;
-    if (posix_memalign (&mem, 64, want) != 0)
+    if (want < size || posix_memalign (&mem, 64, want) != 0) {
+      if (pool)
+        __atomic_store_n (&pool->failed, 1, __ATOMIC_RELAXED);
+      else
+        own_failed = 1;
       return NULL;
+    }
     s->mem = mem;
     s->size = want;
   }
   return s->mem;
 }
 
-void
+void *
+vfk_pool_shared_scratch (VfkPool * pool, size_t size)
+{
+  static __thread Scratch own;  /* pool == NULL: per calling thread */
+  return scratch_grow (pool ? &pool->shared : &own, size, pool);
+}
+
+void *
+vfk_pool_scratch (VfkPool * pool, int worker, size_t size)
+{
+  static __thread Scratch own;  /* pool == NULL: per calling thread */
+  return scratch_grow (pool ? &pool->scratch[worker] : &own, size, pool);
+}
+
+int
 vfk_pool_run (VfkPool * pool, int n_rows, VfkBandFunc func, void *ctx)
 {
   int n_bands;
 
   if (n_rows <= 0)
-    return;
+    return 0;
   n_bands = pool ? pool->n : 1;
   /* bands thinner than a few rows cost more in halo than they gain */
   if (n_bands > (n_rows + 7) / 8)
@@ -185,11 +212,17 @@ vfk_pool_run (VfkPool * pool, int n_rows, VfkBandFunc func, void *ctx)
     n_bands = 1;
 
   if (n_bands == 1) {
+    int failed;
+    if (pool)
+      pool->failed = 0;
+    own_failed = 0;
     func (ctx, 0, 0, n_rows);
-    return;
+    failed = pool ? pool->failed : own_failed;
+    return failed ? -1 : 0;
   }
 
   pthread_mutex_lock (&pool->lock);
+  pool->failed = 0;
   pool->func = func;
   pool->ctx = ctx;
   pool->n_rows = n_rows;
@@ -212,4 +245,5 @@ vfk_pool_run (VfkPool * pool, int n_rows, VfkBandFunc func, void *ctx)
   while (pool->pending > 0)
     pthread_cond_wait (&pool->done_cond, &pool->lock);
   pthread_mutex_unlock (&pool->lock);
+  return __atomic_load_n (&pool->failed, __ATOMIC_RELAXED) ? -1 : 0;
 }

@@ -80,7 +80,7 @@ void vfk_range_bins_free (VfkRangeBins * r);
 /* The Gaussian on a grid of cells sigma/2 wide (vfk-grid.c), which
  * vfk_gauss_fast uses from this sigma on (cells of at least 2 pixels). */
 #define VFK_GAUSS_GRID_MIN_SIGMA 4.0
-void vfk_gauss_grid (VfkPool * pool, const VfkImage * src, VfkImage * dst,
+int vfk_gauss_grid (VfkPool * pool, const VfkImage * src, VfkImage * dst,
     int ox, int oy, VfkBorder border, uint8_t value, double sigma_x,
     double sigma_y);
 

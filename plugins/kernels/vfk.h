@@ -71,8 +71,16 @@ VfkPool *vfk_pool_new (unsigned n_threads);
 void vfk_pool_free (VfkPool * pool);
 int vfk_pool_n_threads (const VfkPool * pool);
 
+/* A pool may serve several callers (the elements of one pipeline): each
+ * holds the lock around its jobs and their shared scratch.  NULL: no-op. */
+void vfk_pool_lock (VfkPool * pool);
+void vfk_pool_unlock (VfkPool * pool);
+
 /* Scratch memory owned by worker `worker`, at least `size` bytes, 64-byte
- * aligned.  Grows only; in the steady state this never allocates. */
+ * aligned.  Grows only; in the steady state this never allocates.  NULL
+ * when the memory cannot be had: the band returns at once and the job
+ * (vfk_pool_run) reports -1.  With VFK_FAIL_SCRATCH set in the environment
+ * when the pool is made, every request fails (a test hook). */
 void *vfk_pool_scratch (VfkPool * pool, int worker, size_t size);
 
 /* One buffer shared by all workers of a job (e.g. an intermediate frame),
@@ -82,9 +90,11 @@ void *vfk_pool_shared_scratch (VfkPool * pool, size_t size);
 typedef void (*VfkBandFunc) (void *ctx, int worker, int y0, int y1);
 
 /* Splits rows [0, n_rows) into one band per worker and runs func on each,
- * the calling thread taking the first band.  Returns when all are done.
- * pool may be NULL: then everything runs on the calling thread. */
-void vfk_pool_run (VfkPool * pool, int n_rows, VfkBandFunc func, void *ctx);
+ * the calling thread taking the first band.  Returns when all are done:
+ * 0, or -1 when a band could not get its scratch memory (every public
+ * kernel returns that too).  pool may be NULL: then everything runs on the
+ * calling thread. */
+int vfk_pool_run (VfkPool * pool, int n_rows, VfkBandFunc func, void *ctx);
 
 /* ---- per-CPU variants (vfk-cpu.c) --------------------------------------- */
 
@@ -180,7 +190,7 @@ void vfk_kernel_free (VfkKernel * k);
 void vfk_kernel_flip (VfkKernel * k);
 
 /* out = src filtered by k; see the geometry note at the top. */
-void vfk_filter2d (VfkPool * pool, const VfkImage * src, VfkImage * dst,
+int vfk_filter2d (VfkPool * pool, const VfkImage * src, VfkImage * dst,
     int ox, int oy, VfkBorder border, uint8_t value, const VfkKernel * k);
 
 /* ---- box (vfk-box.c) ------------------------------------------------------ */
@@ -190,7 +200,7 @@ typedef enum {
   VFK_BOX_ROUND_OPENCV = 1,     /* bit-identical to OpenCV 4.6 cv2.blur */
 } VfkBoxRounding;
 
-void vfk_box (VfkPool * pool, const VfkImage * src, VfkImage * dst,
+int vfk_box (VfkPool * pool, const VfkImage * src, VfkImage * dst,
     int ox, int oy, VfkBorder border, uint8_t value, int kw, int kh,
     VfkBoxRounding rounding);
 
@@ -202,14 +212,14 @@ int vfk_gauss_resolve_size (int ksize, double sigma);
 /* The 8-bit kernel of OpenCV 4.6: n weights summing to 256. */
 void vfk_gauss_kernel_q8 (int n, double sigma, int32_t * out);
 /* cv2.GaussianBlur(src, (kw,kh), sx, sy) for 8-bit data, bit-exact. */
-void vfk_gauss_exact (VfkPool * pool, const VfkImage * src, VfkImage * dst,
+int vfk_gauss_exact (VfkPool * pool, const VfkImage * src, VfkImage * dst,
     int ox, int oy, VfkBorder border, uint8_t value, int kw, int kh,
     double sigma_x, double sigma_y);
 
 /* Gaussian with a cost independent of sigma (Deriche's recursive
  * approximation; from sigma 4 on a grid, vfk-grid.c); honours every border
  * policy.  PSNR >= 50 dB against a float64 Gaussian of the same sigma. */
-void vfk_gauss_fast (VfkPool * pool, const VfkImage * src, VfkImage * dst,
+int vfk_gauss_fast (VfkPool * pool, const VfkImage * src, VfkImage * dst,
     int ox, int oy, VfkBorder border, uint8_t value, double sigma_x,
     double sigma_y);
 
@@ -221,10 +231,10 @@ void vfk_gauss_fast (VfkPool * pool, const VfkImage * src, VfkImage * dst,
 /* Exact median of the odd kw x kh window (the element of rank
  * (kw*kh-1)/2); 3x3 shares column sorts, 5x5-11x11 use sorting networks,
  * the rest histograms. */
-void vfk_median (VfkPool * pool, const VfkImage * src, VfkImage * dst,
+int vfk_median (VfkPool * pool, const VfkImage * src, VfkImage * dst,
     int ox, int oy, VfkBorder border, uint8_t value, int kw, int kh);
 /* The histogram path for any size, for tests comparing the two. */
-void vfk_median_histogram (VfkPool * pool, const VfkImage * src,
+int vfk_median_histogram (VfkPool * pool, const VfkImage * src,
     VfkImage * dst, int ox, int oy, VfkBorder border, uint8_t value, int kw,
     int kh);
 
@@ -247,7 +257,7 @@ int vfk_bilateral_get_radius (const VfkBilateral * b);
  * (same width and height as src, 1 or 2 channels in src; e.g. a view of the
  * luma plane subsampled to a chroma plane), the distance is that of the
  * guide's first channel instead. */
-void vfk_bilateral_exact (VfkPool * pool, const VfkImage * src,
+int vfk_bilateral_exact (VfkPool * pool, const VfkImage * src,
     const VfkImage * guide, VfkImage * dst, int ox, int oy, VfkBorder border,
     uint8_t value, unsigned dist_mask, const VfkBilateral * b);
 
@@ -258,7 +268,7 @@ void vfk_bilateral_exact (VfkPool * pool, const VfkImage * src,
  * PSNR >= 40 dB against vfk_bilateral_exact on camera pictures.  Windows
  * of radius <= 4 (diameter <= 9) cost less exactly: they run exact. */
 #define VFK_BILATERAL_FAST_MIN_RADIUS 4     /* up to here: exact (cheaper) */
-void vfk_bilateral_fast (VfkPool * pool, const VfkImage * src,
+int vfk_bilateral_fast (VfkPool * pool, const VfkImage * src,
     const VfkImage * guide, VfkImage * dst, int ox, int oy, VfkBorder border,
     uint8_t value, unsigned dist_mask, const VfkBilateral * b);
 
