@@ -20,62 +20,17 @@ vfd_name_valid (const gchar * name)
   return n <= MAX_NAME;
 }
 
-/* ---- capturing the elements' refusal warnings ----------------------------- */
-
-static GPrivate capture_key;
-
-static void
-log_handler (const gchar * domain, GLogLevelFlags level, const gchar * msg,
-    gpointer data)
-{
-  GString *capture = g_private_get (&capture_key);
-  if (capture && (level & G_LOG_LEVEL_WARNING)) {
-    /* "name0: kernel-width '4' must be odd (x); the previous value ..." */
-    const gchar *colon = strstr (msg, ": ");
-    const gchar *start = colon ? colon + 2 : msg;
-    const gchar *end = strstr (start, "; the previous value");
-    if (capture->len)
-      g_string_append (capture, "; ");
-    g_string_append_len (capture, start, end ? end - start : -1);
-    return;
-  }
-  g_log_default_handler (domain, level, msg, data);
-}
-
-gchar *
-vfd_capture_warnings (void (*func) (gpointer), gpointer data)
-{
-  static gsize installed = 0;
-  GString *capture = g_string_new (NULL);
-
-  if (g_once_init_enter (&installed)) {
-    g_log_set_handler ("vfilter", G_LOG_LEVEL_WARNING, log_handler, NULL);
-    g_once_init_leave (&installed, 1);
-  }
-  g_private_set (&capture_key, capture);
-  func (data);
-  g_private_set (&capture_key, NULL);
-  if (capture->len == 0) {
-    g_string_free (capture, TRUE);
-    return NULL;
-  }
-  return g_string_free (capture, FALSE);
-}
-
 /* ---- parsing ------------------------------------------------------------- */
 
-typedef struct {
-  const gchar *desc;
-  GstElement *bin;
-  GError *error;
-} ParseCall;
-
-static void
-parse_call (gpointer data)
+/* What a vfilter element refused while the parser set its properties
+ * (its "take-refusals" action signal), or NULL. */
+static gchar *
+take_refusals (GstElement * e)
 {
-  ParseCall *c = data;
-  c->bin = gst_parse_bin_from_description_full (c->desc, FALSE, NULL,
-      GST_PARSE_FLAG_FATAL_ERRORS, &c->error);
+  gchar *msg = NULL;
+  if (g_signal_lookup ("take-refusals", G_OBJECT_TYPE (e)))
+    g_signal_emit_by_name (e, "take-refusals", &msg);
+  return msg;
 }
 
 static GstPad *
@@ -112,9 +67,8 @@ GPtrArray *
 vfd_filters_parse (const gchar * desc, GError ** error)
 {
   GPtrArray *out = g_ptr_array_new_with_free_func (gst_object_unref);
-  ParseCall call = { desc, NULL, NULL };
-  gchar *warnings;
-  GstElement *first = NULL;
+  GstElement *bin = NULL, *first = NULL;
+  GError *perror = NULL;
   GList *l;
   guint n_children;
 
@@ -126,29 +80,24 @@ vfd_filters_parse (const gchar * desc, GError ** error)
       return out;
   }
 
-  warnings = vfd_capture_warnings (parse_call, &call);
-  if (!call.bin) {
+  bin = gst_parse_bin_from_description_full (desc, FALSE, NULL,
+      GST_PARSE_FLAG_FATAL_ERRORS, &perror);
+  if (!bin) {
     g_set_error (error, VFD_ERROR, VFD_ERROR_INVALID, "%s",
-        call.error ? call.error->message : "does not parse");
-    g_clear_error (&call.error);
-    g_free (warnings);
+        perror ? perror->message : "does not parse");
+    g_clear_error (&perror);
     goto fail;
   }
-  gst_object_ref_sink (call.bin);
-  if (warnings) {
-    g_set_error (error, VFD_ERROR, VFD_ERROR_INVALID, "%s", warnings);
-    g_free (warnings);
-    goto fail;
-  }
+  gst_object_ref_sink (bin);
 
-  n_children = GST_BIN_NUMCHILDREN (call.bin);
+  n_children = GST_BIN_NUMCHILDREN (bin);
   if (n_children > MAX_FILTERS) {
     g_set_error (error, VFD_ERROR, VFD_ERROR_INVALID,
         "%u filters, at most %d expected", n_children, MAX_FILTERS);
     goto fail;
   }
   /* every element: one sink pad, one src pad, named explicitly */
-  for (l = GST_BIN_CHILDREN (call.bin); l; l = l->next) {
+  for (l = GST_BIN_CHILDREN (bin); l; l = l->next) {
     GstElement *e = l->data;
     guint nsink, nsrc;
     GstPad *sink = only_pad (e, GST_PAD_SINK, &nsink);
@@ -156,11 +105,17 @@ vfd_filters_parse (const gchar * desc, GError ** error)
     const gchar *factory = gst_plugin_feature_get_name
         (GST_PLUGIN_FEATURE (gst_element_get_factory (e)));
     gboolean linked_in = sink && gst_pad_is_linked (sink);
+    gchar *refused = take_refusals (e);
 
     if (sink)
       gst_object_unref (sink);
     if (src)
       gst_object_unref (src);
+    if (refused) {
+      g_set_error (error, VFD_ERROR, VFD_ERROR_INVALID, "%s", refused);
+      g_free (refused);
+      goto fail;
+    }
     if (nsink != 1 || nsrc != 1) {
       g_set_error (error, VFD_ERROR, VFD_ERROR_INVALID,
           "'%s' is not a filter (expected one video input and one output)",
@@ -207,13 +162,13 @@ vfd_filters_parse (const gchar * desc, GError ** error)
     e = next;
   }
   for (guint i = 0; i < out->len; i++)
-    gst_bin_remove (GST_BIN (call.bin), g_ptr_array_index (out, i));
-  gst_object_unref (call.bin);
+    gst_bin_remove (GST_BIN (bin), g_ptr_array_index (out, i));
+  gst_object_unref (bin);
   return out;
 
 fail:
-  if (call.bin)
-    gst_object_unref (call.bin);
+  if (bin)
+    gst_object_unref (bin);
   g_ptr_array_unref (out);
   return NULL;
 }

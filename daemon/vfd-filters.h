@@ -10,17 +10,14 @@ G_BEGIN_DECLS
 /* Parses "a name=x k=v ! b name=y" with GStreamer's own parser into its
  * elements, in order (a GPtrArray of GstElement, owned).  Every element
  * must be a one-in one-out filter with an explicit name= made of letters,
- * digits and '_', unique in the chain.  Values an element refuses (it
- * warns and keeps its default) are errors here.  An empty description is
+ * digits and '_', unique in the chain.  Values a vfilter element refuses
+ * (it warns and keeps its default) are errors here: the element's
+ * "take-refusals" action signal says which.  An empty description is
  * an empty chain. */
 GPtrArray *vfd_filters_parse (const gchar * desc, GError ** error);
 
 /* A filter name usable in a D-Bus object path. */
 gboolean vfd_name_valid (const gchar * name);
-
-/* Runs func while capturing the plugin's refusal warnings raised by this
- * thread; returns them joined with "; " or NULL when there were none. */
-gchar *vfd_capture_warnings (void (*func) (gpointer), gpointer data);
 
 G_END_DECLS
 #endif

@@ -27,6 +27,26 @@ GST_ELEMENT_REGISTER_DECLARE (vfmedian);
 GST_ELEMENT_REGISTER_DECLARE (vfgaussianblur);
 GST_ELEMENT_REGISTER_DECLARE (vfconvolve);
 
+/* The type of an element: its instance struct, GType, registration and
+ * debug category; the element then writes only class_init. */
+#define VF_DEFINE_ELEMENT(TypeName, type_name, TYPE, factory, description) \
+  struct _##TypeName { VfFilter parent; }; \
+  GST_DEBUG_CATEGORY_STATIC (type_name##_debug); \
+  G_DEFINE_TYPE_WITH_CODE (TypeName, type_name, VF_TYPE_FILTER, \
+      GST_DEBUG_CATEGORY_INIT (type_name##_debug, #factory, 0, \
+          "vfilter " description)); \
+  GST_ELEMENT_REGISTER_DEFINE (factory, #factory, GST_RANK_NONE, TYPE); \
+  static void type_name##_init (TypeName * self) { }
+
+/* The metadata and pad templates every element has. */
+#define VF_ELEMENT_METADATA(klass, longname, description) \
+  do { \
+    gst_element_class_set_static_metadata (GST_ELEMENT_CLASS (klass), \
+        longname, "Filter/Effect/Video", description, \
+        "vfilterd developers <vfilterd@example.org>"); \
+    vf_filter_class_add_pad_templates (GST_ELEMENT_CLASS (klass)); \
+  } while (0)
+
 G_END_DECLS
 
 #endif

@@ -1,17 +1,21 @@
 /* VfFilter: the abstract base of the vfilter elements.
  * SPDX-License-Identifier: LGPL-2.1-or-later
  *
- * It owns what all five elements share: the `border`, `border-value` and
- * `n-threads` properties, the mapping of every supported format to plane
- * views for the kernel library, the worker pool, alpha passthrough, and
- * the size renegotiation of `border=valid`.
+ * It owns what all the elements share: their parameters (declared once in
+ * a VfParam table, see vfparams.c), the mapping of every supported format
+ * to plane views for the kernel library, the worker pool, alpha
+ * passthrough, and the size renegotiation of `border=valid`.
  *
- * Property changes are atomic at frame boundaries: set_property writes a
- * staged copy under the object lock; when GObject dispatches the change
- * notification (once per g_object_set() call, after all its properties)
- * the staged set is validated as a whole and published as a new immutable
- * snapshot.  transform_frame takes a reference to the current snapshot
- * and filters the whole frame with it, never holding the lock meanwhile.
+ * Property changes are atomic at frame boundaries: set_property stages the
+ * value, tagged with the calling thread, under the object lock; when
+ * GObject dispatches the change notification (once per g_object_set()
+ * call, after all its properties) each thread's staged values are applied
+ * to a copy of the set in effect and validated as a whole by the element's
+ * prepare hook, then published as a new immutable snapshot, or refused as
+ * a whole with one warning.  transform_frame takes a reference to the
+ * current snapshot and filters the whole frame with it, never holding the
+ * lock meanwhile.  The "check" action signal runs the same validation on
+ * proposed values without applying them.
  */
 #ifdef HAVE_CONFIG_H
 #include "config.h"
@@ -19,19 +23,12 @@
 
 #include <string.h>
 
-#include "vffilter.h"
+#include "vfparams.h"
+#include "vfpool.h"
+#include "vfstage.h"
 
 GST_DEBUG_CATEGORY_STATIC (vf_filter_debug);
 #define GST_CAT_DEFAULT vf_filter_debug
-
-enum {
-  PROP_0,
-  PROP_BORDER,
-  PROP_BORDER_VALUE,
-  PROP_N_THREADS,
-};
-
-#define MAX_THREADS 64
 
 typedef struct {
   gint width, height;           /* plane size in pixels */
@@ -41,14 +38,14 @@ typedef struct {
 } PlaneLayout;
 
 typedef struct {
-  VfSnapshot *staged;           /* under the object lock */
-  gboolean dirty;
-  VfSnapshot *current;          /* published; replaced, never modified */
-  VfSnapshot *negotiated;       /* the set the current caps were made for */
+  VfStage *stage;               /* the parameter sets */
+  VfSnapshot *negotiated;       /* the set the current caps were made for,
+                                 * under the object lock */
+  VfSharedPool *shared;         /* the pipeline's pool, under the object lock */
 
   /* streaming thread only */
-  VfkPool *pool;
-  guint pool_threads;
+  VfkPool *own_pool;            /* for n-threads other than 0 */
+  guint own_threads;
   gint n_planes;
   PlaneLayout planes[GST_VIDEO_MAX_PLANES];
 } VfFilterPrivate;
@@ -57,87 +54,6 @@ G_DEFINE_ABSTRACT_TYPE_WITH_PRIVATE (VfFilter, vf_filter,
     GST_TYPE_VIDEO_FILTER);
 
 #define PRIV(self) ((VfFilterPrivate *) vf_filter_get_instance_private (self))
-
-GType
-vf_border_get_type (void)
-{
-  static GType type = 0;
-  static const GEnumValue values[] = {
-    {VF_BORDER_CONSTANT, "Fill with border-value (OpenCV BORDER_CONSTANT)",
-        "constant"},
-    {VF_BORDER_REPLICATE, "Repeat the edge pixel (BORDER_REPLICATE)",
-        "replicate"},
-    {VF_BORDER_REFLECT, "Mirror without repeating the edge: c b | a b c "
-          "(BORDER_REFLECT_101)", "reflect"},
-    {VF_BORDER_SYMMETRIC, "Mirror repeating the edge: b a | a b c "
-          "(BORDER_REFLECT)", "symmetric"},
-    {VF_BORDER_WRAP, "Wrap around (BORDER_WRAP)", "wrap"},
-    {VF_BORDER_VALID, "No padding: the output shrinks by the kernel size - 1",
-        "valid"},
-    {0, NULL, NULL},
-  };
-  if (g_once_init_enter (&type)) {
-    GType t = g_enum_register_static ("VfBorder", values);
-    g_once_init_leave (&type, t);
-  }
-  return type;
-}
-
-/* ---- snapshots ------------------------------------------------------------ */
-
-static void
-snapshot_clear (gpointer data)
-{
-  VfSnapshot *snap = data;
-  if (snap->clear)
-    snap->clear (snap->params);
-}
-
-static VfSnapshot *
-snapshot_new (VfFilterClass * klass)
-{
-  const gsize off = (sizeof (VfSnapshot) + 15) & ~(gsize) 15;
-  VfSnapshot *snap = g_atomic_rc_box_alloc0 (off + klass->params_size);
-  snap->params = (guint8 *) snap + off;
-  snap->clear = klass->params_clear;
-  return snap;
-}
-
-static void
-snapshot_assign (VfFilterClass * klass, VfSnapshot * dst,
-    const VfSnapshot * src)
-{
-  if (klass->params_clear)
-    klass->params_clear (dst->params);
-  dst->border = src->border;
-  dst->border_value = src->border_value;
-  dst->n_threads = src->n_threads;
-  if (klass->params_copy)
-    klass->params_copy (dst->params, src->params);
-  else
-    memcpy (dst->params, src->params, klass->params_size);
-}
-
-static VfSnapshot *
-snapshot_copy (VfFilterClass * klass, const VfSnapshot * src)
-{
-  VfSnapshot *snap = snapshot_new (klass);
-  snapshot_assign (klass, snap, src);
-  return snap;
-}
-
-static VfSnapshot *
-snapshot_ref (VfSnapshot * snap)
-{
-  return snap ? g_atomic_rc_box_acquire (snap) : NULL;
-}
-
-void
-vf_snapshot_unref (VfSnapshot * snap)
-{
-  if (snap)
-    g_atomic_rc_box_release_full (snap, snapshot_clear);
-}
 
 static void
 snapshot_extent (VfFilterClass * klass, const VfSnapshot * snap,
@@ -166,83 +82,12 @@ snapshot_output_size (VfFilterClass * klass, const VfSnapshot * snap,
   return *out_w >= 1 && *out_h >= 1;
 }
 
-/* ---- property staging and commit ------------------------------------------ */
-
-gpointer
-vf_filter_staged (VfFilter * self)
-{
-  VfFilterPrivate *priv = PRIV (self);
-  priv->dirty = TRUE;
-  return priv->staged->params;
-}
-
-gconstpointer
-vf_filter_peek_staged (VfFilter * self)
-{
-  return PRIV (self)->staged->params;
-}
-
-void
-vf_filter_refuse (VfFilter * self, const gchar * format, ...)
-{
-  va_list args;
-  gchar *msg;
-
-  va_start (args, format);
-  msg = g_strdup_vprintf (format, args);
-  va_end (args);
-  g_warning ("%s: %s; the previous value stays in effect",
-      GST_OBJECT_NAME (self), msg);
-  GST_ELEMENT_WARNING (self, LIBRARY, SETTINGS, ("%s", msg),
-      ("the previous value stays in effect"));
-  g_free (msg);
-}
-
-static GParamSpec *
-border_pspec (VfBorder default_border)
-{
-  return g_param_spec_enum ("border", "Border",
-      "How pixels outside the frame are invented", VF_TYPE_BORDER,
-      default_border, G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS |
-      GST_PARAM_MUTABLE_PLAYING);
-}
-
-void
-vf_filter_class_install_border (GObjectClass * klass, guint prop_id,
-    VfBorder default_border)
-{
-  g_object_class_install_property (klass, prop_id,
-      border_pspec (default_border));
-  VF_FILTER_CLASS (klass)->default_border = default_border;
-}
-
-void
-vf_filter_set_border (VfFilter * self, VfBorder border)
-{
-  GST_OBJECT_LOCK (self);
-  PRIV (self)->staged->border = border;
-  PRIV (self)->dirty = TRUE;
-  GST_OBJECT_UNLOCK (self);
-}
-
-VfBorder
-vf_filter_get_border (VfFilter * self)
-{
-  VfBorder b;
-  GST_OBJECT_LOCK (self);
-  b = PRIV (self)->staged->border;
-  GST_OBJECT_UNLOCK (self);
-  return b;
-}
+/* ---- parameters ----------------------------------------------------------- */
 
 VfSnapshot *
 vf_filter_get_snapshot (VfFilter * self)
 {
-  VfSnapshot *snap;
-  GST_OBJECT_LOCK (self);
-  snap = snapshot_ref (PRIV (self)->current);
-  GST_OBJECT_UNLOCK (self);
-  return snap;
+  return vf_stage_current (PRIV (self)->stage);
 }
 
 static gboolean
@@ -260,51 +105,23 @@ geometry_differs (VfFilterClass * klass, const VfSnapshot * a,
 }
 
 static void
-vf_filter_commit (VfFilter * self)
-{
-  VfFilterClass *klass = VF_FILTER_GET_CLASS (self);
-  VfFilterPrivate *priv = PRIV (self);
-  VfSnapshot *cand, *old;
-  GError *error = NULL;
-  gboolean reconfigure;
-
-  GST_OBJECT_LOCK (self);
-  if (!priv->dirty) {
-    GST_OBJECT_UNLOCK (self);
-    return;
-  }
-  priv->dirty = FALSE;
-  cand = snapshot_copy (klass, priv->staged);
-  GST_OBJECT_UNLOCK (self);
-
-  if (klass->prepare && !klass->prepare (self, cand->params, &error)) {
-    vf_filter_refuse (self, "%s", error->message);
-    g_clear_error (&error);
-    vf_snapshot_unref (cand);
-    GST_OBJECT_LOCK (self);
-    snapshot_assign (klass, priv->staged, priv->current);
-    GST_OBJECT_UNLOCK (self);
-    return;
-  }
-
-  GST_OBJECT_LOCK (self);
-  old = priv->current;
-  priv->current = cand;
-  reconfigure = old && geometry_differs (klass, old, cand);
-  GST_OBJECT_UNLOCK (self);
-  vf_snapshot_unref (old);
-
-  GST_DEBUG_OBJECT (self, "new parameter set published%s",
-      reconfigure ? ", renegotiating the output size" : "");
-  if (reconfigure)
-    gst_base_transform_reconfigure_src (GST_BASE_TRANSFORM (self));
-}
-
-static void
 vf_filter_dispatch_properties_changed (GObject * object, guint n_pspecs,
     GParamSpec ** pspecs)
 {
-  vf_filter_commit (VF_FILTER (object));
+  VfFilter *self = VF_FILTER (object);
+  VfSnapshot *old = vf_stage_commit (PRIV (self)->stage);
+
+  if (old) {
+    VfSnapshot *now = vf_filter_get_snapshot (self);
+    gboolean reconfigure = geometry_differs (VF_FILTER_GET_CLASS (self), old,
+        now);
+    GST_DEBUG_OBJECT (self, "new parameter set published%s",
+        reconfigure ? ", renegotiating the output size" : "");
+    if (reconfigure)
+      gst_base_transform_reconfigure_src (GST_BASE_TRANSFORM (self));
+    vf_snapshot_unref (now);
+    vf_snapshot_unref (old);
+  }
   G_OBJECT_CLASS (vf_filter_parent_class)->dispatch_properties_changed (object,
       n_pspecs, pspecs);
 }
@@ -313,53 +130,42 @@ static void
 vf_filter_set_property (GObject * object, guint prop_id, const GValue * value,
     GParamSpec * pspec)
 {
-  VfFilter *self = VF_FILTER (object);
-  VfFilterPrivate *priv = PRIV (self);
-
-  GST_OBJECT_LOCK (self);
-  switch (prop_id) {
-    case PROP_BORDER:
-      priv->staged->border = g_value_get_enum (value);
-      priv->dirty = TRUE;
-      break;
-    case PROP_BORDER_VALUE:
-      priv->staged->border_value = (guint8) g_value_get_uint (value);
-      priv->dirty = TRUE;
-      break;
-    case PROP_N_THREADS:
-      priv->staged->n_threads = g_value_get_uint (value);
-      priv->dirty = TRUE;
-      break;
-    default:
-      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
-      break;
-  }
-  GST_OBJECT_UNLOCK (self);
+  vf_stage_set (PRIV (VF_FILTER (object))->stage, prop_id - 1, value);
 }
 
 static void
 vf_filter_get_property (GObject * object, guint prop_id, GValue * value,
     GParamSpec * pspec)
 {
-  VfFilter *self = VF_FILTER (object);
-  VfFilterPrivate *priv = PRIV (self);
+  vf_stage_get (PRIV (VF_FILTER (object))->stage, prop_id - 1, value);
+}
 
-  GST_OBJECT_LOCK (self);
-  switch (prop_id) {
-    case PROP_BORDER:
-      g_value_set_enum (value, priv->staged->border);
-      break;
-    case PROP_BORDER_VALUE:
-      g_value_set_uint (value, priv->staged->border_value);
-      break;
-    case PROP_N_THREADS:
-      g_value_set_uint (value, priv->staged->n_threads);
-      break;
-    default:
-      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
-      break;
-  }
-  GST_OBJECT_UNLOCK (self);
+static gchar *
+vf_filter_check (VfFilter * self, const GstStructure * proposed)
+{
+  return vf_stage_check (PRIV (self)->stage, proposed);
+}
+
+static gchar *
+vf_filter_take_refusals (VfFilter * self)
+{
+  return vf_stage_take_refusals (PRIV (self)->stage);
+}
+
+void
+vf_filter_class_install_params (VfFilterClass * klass, VfBorder default_border,
+    gsize params_size, gsize derived_offset, const VfParam * params, guint n)
+{
+  klass->default_border = default_border;
+  klass->params_size = params_size;
+  klass->derived_offset = derived_offset;
+  klass->params = params;
+  klass->n_params = n;
+  /* GObject does not inherit these: every class that installs properties
+   * names its own (ours) */
+  G_OBJECT_CLASS (klass)->set_property = vf_filter_set_property;
+  G_OBJECT_CLASS (klass)->get_property = vf_filter_get_property;
+  vf_params_install (klass);
 }
 
 /* ---- negotiation ----------------------------------------------------------- */
@@ -449,6 +255,15 @@ vf_filter_set_info (GstVideoFilter * filter, GstCaps * incaps,
     return FALSE;
   }
 
+  if (GST_VIDEO_INFO_WIDTH (in_info) > VF_FILTER_MAX_SIDE
+      || GST_VIDEO_INFO_HEIGHT (in_info) > VF_FILTER_MAX_SIDE) {
+    GST_ELEMENT_ERROR (self, CORE, NEGOTIATION,
+        ("Frame size %dx%d is too large: at most %dx%d expected",
+            GST_VIDEO_INFO_WIDTH (in_info), GST_VIDEO_INFO_HEIGHT (in_info),
+            VF_FILTER_MAX_SIDE, VF_FILTER_MAX_SIDE),
+        ("the band arithmetic of the kernels is bounded"));
+    return FALSE;
+  }
   snap = vf_filter_get_snapshot (self);
   if (!snapshot_output_size (klass, snap, GST_VIDEO_INFO_WIDTH (in_info),
           GST_VIDEO_INFO_HEIGHT (in_info), &ow, &oh)) {
@@ -512,6 +327,10 @@ snapshot_fits (VfFilterClass * klass, const VfSnapshot * snap,
       && ow == GST_VIDEO_FRAME_WIDTH (out) && oh == GST_VIDEO_FRAME_HEIGHT (out);
 }
 
+static gboolean filter_frame (VfFilter * self, const VfSnapshot * snap,
+    GstVideoFrame * in_frame, GstVideoFrame * out_frame, VfkPool * pool);
+static VfkPool *frame_pool (VfFilter * self, guint n_threads);
+
 static GstFlowReturn
 vf_filter_transform_frame (GstVideoFilter * filter, GstVideoFrame * in_frame,
     GstVideoFrame * out_frame)
@@ -520,17 +339,18 @@ vf_filter_transform_frame (GstVideoFilter * filter, GstVideoFrame * in_frame,
   VfFilterClass *klass = VF_FILTER_GET_CLASS (self);
   VfFilterPrivate *priv = PRIV (self);
   VfSnapshot *snap;
-  VfExtent e;
+  VfkPool *pool;
+  gboolean ok;
 
-  GST_OBJECT_LOCK (self);
-  snap = snapshot_ref (priv->current);
+  snap = vf_filter_get_snapshot (self);
   if (!snapshot_fits (klass, snap, in_frame, out_frame)) {
     /* the size changed but renegotiation has not happened yet: finish with
      * the parameter set the current caps were made for */
     vf_snapshot_unref (snap);
-    snap = snapshot_ref (priv->negotiated);
+    GST_OBJECT_LOCK (self);
+    snap = vf_snapshot_ref (priv->negotiated);
+    GST_OBJECT_UNLOCK (self);
   }
-  GST_OBJECT_UNLOCK (self);
 
   if (!snap || !snapshot_fits (klass, snap, in_frame, out_frame)) {
     vf_snapshot_unref (snap);
@@ -541,11 +361,31 @@ vf_filter_transform_frame (GstVideoFilter * filter, GstVideoFrame * in_frame,
     return GST_FLOW_NOT_NEGOTIATED;
   }
 
-  if (!priv->pool || priv->pool_threads != snap->n_threads) {
-    vfk_pool_free (priv->pool);
-    priv->pool = vfk_pool_new (MIN (snap->n_threads, MAX_THREADS));
-    priv->pool_threads = snap->n_threads;
+  pool = frame_pool (self, snap->n_threads);
+  vfk_pool_lock (pool);
+  ok = filter_frame (self, snap, in_frame, out_frame, pool);
+  vfk_pool_unlock (pool);
+  vf_snapshot_unref (snap);
+  if (!ok) {
+    GST_ELEMENT_ERROR (self, RESOURCE, NO_SPACE_LEFT,
+        ("Out of memory while filtering a %dx%d frame",
+            GST_VIDEO_FRAME_WIDTH (in_frame),
+            GST_VIDEO_FRAME_HEIGHT (in_frame)),
+        ("the kernel could not allocate its working memory"));
+    return GST_FLOW_ERROR;
   }
+  return GST_FLOW_OK;
+}
+
+/* Every plane of a frame under one parameter set; FALSE when a kernel
+ * could not get its memory. */
+static gboolean
+filter_frame (VfFilter * self, const VfSnapshot * snap,
+    GstVideoFrame * in_frame, GstVideoFrame * out_frame, VfkPool * pool)
+{
+  VfFilterClass *klass = VF_FILTER_GET_CLASS (self);
+  VfFilterPrivate *priv = PRIV (self);
+  VfExtent e;
 
   snapshot_extent (klass, snap, &e);
   for (gint p = 0; p < priv->n_planes; p++) {
@@ -585,26 +425,92 @@ vf_filter_transform_frame (GstVideoFilter * filter, GstVideoFrame * in_frame,
         guide.channels = 1 << pl->wsub;
         g = &guide;
       }
-      klass->filter_plane (self, snap, &src, &dst, ox, oy,
-          (VfkBorder) snap->border, mask, g, priv->pool);
+      if (!klass->filter_plane (self, snap, &src, &dst, ox, oy,
+              (VfkBorder) snap->border, mask, g, pool))
+        return FALSE;
     }
 
     for (gint i = 0; i < 2; i++)
       if (pl->passthrough[i] >= 0)
         vfk_copy_channel (&src, &dst, ox, oy, pl->passthrough[i]);
   }
+  return TRUE;
+}
 
-  vf_snapshot_unref (snap);
-  return GST_FLOW_OK;
+/* The pool a frame runs on: the pipeline's for n-threads=0, else one of
+ * the element's own with that many threads. */
+static VfkPool *
+frame_pool (VfFilter * self, guint n_threads)
+{
+  VfFilterPrivate *priv = PRIV (self);
+  VfkPool *pool = NULL;
+
+  if (n_threads == 0) {
+    GST_OBJECT_LOCK (self);
+    if (priv->shared)
+      pool = vf_shared_pool_get (priv->shared);
+    GST_OBJECT_UNLOCK (self);
+    if (pool)
+      return pool;
+  }
+  if (!priv->own_pool || priv->own_threads != n_threads) {
+    vfk_pool_free (priv->own_pool);
+    priv->own_pool = vfk_pool_new (n_threads);
+    priv->own_threads = n_threads;
+  }
+  return priv->own_pool;
+}
+
+/* Takes `pool` (a reference, may be NULL) as the pipeline's pool unless
+ * one is set already: the pool a stream runs on stays until the element is
+ * finalized. */
+static void
+adopt_pool (VfFilter * self, VfSharedPool * pool)
+{
+  VfFilterPrivate *priv = PRIV (self);
+
+  GST_OBJECT_LOCK (self);
+  if (!priv->shared) {
+    priv->shared = pool;
+    pool = NULL;
+  }
+  GST_OBJECT_UNLOCK (self);
+  if (pool)
+    vf_shared_pool_unref (pool);
+}
+
+static gboolean
+vf_filter_start (GstBaseTransform * trans)
+{
+  VfFilter *self = VF_FILTER (trans);
+  VfFilterPrivate *priv = PRIV (self);
+  gboolean have;
+
+  GST_OBJECT_LOCK (self);
+  have = priv->shared != NULL;
+  GST_OBJECT_UNLOCK (self);
+  if (!have)
+    adopt_pool (self, vf_shared_pool_obtain (GST_ELEMENT (self)));
+  return TRUE;
 }
 
 static gboolean
 vf_filter_stop (GstBaseTransform * trans)
 {
   VfFilterPrivate *priv = PRIV (VF_FILTER (trans));
-  vfk_pool_free (priv->pool);
-  priv->pool = NULL;
+  vfk_pool_free (priv->own_pool);
+  priv->own_pool = NULL;
   return TRUE;
+}
+
+static void
+vf_filter_set_context (GstElement * element, GstContext * context)
+{
+  VfSharedPool *pool = vf_shared_pool_from_context (context);
+
+  if (pool)
+    adopt_pool (VF_FILTER (element), pool);
+  GST_ELEMENT_CLASS (vf_filter_parent_class)->set_context (element, context);
 }
 
 /* ---- type boilerplate --------------------------------------------------------- */
@@ -615,9 +521,9 @@ vf_filter_finalize (GObject * object)
   VfFilter *self = VF_FILTER (object);
   VfFilterPrivate *priv = PRIV (self);
 
-  vfk_pool_free (priv->pool);
-  vf_snapshot_unref (priv->staged);
-  vf_snapshot_unref (priv->current);
+  vfk_pool_free (priv->own_pool);
+  vf_shared_pool_unref (priv->shared);
+  vf_stage_free (priv->stage);
   vf_snapshot_unref (priv->negotiated);
   G_OBJECT_CLASS (vf_filter_parent_class)->finalize (object);
 }
@@ -625,29 +531,16 @@ vf_filter_finalize (GObject * object)
 static void
 vf_filter_init (VfFilter * self)
 {
-  /* the concrete class's defaults; see vf_filter_constructed */
+  /* the concrete class's defaults: see vf_filter_constructed */
 }
 
 static void
 vf_filter_constructed (GObject * object)
 {
   VfFilter *self = VF_FILTER (object);
-  VfFilterClass *klass = VF_FILTER_GET_CLASS (self);
-  VfFilterPrivate *priv = PRIV (self);
-  GError *error = NULL;
 
   G_OBJECT_CLASS (vf_filter_parent_class)->constructed (object);
-
-  priv->staged = snapshot_new (klass);
-  priv->staged->border = klass->default_border;
-  priv->staged->border_value = 0;
-  priv->staged->n_threads = 0;
-  if (klass->params_init)
-    klass->params_init (priv->staged->params);
-  priv->current = snapshot_copy (klass, priv->staged);
-  if (klass->prepare && !klass->prepare (self, priv->current->params, &error))
-    g_error ("%s: default parameters refused: %s", G_OBJECT_TYPE_NAME (self),
-        error->message);
+  PRIV (self)->stage = vf_stage_new (self);
 }
 
 static void
@@ -656,8 +549,6 @@ vf_filter_class_init (VfFilterClass * klass)
   GObjectClass *gobject_class = G_OBJECT_CLASS (klass);
   GstBaseTransformClass *trans_class = GST_BASE_TRANSFORM_CLASS (klass);
   GstVideoFilterClass *vfilter_class = GST_VIDEO_FILTER_CLASS (klass);
-  const GParamFlags flags = G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS |
-      GST_PARAM_MUTABLE_PLAYING;
 
   GST_DEBUG_CATEGORY_INIT (vf_filter_debug, "vffilter", 0,
       "vfilter element base class");
@@ -669,24 +560,22 @@ vf_filter_class_init (VfFilterClass * klass)
   gobject_class->constructed = vf_filter_constructed;
   gobject_class->finalize = vf_filter_finalize;
 
-  /* vfmedian installs its own with default replicate */
-  g_object_class_install_property (gobject_class, PROP_BORDER,
-      border_pspec (VF_BORDER_REFLECT));
-  g_object_class_install_property (gobject_class, PROP_BORDER_VALUE,
-      g_param_spec_uint ("border-value", "Border value",
-          "Fill value for border=constant", 0, 255, 0,
-          flags | GST_PARAM_CONTROLLABLE));
-  g_object_class_install_property (gobject_class, PROP_N_THREADS,
-      g_param_spec_uint ("n-threads", "Threads",
-          "Worker threads per frame (0 = one per online CPU)", 0, MAX_THREADS,
-          0, flags));
+  /* gchar *check (GstStructure *proposed): NULL or the refusal message */
+  g_signal_new_class_handler ("check", G_TYPE_FROM_CLASS (klass),
+      G_SIGNAL_RUN_LAST | G_SIGNAL_ACTION, G_CALLBACK (vf_filter_check),
+      NULL, NULL, NULL, G_TYPE_STRING, 1, GST_TYPE_STRUCTURE);
+  /* gchar *take_refusals (void) */
+  g_signal_new_class_handler ("take-refusals", G_TYPE_FROM_CLASS (klass),
+      G_SIGNAL_RUN_LAST | G_SIGNAL_ACTION,
+      G_CALLBACK (vf_filter_take_refusals), NULL, NULL, NULL, G_TYPE_STRING,
+      0);
 
   trans_class->transform_caps = vf_filter_transform_caps;
+  trans_class->start = vf_filter_start;
   trans_class->stop = vf_filter_stop;
+  GST_ELEMENT_CLASS (klass)->set_context = vf_filter_set_context;
   vfilter_class->set_info = vf_filter_set_info;
   vfilter_class->transform_frame = vf_filter_transform_frame;
-
-  klass->default_border = VF_BORDER_REFLECT;
 
   gst_type_mark_as_plugin_api (VF_TYPE_BORDER, 0);
   gst_type_mark_as_plugin_api (VF_TYPE_FILTER, 0);

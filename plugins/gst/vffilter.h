@@ -3,6 +3,8 @@
 #ifndef VF_FILTER_H
 #define VF_FILTER_H
 
+#include <stddef.h>
+
 #include <gst/gst.h>
 #include <gst/video/video.h>
 #include <gst/video/gstvideofilter.h>
@@ -31,11 +33,58 @@ GType vf_border_get_type (void);
 #define VF_TYPE_FILTER (vf_filter_get_type ())
 G_DECLARE_DERIVABLE_TYPE (VfFilter, vf_filter, VF, FILTER, GstVideoFilter)
 
+/* ---- parameters, declared once ------------------------------------------
+ *
+ * An element lists its parameters in one table of VfParam; the base class
+ * installs the pspecs from it, implements set/get, derives the defaults and
+ * stages and commits whole sets.  Each entry names a field of the element's
+ * params struct whose C type follows the kind: guint, gint, gdouble, gint
+ * (enums) or gchar * (strings, owned by the set). */
+typedef enum {
+  VF_PARAM_UINT,
+  VF_PARAM_INT,
+  VF_PARAM_DOUBLE,
+  VF_PARAM_ENUM,
+  VF_PARAM_STRING,
+} VfParamKind;
+
+typedef struct {
+  const gchar *name;
+  const gchar *nick;
+  const gchar *blurb;
+  VfParamKind kind;
+  gsize offset;                 /* of the field in the params struct */
+  gdouble min, max, def;        /* numbers; def is also an enum's default */
+  const gchar *def_string;      /* strings */
+  const gchar *enum_name;       /* enums: the GType's name ... */
+  const GEnumValue *enum_values;        /* ... and its values */
+  gboolean controllable;
+} VfParam;
+
+#define VF_PARAM_NUMBER(kind_, name_, nick_, blurb_, type_, field_, min_, \
+    max_, def_, ctl_) \
+  { .name = name_, .nick = nick_, .blurb = blurb_, .kind = kind_, \
+    .offset = offsetof (type_, field_), .min = min_, .max = max_, \
+    .def = def_, .controllable = ctl_ }
+#define VF_PARAM_UINT_FIELD(...) VF_PARAM_NUMBER (VF_PARAM_UINT, __VA_ARGS__)
+#define VF_PARAM_INT_FIELD(...) VF_PARAM_NUMBER (VF_PARAM_INT, __VA_ARGS__)
+#define VF_PARAM_DOUBLE_FIELD(...) \
+  VF_PARAM_NUMBER (VF_PARAM_DOUBLE, __VA_ARGS__)
+#define VF_PARAM_ENUM_FIELD(name_, nick_, blurb_, type_, field_, \
+    enum_name_, values_, def_) \
+  { .name = name_, .nick = nick_, .blurb = blurb_, .kind = VF_PARAM_ENUM, \
+    .offset = offsetof (type_, field_), .def = def_, \
+    .enum_name = enum_name_, .enum_values = values_ }
+#define VF_PARAM_STRING_FIELD(name_, nick_, blurb_, type_, field_, def_) \
+  { .name = name_, .nick = nick_, .blurb = blurb_, \
+    .kind = VF_PARAM_STRING, .offset = offsetof (type_, field_), \
+    .def_string = def_ }
+
 /* The parameters one frame is filtered with: an immutable, refcounted
  * snapshot.  `params` is the subclass's own struct (params_size bytes). */
 typedef struct {
-  VfBorder border;
-  guint8 border_value;
+  gint border;                  /* a VfBorder */
+  guint border_value;
   guint n_threads;
   /* the subclass's parameters (VfFilterClass.params_size bytes) */
   gpointer params;
@@ -47,56 +96,69 @@ typedef struct {
   gint kw, kh, ax, ay;
 } VfExtent;
 
+/* A kw x kh kernel anchored at its centre (k/2). */
+static inline void
+vf_extent_centred (VfExtent * e, gint kw, gint kh)
+{
+  e->kw = kw;
+  e->kh = kh;
+  e->ax = kw / 2;
+  e->ay = kh / 2;
+}
+
 struct _VfFilterClass {
   GstVideoFilterClass parent_class;
 
+  /* set by vf_filter_class_install_params */
   VfBorder default_border;
   gsize params_size;
+  /* bytes from here to params_size are derived by prepare: zeroed in a
+   * copy, released by params_clear */
+  gsize derived_offset;
+  const VfParam *params;
+  guint n_params;
+  GParamSpec **pspecs;          /* by parameter index, common ones first */
 
-  /* Fill *params with the defaults. */
-  void (*params_init) (gpointer params);
-  /* Deep copy (default: memcpy). */
-  void (*params_copy) (gpointer dst, gconstpointer src);
-  /* Free what params own (default: nothing). */
+  /* Release what prepare derived (optional). */
   void (*params_clear) (gpointer params);
-  /* Check the whole set and compute derived state; FALSE + error when the
-   * combination is invalid (the previous set then stays in effect). */
+  /* The one validation of a whole set, and where derived state is made:
+   * FALSE + an error naming the property, the value and what was expected
+   * when the set is invalid (it then changes nothing).  Must have no side
+   * effect outside params. */
   gboolean (*prepare) (VfFilter * self, gpointer params, GError ** error);
   /* Kernel size and anchor of a prepared set. */
   void (*extent) (gconstpointer params, VfExtent * extent);
   /* Filter one plane view; color_mask has a bit per channel that carries
    * colour (not alpha or padding); guide is, for the chroma planes of YUV
    * formats, a view of the input luma plane at the chroma plane's
-   * resolution (NULL otherwise). */
-  void (*filter_plane) (VfFilter * self, const VfSnapshot * snap,
+   * resolution (NULL otherwise).  FALSE when the kernel could not get
+   * its memory (the frame then fails with an element error). */
+  gboolean (*filter_plane) (VfFilter * self, const VfSnapshot * snap,
       const VfkImage * src, VfkImage * dst, gint ox, gint oy, VfkBorder border,
       guint color_mask, const VfkImage * guide, VfkPool * pool);
 };
 
-/* For the subclasses' set_property/get_property: the staged parameters,
- * to be used with the object lock held.  A change is committed (validated,
- * then applied at the next frame boundary) when the property notification
- * is dispatched, i.e. once per g_object_set() call for all its properties. */
-gpointer vf_filter_staged (VfFilter * self);
-/* The same, read-only (for get_property). */
-gconstpointer vf_filter_peek_staged (VfFilter * self);
-/* Report a refused value: a warning naming it, the old value stays. */
-void vf_filter_refuse (VfFilter * self, const gchar * format, ...)
-    G_GNUC_PRINTF (2, 3);
-
-/* For an element whose default border differs (vfmedian): installs its own
- * "border" pspec with that default; its set/get_property forward to these. */
-void vf_filter_class_install_border (GObjectClass * klass, guint prop_id,
-    VfBorder default_border);
-void vf_filter_set_border (VfFilter * self, VfBorder border);
-VfBorder vf_filter_get_border (VfFilter * self);
+/* For the subclasses' class_init: installs the common properties (border
+ * with default_border, border-value, n-threads) and the element's own from
+ * `params` (n entries describing a params_size-byte struct whose bytes
+ * from derived_offset on belong to prepare). */
+void vf_filter_class_install_params (VfFilterClass * klass,
+    VfBorder default_border, gsize params_size, gsize derived_offset,
+    const VfParam * params, guint n);
 
 /* Adds the sink and src pad templates with VF_FILTER_FORMATS. */
 void vf_filter_class_add_pad_templates (GstElementClass * element_class);
 
+/* The error domain of prepare's refusals. */
+#define VF_FILTER_ERROR (vf_filter_error_quark ())
+GQuark vf_filter_error_quark (void);
+
 /* The snapshot in effect now (new reference); for tests and tools. */
 VfSnapshot *vf_filter_get_snapshot (VfFilter * self);
 void vf_snapshot_unref (VfSnapshot * snap);
+
+/* Largest frame side the elements accept (band arithmetic stays in int). */
+#define VF_FILTER_MAX_SIDE 16384
 
 G_END_DECLS
 

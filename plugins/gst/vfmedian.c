@@ -21,159 +21,67 @@
 
 #include "vfelements.h"
 
-GST_DEBUG_CATEGORY_STATIC (vf_median_debug);
+VF_DEFINE_ELEMENT (VfMedian, vf_median, VF_TYPE_MEDIAN, vfmedian, "median");
 #define GST_CAT_DEFAULT vf_median_debug
-
-struct _VfMedian {
-  VfFilter parent;
-};
 
 typedef struct {
   guint kw, kh;
 } MedianParams;
 
-enum {
-  PROP_0,
-  PROP_KERNEL_WIDTH,
-  PROP_KERNEL_HEIGHT,
-  N_PROPS,
-  PROP_BORDER_OVERRIDE
+static const VfParam median_params[] = {
+  VF_PARAM_UINT_FIELD ("kernel-width", "Kernel width",
+      "Odd window width in pixels", MedianParams, kw, 1, VFK_MEDIAN_MAX, 3,
+      FALSE),
+  VF_PARAM_UINT_FIELD ("kernel-height", "Kernel height",
+      "Odd window height in pixels", MedianParams, kh, 1, VFK_MEDIAN_MAX, 3,
+      FALSE),
 };
 
-static GParamSpec *properties[N_PROPS];
-
-G_DEFINE_TYPE (VfMedian, vf_median, VF_TYPE_FILTER);
-GST_ELEMENT_REGISTER_DEFINE (vfmedian, "vfmedian", GST_RANK_NONE,
-    VF_TYPE_MEDIAN);
-
-static void
-vf_median_set_property (GObject * object, guint prop_id,
-    const GValue * value, GParamSpec * pspec)
+static gboolean
+median_prepare (VfFilter * self, gpointer params, GError ** error)
 {
-  VfFilter *f = VF_FILTER (object);
-  MedianParams *p;
-  guint k;
+  const MedianParams *p = params;
+  const gchar *name = p->kw % 2 == 0 ? "kernel-width" : "kernel-height";
+  guint k = p->kw % 2 == 0 ? p->kw : p->kh;
 
-  switch (prop_id) {
-    case PROP_KERNEL_WIDTH:
-    case PROP_KERNEL_HEIGHT:
-      k = g_value_get_uint (value);
-      if (k % 2 == 0) {
-        vf_filter_refuse (f, "%s '%u' must be odd (vfmedian)", pspec->name,
-            k);
-        return;
-      }
-      GST_OBJECT_LOCK (f);
-      p = vf_filter_staged (f);
-      if (prop_id == PROP_KERNEL_WIDTH)
-        p->kw = k;
-      else
-        p->kh = k;
-      GST_OBJECT_UNLOCK (f);
-      break;
-    case PROP_BORDER_OVERRIDE:
-      vf_filter_set_border (f, g_value_get_enum (value));
-      break;
-    default:
-      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
-      break;
+  if (k % 2 == 0) {
+    g_set_error (error, VF_FILTER_ERROR, 0, "%s '%u' must be odd (vfmedian)",
+        name, k);
+    return FALSE;
   }
-}
-
-static void
-vf_median_get_property (GObject * object, guint prop_id, GValue * value,
-    GParamSpec * pspec)
-{
-  VfFilter *f = VF_FILTER (object);
-  const MedianParams *p;
-
-  if (prop_id == PROP_BORDER_OVERRIDE) {
-    g_value_set_enum (value, vf_filter_get_border (f));
-    return;
-  }
-  GST_OBJECT_LOCK (f);
-  p = vf_filter_peek_staged (f);
-  switch (prop_id) {
-    case PROP_KERNEL_WIDTH:
-      g_value_set_uint (value, p->kw);
-      break;
-    case PROP_KERNEL_HEIGHT:
-      g_value_set_uint (value, p->kh);
-      break;
-    default:
-      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
-      break;
-  }
-  GST_OBJECT_UNLOCK (f);
-}
-
-static void
-median_params_init (gpointer params)
-{
-  MedianParams *p = params;
-  p->kw = p->kh = 3;
+  return TRUE;
 }
 
 static void
 median_extent (gconstpointer params, VfExtent * e)
 {
   const MedianParams *p = params;
-  e->kw = p->kw;
-  e->kh = p->kh;
-  e->ax = p->kw / 2;
-  e->ay = p->kh / 2;
+  vf_extent_centred (e, p->kw, p->kh);
 }
 
-static void
+static gboolean
 median_filter_plane (VfFilter * self, const VfSnapshot * snap,
     const VfkImage * src, VfkImage * dst, gint ox, gint oy, VfkBorder border,
     guint color_mask, const VfkImage * guide, VfkPool * pool)
 {
   const MedianParams *p = snap->params;
-  vfk_median (pool, src, dst, ox, oy, border, snap->border_value, p->kw,
-      p->kh);
+  return vfk_median (pool, src, dst, ox, oy, border, snap->border_value,
+      p->kw, p->kh) == 0;
 }
 
 static void
 vf_median_class_init (VfMedianClass * klass)
 {
-  GObjectClass *gobject_class = G_OBJECT_CLASS (klass);
-  GstElementClass *element_class = GST_ELEMENT_CLASS (klass);
   VfFilterClass *filter_class = VF_FILTER_CLASS (klass);
-  const GParamFlags flags = G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS |
-      GST_PARAM_MUTABLE_PLAYING;
 
-  GST_DEBUG_CATEGORY_INIT (vf_median_debug, "vfmedian", 0,
-      "vfilter box blur");
-
-  gobject_class->set_property = vf_median_set_property;
-  gobject_class->get_property = vf_median_get_property;
-
-  properties[PROP_KERNEL_WIDTH] = g_param_spec_uint ("kernel-width",
-      "Kernel width", "Odd window width in pixels", 1, VFK_MEDIAN_MAX, 3,
-      flags);
-  properties[PROP_KERNEL_HEIGHT] = g_param_spec_uint ("kernel-height",
-      "Kernel height", "Odd window height in pixels", 1, VFK_MEDIAN_MAX, 3,
-      flags);
-  g_object_class_install_properties (gobject_class, N_PROPS, properties);
-
-  gst_element_class_set_static_metadata (element_class, "Median",
-      "Filter/Effect/Video", "Exact median filter (cv2.medianBlur) up to "
-      "255x255 in constant time per pixel, with every border policy",
-      "vfilterd developers <vfilterd@example.org>");
-  vf_filter_class_add_pad_templates (element_class);
-
-  filter_class->params_size = sizeof (MedianParams);
-  filter_class->params_init = median_params_init;
+  VF_ELEMENT_METADATA (klass, "Median", "Exact median filter "
+      "(cv2.medianBlur) up to 255x255 in constant time per pixel, with every "
+      "border policy");
+  /* the default border is replicate, like cv2.medianBlur */
+  vf_filter_class_install_params (filter_class, VF_BORDER_REPLICATE,
+      sizeof (MedianParams), sizeof (MedianParams), median_params,
+      G_N_ELEMENTS (median_params));
+  filter_class->prepare = median_prepare;
   filter_class->extent = median_extent;
   filter_class->filter_plane = median_filter_plane;
-  /* like cv2.medianBlur */
-  vf_filter_class_install_border (gobject_class, PROP_BORDER_OVERRIDE,
-      VF_BORDER_REPLICATE);
-
-}
-
-static void
-vf_median_init (VfMedian * self)
-{
 }
