@@ -181,6 +181,15 @@ START_TEST (test_bad_property_value)
       "t.conf:3: filters 'vfgaussianblur name=g kernel-width=4': "
       "kernel-width '4' must be odd, or 0 to derive it from sigma "
       "(vfgaussianblur)");
+  /* values outside the range, which GObject alone would drop in silence */
+  expect_error ("[pipeline a]\nsource=test:\n"
+      "filters=vfgaussianblur name=g sigma=inf\n",
+      "t.conf:3: filters 'vfgaussianblur name=g sigma=inf': sigma 'inf' is "
+      "not valid (expected 0 to 170)");
+  expect_error ("[pipeline a]\nsource=test:\n"
+      "filters=vfmedian name=m kernel-width=3 kernel-height=257\n",
+      "t.conf:3: filters 'vfmedian name=m kernel-width=3 kernel-height=257': "
+      "kernel-height '257' is not valid (expected 1 to 255)");
 }
 END_TEST
 

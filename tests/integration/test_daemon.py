@@ -218,6 +218,52 @@ def test_set_switches_at_one_frame_and_invalid_refused():
         stop_daemon(d)
 
 
+def test_invalid_values_carry_the_element_message():
+    """Filter.Set and AddFilter refuse what the element itself refuses, with
+    the element's own message (its "check" and "take-refusals" signals),
+    and change nothing."""
+    conf = os.path.join(tmp, 'v.conf')
+    with open(conf, 'w') as f:
+        f.write(f'[pipeline v]\nsource=test:\ncaps={CAPS}\n'
+                'filters=vfmedian name=m kernel-width=3 ! '
+                'vfbilateral name=bl diameter=5\nsink=gst:fakesink\n')
+    d = start_daemon(conf)
+    fpath = '/org/vfilterd/VFilter1/pipeline/v/filter/'
+    try:
+        cases = [
+            (('set', 'v', 'm', 'kernel-height=5', 'kernel-width=4'),
+             "kernel-width '4' must be odd (vfmedian)"),
+            (('set', 'v', 'm', 'kernel-width=5', 'kernel-height=0'),
+             "kernel-height '0' is not valid (expected 1 to 255)"),
+            (('set', 'v', 'bl', 'diameter=-1', 'sigma-space=200'),
+             "sigma-space '200' with diameter '-1' gives a window"),
+            (('add', 'v', 'vfmedian name=m2 kernel-width=4'),
+             "kernel-width '4' must be odd (vfmedian)"),
+            (('add', 'v', 'vfgaussianblur name=g sigma=inf'),
+             "sigma 'inf' is not valid (expected 0 to 170)"),
+        ]
+        for args, message in cases:
+            r = ctl(*args, ok=False)
+            check(f'{" ".join(args[:3])}... -> InvalidArgs with the element\'s '
+                  'message', r.returncode != 0 and 'InvalidArgs' in r.stderr
+                  and message in r.stderr, r.stderr.strip()[:200])
+        props = prop(fpath + 'm', 'org.vfilterd.VFilter1.Filter', 'Properties')
+        check('a refused set changes nothing',
+              "'kernel-width': <uint32 3>" in props
+              and "'kernel-height': <uint32 3>" in props, props[:160])
+        filters = pipe_prop('v', 'Filters')
+        check('a refused AddFilter adds nothing',
+              'filter/m2' not in filters and 'filter/g' not in filters,
+              filters)
+        r = ctl('set', 'v', 'bl', 'diameter=-1', 'sigma-space=20')
+        props = prop(fpath + 'bl', 'org.vfilterd.VFilter1.Filter',
+                     'Properties')
+        check('the valid combination is applied',
+              "'diameter': <-1>" in props, props[:160])
+    finally:
+        stop_daemon(d)
+
+
 def test_add_remove_move_disable_while_playing():
     conf = os.path.join(tmp, 'c.conf')
     n = 210
@@ -412,6 +458,7 @@ def main():
              test_bad_config_at_start_exits_nonzero,
              test_frames_equal_elements_output,
              test_set_switches_at_one_frame_and_invalid_refused,
+             test_invalid_values_carry_the_element_message,
              test_add_remove_move_disable_while_playing,
              test_two_pipelines_and_failing_source,
              test_sighup_valid_and_invalid]
