@@ -38,7 +38,8 @@ vfd_pipeline_config_equal (const VfdPipelineConfig * a,
 }
 
 /* line numbers: "group" -> line, "group\x1fkey" -> line */
-typedef struct {
+typedef struct
+{
   GHashTable *lines;
 } LineMap;
 
@@ -171,7 +172,8 @@ out:
   return ok;
 }
 
-typedef struct {
+typedef struct
+{
   const gchar *filename;
   LineMap *map;
   const gchar *group;
@@ -242,8 +244,7 @@ vfd_config_parse (const gchar * data, gsize length, const gchar * filename,
     }
     if (pipelines->len >= VFD_MAX_PIPELINES) {
       g_set_error (error, VFD_ERROR, VFD_ERROR_INVALID,
-          "%s:%d: more than %d pipelines", filename, gline,
-          VFD_MAX_PIPELINES);
+          "%s:%d: more than %d pipelines", filename, gline, VFD_MAX_PIPELINES);
       goto out;
     }
 

@@ -14,7 +14,8 @@
 
 #include "vfd-devices.h"
 
-struct _VfdDevices {
+struct _VfdDevices
+{
   GFileMonitor *monitor;
   guint rescan;                 /* debounce timeout */
   GVariant *current;            /* aa{sv}, sunk */
@@ -101,8 +102,7 @@ format_dict (gint fd, const struct v4l2_fmtdesc *fmt)
       (fmt->flags & V4L2_FMT_FLAG_COMPRESSED) != 0);
   g_variant_builder_init (&sizes, G_VARIANT_TYPE ("a(uuas)"));
   fs.pixel_format = fmt->pixelformat;
-  for (fs.index = 0; xioctl (fd, VIDIOC_ENUM_FRAMESIZES, &fs) == 0;
-      fs.index++) {
+  for (fs.index = 0; xioctl (fd, VIDIOC_ENUM_FRAMESIZES, &fs) == 0; fs.index++) {
     if (fs.type == V4L2_FRMSIZE_TYPE_DISCRETE) {
       g_variant_builder_add (&sizes, "(uu@as)", fs.discrete.width,
           fs.discrete.height, rates (fd, fmt->pixelformat, fs.discrete.width,
@@ -186,8 +186,7 @@ describe (const gchar * path)
       V4L2_BUF_TYPE_VIDEO_CAPTURE_MPLANE;
   for (fmt.index = 0; xioctl (fd, VIDIOC_ENUM_FMT, &fmt) == 0; fmt.index++)
     g_variant_builder_add_value (&formats, format_dict (fd, &fmt));
-  g_variant_dict_insert_value (&d, "formats",
-      g_variant_builder_end (&formats));
+  g_variant_dict_insert_value (&d, "formats", g_variant_builder_end (&formats));
   v4l2_close (fd);
   return g_variant_dict_end (&d);
 }
@@ -285,8 +284,7 @@ vfd_devices_new (VfdDevicesChanged changed, gpointer data)
   d->changed = changed;
   d->data = data;
   d->current = vfd_devices_scan ();
-  d->monitor = g_file_monitor_directory (dev, G_FILE_MONITOR_NONE, NULL,
-      NULL);
+  d->monitor = g_file_monitor_directory (dev, G_FILE_MONITOR_NONE, NULL, NULL);
   if (d->monitor)
     g_signal_connect (d->monitor, "changed", G_CALLBACK (dev_changed), d);
   g_object_unref (dev);

@@ -19,7 +19,8 @@
 #define STALL_S 10
 #define MAX_BACKOFF_S 30
 
-struct _VfdPipeline {
+struct _VfdPipeline
+{
   VfdPipelineConfig *cfg;       /* source/sink/filters kept current */
   VfdChangedFunc changed;
   gpointer changed_data;
@@ -54,7 +55,8 @@ struct _VfdPipeline {
 
 /* ---- worker thread ----------------------------------------------------- */
 
-typedef enum { TASK_STATE, TASK_SEEK_START, TASK_SWAP, TASK_RELEASE,
+typedef enum
+{ TASK_STATE, TASK_SEEK_START, TASK_SWAP, TASK_RELEASE,
   TASK_FREED
 } TaskOp;
 
@@ -63,7 +65,8 @@ static GMutex freeing_lock;
 static GCond freeing_cond;
 static guint n_freeing;
 
-typedef struct {
+typedef struct
+{
   TaskOp op;
   GstElement *pipeline;
   GstState state;
@@ -467,7 +470,8 @@ filter_free (VfdFilter * f)
   g_free (f);
 }
 
-typedef struct {
+typedef struct
+{
   GstElement *pipeline;         /* may outlive the VfdPipeline */
   GstElement *head, *tail;
   GPtrArray *chain;             /* elements to link, in order (refs) */
@@ -675,8 +679,7 @@ vfd_pipeline_new (const VfdPipelineConfig * cfg, VfdChangedFunc changed,
   gst_bin_add_many (GST_BIN (p->pipeline), p->source,
       p->in_convert, in_scale, p->in_caps, p->out_convert, out_scale,
       p->out_queue, p->sink, NULL);
-  gst_element_link_many (p->source, p->in_convert, in_scale, p->in_caps,
-      NULL);
+  gst_element_link_many (p->source, p->in_convert, in_scale, p->in_caps, NULL);
   gst_element_link_many (p->out_convert, out_scale, p->out_queue, p->sink,
       NULL);
 
@@ -880,8 +883,7 @@ vfd_pipeline_add_filter (VfdPipeline * p, const gchar * desc, gint position,
   g_ptr_array_unref (elements);
   if (vfd_pipeline_find_filter (p, f->name)) {
     g_set_error (error, VFD_ERROR, VFD_ERROR_INVALID,
-        "pipeline '%s' already has a filter named '%s'", p->cfg->name,
-        f->name);
+        "pipeline '%s' already has a filter named '%s'", p->cfg->name, f->name);
     filter_free (f);
     return NULL;
   }

@@ -16,7 +16,8 @@
 
 typedef struct _Entry Entry;
 
-typedef struct {
+typedef struct
+{
   Entry *e;
   VfdFilter *f;
   VfdDBusObjectSkeleton *obj;
@@ -25,7 +26,8 @@ typedef struct {
   gboolean syncing;             /* setting Enabled from our side */
 } FilterEntry;
 
-struct _Entry {
+struct _Entry
+{
   VfdService *s;
   VfdPipeline *p;
   VfdDBusObjectSkeleton *obj;
@@ -34,7 +36,8 @@ struct _Entry {
   gboolean from_config;
 };
 
-struct _VfdService {
+struct _VfdService
+{
   gchar *config_file, *confd;
   gboolean required;
   GPtrArray *configs;           /* the loaded file's pipelines */
@@ -117,8 +120,7 @@ filter_sync (FilterEntry * fe)
 {
   fe->syncing = TRUE;
   vfd_dbus_filter_set_enabled (fe->iface, fe->f->enabled);
-  vfd_dbus_filter_set_properties (fe->iface,
-      vfd_filter_get_properties (fe->f));
+  vfd_dbus_filter_set_properties (fe->iface, vfd_filter_get_properties (fe->f));
   fe->syncing = FALSE;
 }
 
@@ -551,8 +553,7 @@ vfd_service_new (const gchar * config_file, const gchar * confd,
       G_CALLBACK (handle_create_pipeline), s);
   g_signal_connect (s->manager, "handle-remove-pipeline",
       G_CALLBACK (handle_remove_pipeline), s);
-  g_signal_connect (s->manager, "handle-reload", G_CALLBACK (handle_reload),
-      s);
+  g_signal_connect (s->manager, "handle-reload", G_CALLBACK (handle_reload), s);
   return s;
 }
 
@@ -634,7 +635,8 @@ vfd_service_reload (VfdService * s, GError ** error)
   return TRUE;
 }
 
-typedef struct {
+typedef struct
+{
   VfdService *s;
   GSourceFunc done;
   gpointer data;
@@ -685,8 +687,7 @@ vfd_service_free (VfdService * s)
   if (s->configs)
     g_ptr_array_unref (s->configs);
   if (s->conn)
-    g_dbus_interface_skeleton_unexport (G_DBUS_INTERFACE_SKELETON
-        (s->manager));
+    g_dbus_interface_skeleton_unexport (G_DBUS_INTERFACE_SKELETON (s->manager));
   g_clear_object (&s->om);
   g_clear_object (&s->conn);
   g_object_unref (s->manager);

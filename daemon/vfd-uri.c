@@ -8,7 +8,7 @@
 #include "vfd-devices.h"
 #include "vfd-uri.h"
 
-G_DEFINE_QUARK (vfd-error-quark, vfd_error);
+G_DEFINE_QUARK (vfd - error - quark, vfd_error);
 
 #define SOURCE_FORMS "v4l2:///dev/videoN, file:///path, test:, test:PATTERN " \
   "or gst:DESCRIPTION"
@@ -169,8 +169,7 @@ pattern_valid (const gchar * pattern, GError ** error)
     g_string_free (known, TRUE);
     return FALSE;
   }
-  pspec = g_object_class_find_property (G_OBJECT_GET_CLASS (probe),
-      "pattern");
+  pspec = g_object_class_find_property (G_OBJECT_GET_CLASS (probe), "pattern");
   {
     GEnumClass *ec = G_PARAM_SPEC_ENUM (pspec)->enum_class;
     for (guint i = 0; i < ec->n_values; i++) {
@@ -201,7 +200,8 @@ pattern_valid (const gchar * pattern, GError ** error)
  * device and keeps the number taken, so a late close() by GStreamer is
  * harmless. */
 
-typedef struct {
+typedef struct
+{
   dev_t rdev;
   GstElement *bin;              /* not a reference: the bin owns this */
   gboolean released;
@@ -414,8 +414,7 @@ vfd_source_new_full (const gchar * uri, const gchar * caps, GError ** error)
 /* A bin of the given elements linked in order, ghosting the first one's
  * sink pad; els[i] receives each element (owned by the bin). */
 static GstElement *
-chain_sink (const gchar * const *factories, GstElement ** els,
-    GError ** error)
+chain_sink (const gchar * const *factories, GstElement ** els, GError ** error)
 {
   GstElement *bin = gst_bin_new ("sink");
   GstPad *pad;

@@ -227,8 +227,7 @@ kv_dict (gchar ** args, gint n, gboolean strings_only, GError ** error)
 
 static void
 print_change (GDBusConnection * c, const gchar * sender, const gchar * path,
-    const gchar * iface, const gchar * signal, GVariant * params,
-    gpointer data)
+    const gchar * iface, const gchar * signal, GVariant * params, gpointer data)
 {
   const gchar *which;
   GVariant *changed;

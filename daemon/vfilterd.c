@@ -57,8 +57,7 @@ on_name_acquired (GDBusConnection * connection, const gchar * name,
 }
 
 static void
-on_name_lost (GDBusConnection * connection, const gchar * name,
-    gpointer data)
+on_name_lost (GDBusConnection * connection, const gchar * name, gpointer data)
 {
   if (!connection)
     g_printerr ("vfilterd: cannot connect to the D-Bus bus\n");
@@ -132,8 +131,7 @@ main (int argc, char **argv)
   required = config != NULL;
   if (!config) {
     if (system_bus) {
-      config = g_build_filename (SYSCONFDIR, "vfilterd", "vfilterd.conf",
-          NULL);
+      config = g_build_filename (SYSCONFDIR, "vfilterd", "vfilterd.conf", NULL);
       confd = g_build_filename (SYSCONFDIR, "vfilterd", "conf.d", NULL);
     } else {
       config = g_build_filename (g_get_user_config_dir (), "vfilterd",

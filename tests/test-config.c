@@ -43,8 +43,7 @@ START_TEST (test_good_file_with_two_pipelines)
       "sink=null\n"
       "\n"
       "[pipeline second]\n"
-      "source=gst:videotestsrc pattern=snow\n"
-      "sink=gst:fakesink\n", &error);
+      "source=gst:videotestsrc pattern=snow\n" "sink=gst:fakesink\n", &error);
   VfdPipelineConfig *c;
 
   ck_assert_msg (p != NULL, "%s", error ? error->message : "");
@@ -60,7 +59,8 @@ START_TEST (test_good_file_with_two_pipelines)
   ck_assert_str_eq (c->filters, "");
   g_ptr_array_unref (p);
 }
-END_TEST
+
+END_TEST;
 
 START_TEST (test_defaults_and_loop)
 {
@@ -73,7 +73,8 @@ START_TEST (test_defaults_and_loop)
   ck_assert (c->loop);
   g_ptr_array_unref (p);
 }
-END_TEST
+
+END_TEST;
 
 /* The example files the project ships load as they are. */
 START_TEST (test_shipped_examples_load)
@@ -94,11 +95,12 @@ START_TEST (test_shipped_examples_load)
   path = g_build_filename (CONFIG_DIR, "vfilterd.conf", NULL);
   p = vfd_config_load (path, TRUE, NULL, &error);
   ck_assert_msg (p != NULL, "%s", error ? error->message : "");
-  ck_assert_int_eq (p->len, 0);         /* examples only, commented out */
+  ck_assert_int_eq (p->len, 0); /* examples only, commented out */
   g_ptr_array_unref (p);
   g_free (path);
 }
-END_TEST
+
+END_TEST;
 
 START_TEST (test_unknown_key)
 {
@@ -106,14 +108,16 @@ START_TEST (test_unknown_key)
       "t.conf:3: unknown key 'sourc' in [pipeline cam0] (expected source, "
       "caps, filters, sink, loop)");
 }
-END_TEST
+
+END_TEST;
 
 START_TEST (test_unknown_section)
 {
   expect_error ("[pipeline a]\nsource=test:\n\n[camera b]\nsource=test:\n",
       "t.conf:4: unknown section [camera b] (expected [pipeline NAME])");
 }
-END_TEST
+
+END_TEST;
 
 START_TEST (test_bad_source_uri)
 {
@@ -132,7 +136,8 @@ START_TEST (test_bad_source_uri)
       "solid-color, ball, smpte100, bar, pinwheel, spokes, gradient, "
       "colors, smpte-rp-219)");
 }
-END_TEST
+
+END_TEST;
 
 START_TEST (test_bad_sink_uri)
 {
@@ -144,7 +149,8 @@ START_TEST (test_bad_sink_uri)
       "t.conf:3: sink 'file:///tmp/out.avi': file name must end in .mkv or "
       ".webm (VP8 video)");
 }
-END_TEST
+
+END_TEST;
 
 START_TEST (test_missing_source)
 {
@@ -152,21 +158,24 @@ START_TEST (test_missing_source)
       "t.conf:1: [pipeline a] has no source= (e.g. source=test: or "
       "source=v4l2:///dev/video0)");
 }
-END_TEST
+
+END_TEST;
 
 START_TEST (test_filters_do_not_parse)
 {
   expect_error ("[pipeline a]\nsource=test:\nfilters=vfboxblur name=b ! !\n",
       "t.conf:3: filters 'vfboxblur name=b ! !': syntax error");
 }
-END_TEST
+
+END_TEST;
 
 START_TEST (test_unknown_element)
 {
   expect_error ("[pipeline a]\nsource=test:\nfilters=vfblurr name=b\n",
       "t.conf:3: filters 'vfblurr name=b': no element \"vfblurr\"");
 }
-END_TEST
+
+END_TEST;
 
 START_TEST (test_bad_property_value)
 {
@@ -191,7 +200,8 @@ START_TEST (test_bad_property_value)
       "t.conf:3: filters 'vfmedian name=m kernel-width=3 kernel-height=257': "
       "kernel-height '257' is not valid (expected 1 to 255)");
 }
-END_TEST
+
+END_TEST;
 
 START_TEST (test_filter_without_name)
 {
@@ -201,7 +211,8 @@ START_TEST (test_filter_without_name)
       "'vfboxblur' has no name= (every filter needs one, e.g. 'vfboxblur "
       "name=f1')");
 }
-END_TEST
+
+END_TEST;
 
 START_TEST (test_duplicate_names)
 {
@@ -219,7 +230,8 @@ START_TEST (test_duplicate_names)
     g_error_free (error);
   }
 }
-END_TEST
+
+END_TEST;
 
 START_TEST (test_bad_caps_and_loop)
 {
@@ -232,7 +244,8 @@ START_TEST (test_bad_caps_and_loop)
       "t.conf:1: pipeline name 'a-b' may only contain letters, digits and "
       "'_' (at most 64)");
 }
-END_TEST
+
+END_TEST;
 
 START_TEST (test_conf_d_dropins_and_cross_file_duplicates)
 {
@@ -287,7 +300,8 @@ START_TEST (test_conf_d_dropins_and_cross_file_duplicates)
   g_free (main_file);
   g_free (dir);
 }
-END_TEST
+
+END_TEST;
 
 START_TEST (test_filters_parse_in_order)
 {
@@ -302,7 +316,8 @@ START_TEST (test_filters_parse_in_order)
   ck_assert_ptr_null (GST_OBJECT_PARENT (g_ptr_array_index (f, 0)));
   g_ptr_array_unref (f);
 }
-END_TEST
+
+END_TEST;
 
 static Suite *
 config_suite (void)

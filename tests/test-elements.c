@@ -25,7 +25,8 @@ rnd8 (void)
 
 /* ---- the effective kernel of an element configuration ------------------ */
 
-typedef struct {
+typedef struct
+{
   const gchar *desc;            /* for messages */
   const gchar *factory;
   int border;                   /* REF_* or 5 = valid */
@@ -241,6 +242,7 @@ check_config (const Config * c, const gchar * format, gint w, gint h)
 }
 
 static const int conv3[9] = { 1, 2, 0, -1, 3, 1, 0, 1, 2 };
+
 static const int conv7x5[35] = {
   0, 1, -2, 3, 1, 0, 2,
   1, 0, 4, -1, 2, 1, 0,
@@ -368,8 +370,7 @@ GST_START_TEST (test_seed_worked_example_through_element)
   GstBuffer *in, *out;
   GstCaps *caps;
 
-  g_object_set (h->element, "kernel", "1 0 1; 0 1 0; 1 0 1", "border", 5,
-      NULL);
+  g_object_set (h->element, "kernel", "1 0 1; 0 1 0; 1 0 1", "border", 5, NULL);
   gst_video_info_set_format (&info, GST_VIDEO_FORMAT_GRAY8, 7, 7);
   caps = gst_video_info_to_caps (&info);
   gst_harness_set_src_caps (h, caps);
@@ -446,14 +447,16 @@ count_hit (int *hits, int n, int match)
   return all;
 }
 
-typedef struct {
+typedef struct
+{
   GstElement *element;
   volatile gint stop;
   gint changes;
 } Flipper;
 
 #define N_SETS 4
-static const struct {
+static const struct
+{
   int kw, kh, border, value;
   guint threads;
 } sets[N_SETS] = {
@@ -576,8 +579,7 @@ GST_START_TEST (test_valid_kernel_change_renegotiates_while_flowing)
 
     if (n % 10 == 5) {
       int nk = (n / 10) % 2 ? 5 : 9;
-      g_object_set (h->element, "kernel-width", nk, "kernel-height", nk,
-          NULL);
+      g_object_set (h->element, "kernel-width", nk, "kernel-height", nk, NULL);
     }
     out = gst_harness_push_and_pull (h, gst_buffer_ref (in));
     fail_unless (out != NULL);
@@ -776,7 +778,8 @@ push_one (const gchar * launch, const GstVideoInfo * info, GstBuffer * in)
 GST_START_TEST (test_median_every_format_and_size)
 {
   static const int sizes[][2] = { {1, 1}, {2, 3}, {385, 289} };
-  static const struct {
+  static const struct
+  {
     int kw, kh, border;
     const gchar *props;
   } cfgs[] = {
@@ -971,8 +974,7 @@ GST_START_TEST (test_bilateral_fast_every_format_keeps_edges)
       if (strcmp (border, "valid") == 0 && sizes[z][1] < 2 * d)
         border = "reflect";     /* no output at all */
       gst_video_info_set_format (&info,
-          gst_video_format_from_string (formats[f]), sizes[z][0],
-          sizes[z][1]);
+          gst_video_format_from_string (formats[f]), sizes[z][0], sizes[z][1]);
       in = gst_buffer_new_allocate (NULL, info.size, NULL);
       gst_video_frame_map (&fi, &info, in, GST_MAP_WRITE);
       for (guint c = 0; c < GST_VIDEO_INFO_N_COMPONENTS (&info); c++) {
@@ -1023,7 +1025,8 @@ GST_END_TEST;
  * flips whole parameter sets (each names every property any set changes),
  * every output frame must equal the output of one set, made beforehand by
  * a separate element holding that set. */
-typedef struct {
+typedef struct
+{
   GstElement *element;
   const gchar *const *sets;     /* "name=value name=value ..." */
   int n_sets;

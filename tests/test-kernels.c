@@ -59,31 +59,36 @@ START_TEST (test_zero_border_matches_seed_figure)
 {
   check_figure (VFK_BORDER_CONSTANT, seed_zeros);
 }
-END_TEST
+
+END_TEST;
 
 START_TEST (test_replicate_border_matches_seed_figure)
 {
   check_figure (VFK_BORDER_REPLICATE, seed_replicate);
 }
-END_TEST
+
+END_TEST;
 
 START_TEST (test_reflect_border_matches_seed_figure)
 {
   check_figure (VFK_BORDER_REFLECT, seed_reflect);
 }
-END_TEST
+
+END_TEST;
 
 START_TEST (test_symmetric_border_matches_spec_row)
 {
   check_figure (VFK_BORDER_SYMMETRIC, seed_symmetric);
 }
-END_TEST
+
+END_TEST;
 
 START_TEST (test_wrap_border_matches_spec_row)
 {
   check_figure (VFK_BORDER_WRAP, seed_wrap);
 }
-END_TEST
+
+END_TEST;
 
 #include "ref.h"
 START_TEST (test_border_index_any_distance)
@@ -94,7 +99,8 @@ START_TEST (test_border_index_any_distance)
       for (int p = -10 * n - 3; p < 11 * n + 3; p++)
         ck_assert_int_eq (vfk_border_index (p, n, b), ref_index (p, n, b));
 }
-END_TEST
+
+END_TEST;
 
 /* ---- the seed's worked 7x7 example ---------------------------------------- */
 
@@ -134,7 +140,8 @@ START_TEST (test_seed_worked_example_valid)
         i % 5, i / 5, out[i], seed_IM[i]);
   vfk_kernel_free (k);
 }
-END_TEST
+
+END_TEST;
 
 START_TEST (test_seed_integer_gaussian_961)
 {
@@ -162,7 +169,8 @@ START_TEST (test_seed_integer_gaussian_961)
   }
   vfk_kernel_free (k);
 }
-END_TEST
+
+END_TEST;
 
 /* ---- convolution as a doubly block Toeplitz matrix product ---------------- */
 
@@ -256,7 +264,8 @@ START_TEST (test_convolution_equals_toeplitz_product)
     vfk_kernel_free (k);
   }
 }
-END_TEST
+
+END_TEST;
 
 START_TEST (test_correlation_equals_convolution_with_flipped_kernel)
 {
@@ -267,7 +276,8 @@ START_TEST (test_correlation_equals_convolution_with_flipped_kernel)
     const char *err = NULL;
     VfkKernel *kc, *kf;
     VfkImage src = { in, W, W, H, 1 }, da = { a, W, W, H, 1 }, db = { b, W, W,
-      H, 1 };
+      H, 1
+    };
 
     for (int i = 0; i < kw * kh; i++)
       w[i] = (rnd (2000) - 1000) / 250.0;
@@ -277,8 +287,7 @@ START_TEST (test_correlation_equals_convolution_with_flipped_kernel)
       in[i] = (uint8_t) rnd (256);
     kc = vfk_kernel_new (w, kw, kh, -1, -1, 7.5, 3, &err);
     vfk_kernel_flip (kc);       /* convolution with w */
-    kf = vfk_kernel_new (wf, kw, kh, kw - 1 - kw / 2, kh - 1 - kh / 2, 7.5, 3,
-        &err);                  /* correlation with flipped w */
+    kf = vfk_kernel_new (wf, kw, kh, kw - 1 - kw / 2, kh - 1 - kh / 2, 7.5, 3, &err);   /* correlation with flipped w */
     for (int border = 0; border < 5; border++) {
       vfk_filter2d (NULL, &src, &da, 0, 0, border, 9, kc);
       vfk_filter2d (NULL, &src, &db, 0, 0, border, 9, kf);
@@ -288,7 +297,8 @@ START_TEST (test_correlation_equals_convolution_with_flipped_kernel)
     vfk_kernel_free (kf);
   }
 }
-END_TEST
+
+END_TEST;
 
 /* ---- brute-force references for the separable and box paths --------------- */
 
@@ -343,7 +353,8 @@ START_TEST (test_rank1_kernel_matches_2d_brute_force)
     vfk_kernel_free (k);
   }
 }
-END_TEST
+
+END_TEST;
 
 START_TEST (test_box_half_up_matches_brute_force)
 {
@@ -377,7 +388,8 @@ START_TEST (test_box_half_up_matches_brute_force)
     free (out);
   }
 }
-END_TEST
+
+END_TEST;
 
 START_TEST (test_box_valid_output_is_window_mean)
 {
@@ -396,7 +408,8 @@ START_TEST (test_box_valid_output_is_window_mean)
       ck_assert_int_eq (out[y * 4 + x], (2 * s + 15) / 30);
     }
 }
-END_TEST
+
+END_TEST;
 
 START_TEST (test_threads_give_identical_bytes)
 {
@@ -423,7 +436,8 @@ START_TEST (test_threads_give_identical_bytes)
   free (a);
   free (b);
 }
-END_TEST
+
+END_TEST;
 
 START_TEST (test_gauss_q8_kernels_sum_to_256)
 {
@@ -447,7 +461,8 @@ START_TEST (test_gauss_q8_kernels_sum_to_256)
     ck_assert_int_eq (k[2], 96);
   }
 }
-END_TEST
+
+END_TEST;
 
 START_TEST (test_reference_cpu_matches_dispatched)
 {
@@ -493,7 +508,8 @@ START_TEST (test_reference_cpu_matches_dispatched)
       ck_assert_float_eq_tol (oa[i], ob[i], 1e-3f);
   }
 }
-END_TEST
+
+END_TEST;
 
 /* ---- median ------------------------------------------------------------------ */
 
@@ -573,7 +589,8 @@ START_TEST (test_median_equals_sorted_window)
       }
     }
 }
-END_TEST
+
+END_TEST;
 
 START_TEST (test_median_window_larger_than_frame)
 {
@@ -584,7 +601,8 @@ START_TEST (test_median_window_larger_than_frame)
   check_median (2, 9, 1, 255, 1, VFK_BORDER_WRAP, 2, 0);
   check_median (9, 2, 4, 1, 255, VFK_BORDER_REPLICATE, 1, 0);
 }
-END_TEST
+
+END_TEST;
 
 /* ---- Gaussian mode=fast ---------------------------------------------------- */
 
@@ -652,10 +670,8 @@ START_TEST (test_gauss_fast_against_float64)
   for (size_t i = 0; i < sizeof sig / sizeof sig[0]; i++)
     for (int border = 0; border < 5; border++) {
       double se = 0, psnr;
-      vfk_gauss_fast (p1, &src, &da, 0, 0, border, 200, sig[i][0],
-          sig[i][1]);
-      vfk_gauss_fast (p4, &src, &db, 0, 0, border, 200, sig[i][0],
-          sig[i][1]);
+      vfk_gauss_fast (p1, &src, &da, 0, 0, border, 200, sig[i][0], sig[i][1]);
+      vfk_gauss_fast (p4, &src, &db, 0, 0, border, 200, sig[i][0], sig[i][1]);
       ck_assert_mem_eq (a, b, (size_t) W * H);
       ref_gauss_f64 (in, W, H, sig[i][0], sig[i][1], border, 200, ref);
       for (int k = 0; k < W * H; k++)
@@ -686,7 +702,8 @@ START_TEST (test_gauss_fast_against_float64)
   free (b);
   free (ref);
 }
-END_TEST
+
+END_TEST;
 
 /* ---- bilateral mode=fast -------------------------------------------------- */
 
@@ -704,7 +721,8 @@ START_TEST (test_bilateral_fast_keeps_a_flat_frame)
           const size_t n = (size_t) W * H * cn;
           uint8_t *in = malloc (n), *out = malloc (n);
           VfkImage src = { in, W * cn, W, H, cn }, dst = { out, W * cn, W, H,
-            cn };
+            cn
+          };
           VfkBilateral *b = vfk_bilateral_new (d, 30, d / 3.0);
           memset (in, 137, n);
           memset (out, 0, n);
@@ -719,7 +737,8 @@ START_TEST (test_bilateral_fast_keeps_a_flat_frame)
         }
   vfk_pool_free (pool);
 }
-END_TEST
+
+END_TEST;
 
 /* Two flat regions far apart in value (sigma-color 10, a step of 150):
  * neither bleeds into the other, the edge stays where it is. */
@@ -745,7 +764,8 @@ START_TEST (test_bilateral_fast_keeps_edges)
   free (in);
   free (out);
 }
-END_TEST
+
+END_TEST;
 
 /* Against the exact filter on a noisy shaded frame with edges (gray and
  * guided): PSNR >= 40 dB whatever the diameter; 1 and 4 threads give the
@@ -771,11 +791,9 @@ START_TEST (test_bilateral_fast_close_to_exact)
     double se = 0, psnr;
     vfk_bilateral_exact (p1, &src, NULL, &de, 0, 0, VFK_BORDER_REFLECT, 0,
         1, b);
-    vfk_bilateral_fast (p1, &src, NULL, &df, 0, 0, VFK_BORDER_REFLECT, 0,
-        1, b);
+    vfk_bilateral_fast (p1, &src, NULL, &df, 0, 0, VFK_BORDER_REFLECT, 0, 1, b);
     /* the frame as its own guide: the same result */
-    vfk_bilateral_fast (p4, &src, &src, &d4, 0, 0, VFK_BORDER_REFLECT, 0,
-        1, b);
+    vfk_bilateral_fast (p4, &src, &src, &d4, 0, 0, VFK_BORDER_REFLECT, 0, 1, b);
     ck_assert_mem_eq (fa, f4, (size_t) W * H);
     for (int i = 0; i < W * H; i++)
       se += (double) (ex[i] - fa[i]) * (ex[i] - fa[i]);
@@ -799,7 +817,8 @@ START_TEST (test_bilateral_fast_close_to_exact)
   free (fa);
   free (f4);
 }
-END_TEST
+
+END_TEST;
 
 static Suite *
 kernels_suite (void)

@@ -40,7 +40,8 @@ warnings_end (guint handler)
 
 /* ---- one valid and one invalid value in one set, per element ------------ */
 
-typedef struct {
+typedef struct
+{
   const gchar *factory;
   const gchar *valid, *valid_value;     /* as gst_util_set_object_arg */
   const gchar *invalid, *invalid_value;
@@ -137,7 +138,8 @@ GST_END_TEST;
 /* vfbilateral: thread A sets sigma-color, thread B the window, every third
  * time as a combination the element refuses (no diameter and a sigma-space
  * too large for one) */
-typedef struct {
+typedef struct
+{
   GstElement *e;
   gboolean is_b;
   gdouble last_valid;

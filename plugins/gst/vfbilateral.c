@@ -35,7 +35,8 @@ VF_DEFINE_ELEMENT (VfBilateral, vf_bilateral, VF_TYPE_BILATERAL, vfbilateral,
     "bilateral filter");
 #define GST_CAT_DEFAULT vf_bilateral_debug
 
-typedef enum {
+typedef enum
+{
   VF_BILATERAL_MODE_EXACT = 0,
   VF_BILATERAL_MODE_FAST = 1,
 } VfBilateralMode;
@@ -49,14 +50,15 @@ static const GEnumValue mode_values[] = {
   {0, NULL, NULL},
 };
 
-typedef struct {
+typedef struct
+{
   gint diameter;
   gdouble sigma_color, sigma_space;
   gint mode;                    /* a VfBilateralMode */
   VfkBilateral *tables;         /* made by prepare */
 } BilateralParams;
 
-#define MAX_SIGMA_SPACE 84.0     /* radius round(1.5 sigma) <= 127 */
+#define MAX_SIGMA_SPACE 84.0    /* radius round(1.5 sigma) <= 127 */
 
 static const VfParam bilateral_params[] = {
   VF_PARAM_INT_FIELD ("diameter", "Diameter",

@@ -30,7 +30,8 @@ static const GEnumValue rounding_values[] = {
   {0, NULL, NULL},
 };
 
-typedef struct {
+typedef struct
+{
   guint kw, kh;
   gint rounding;                /* a VfkBoxRounding */
 } BoxParams;

@@ -35,7 +35,8 @@ VF_DEFINE_ELEMENT (VfConvolve, vf_convolve, VF_TYPE_CONVOLVE, vfconvolve,
 #define MAX_SIDE 255
 #define MAX_TEXT (1 << 20)
 
-typedef enum {
+typedef enum
+{
   VF_OPERATION_CONVOLUTION = 0,
   VF_OPERATION_CORRELATION = 1,
 } VfOperation;
@@ -48,7 +49,8 @@ static const GEnumValue operation_values[] = {
   {0, NULL, NULL},
 };
 
-typedef struct {
+typedef struct
+{
   gchar *text;                  /* the kernel as set */
   gdouble divisor, bias;
   gint operation;               /* a VfOperation */
@@ -81,8 +83,7 @@ static const VfParam conv_params[] = {
 /* Parses "1 0 1; 0 1 0; 1 0 1".  Returns the weights (row-major) or NULL
  * with an error naming the offending text. */
 static gdouble *
-parse_kernel (const gchar * text, gint * kw_out, gint * kh_out,
-    GError ** error)
+parse_kernel (const gchar * text, gint * kw_out, gint * kh_out, GError ** error)
 {
   gchar **rows;
   GArray *values;

@@ -30,14 +30,16 @@
 GST_DEBUG_CATEGORY_STATIC (vf_filter_debug);
 #define GST_CAT_DEFAULT vf_filter_debug
 
-typedef struct {
+typedef struct
+{
   gint width, height;           /* plane size in pixels */
   gint channels;                /* bytes per pixel in this plane */
   gint wsub, hsub;              /* log2 subsampling */
   gint passthrough[2];          /* channel offsets copied unfiltered, -1 */
 } PlaneLayout;
 
-typedef struct {
+typedef struct
+{
   VfStage *stage;               /* the parameter sets */
   VfSnapshot *negotiated;       /* the set the current caps were made for,
                                  * under the object lock */
@@ -56,8 +58,7 @@ G_DEFINE_ABSTRACT_TYPE_WITH_PRIVATE (VfFilter, vf_filter,
 #define PRIV(self) ((VfFilterPrivate *) vf_filter_get_instance_private (self))
 
 static void
-snapshot_extent (VfFilterClass * klass, const VfSnapshot * snap,
-    VfExtent * e)
+snapshot_extent (VfFilterClass * klass, const VfSnapshot * snap, VfExtent * e)
 {
   e->kw = e->kh = 1;
   e->ax = e->ay = 0;
@@ -324,7 +325,8 @@ snapshot_fits (VfFilterClass * klass, const VfSnapshot * snap,
   gint ow, oh;
   return snapshot_output_size (klass, snap, GST_VIDEO_FRAME_WIDTH (in),
       GST_VIDEO_FRAME_HEIGHT (in), &ow, &oh)
-      && ow == GST_VIDEO_FRAME_WIDTH (out) && oh == GST_VIDEO_FRAME_HEIGHT (out);
+      && ow == GST_VIDEO_FRAME_WIDTH (out)
+      && oh == GST_VIDEO_FRAME_HEIGHT (out);
 }
 
 static gboolean filter_frame (VfFilter * self, const VfSnapshot * snap,
@@ -567,8 +569,7 @@ vf_filter_class_init (VfFilterClass * klass)
   /* gchar *take_refusals (void) */
   g_signal_new_class_handler ("take-refusals", G_TYPE_FROM_CLASS (klass),
       G_SIGNAL_RUN_LAST | G_SIGNAL_ACTION,
-      G_CALLBACK (vf_filter_take_refusals), NULL, NULL, NULL, G_TYPE_STRING,
-      0);
+      G_CALLBACK (vf_filter_take_refusals), NULL, NULL, NULL, G_TYPE_STRING, 0);
 
   trans_class->transform_caps = vf_filter_transform_caps;
   trans_class->start = vf_filter_start;
@@ -584,7 +585,8 @@ vf_filter_class_init (VfFilterClass * klass)
 void
 vf_filter_class_add_pad_templates (GstElementClass * element_class)
 {
-  GstCaps *caps = gst_caps_from_string (GST_VIDEO_CAPS_MAKE (VF_FILTER_FORMATS));
+  GstCaps *caps =
+      gst_caps_from_string (GST_VIDEO_CAPS_MAKE (VF_FILTER_FORMATS));
   gst_element_class_add_pad_template (element_class,
       gst_pad_template_new ("sink", GST_PAD_SINK, GST_PAD_ALWAYS, caps));
   gst_element_class_add_pad_template (element_class,

@@ -32,7 +32,8 @@ VF_DEFINE_ELEMENT (VfGaussianBlur, vf_gaussian_blur, VF_TYPE_GAUSSIAN_BLUR,
     vfgaussianblur, "Gaussian blur");
 #define GST_CAT_DEFAULT vf_gaussian_blur_debug
 
-typedef enum {
+typedef enum
+{
   VF_GAUSSIAN_MODE_EXACT = 0,
   VF_GAUSSIAN_MODE_FAST = 1,
 } VfGaussianMode;
@@ -46,7 +47,8 @@ static const GEnumValue mode_values[] = {
   {0, NULL, NULL},
 };
 
-typedef struct {
+typedef struct
+{
   /* as set */
   guint kw, kh;
   gdouble sigma, sigma_y;

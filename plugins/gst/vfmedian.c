@@ -24,7 +24,8 @@
 VF_DEFINE_ELEMENT (VfMedian, vf_median, VF_TYPE_MEDIAN, vfmedian, "median");
 #define GST_CAT_DEFAULT vf_median_debug
 
-typedef struct {
+typedef struct
+{
   guint kw, kh;
 } MedianParams;
 

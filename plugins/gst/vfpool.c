@@ -15,7 +15,8 @@
 
 #include "vfpool.h"
 
-struct _VfSharedPool {
+struct _VfSharedPool
+{
   gint ref;
   VfkPool *pool;
 };

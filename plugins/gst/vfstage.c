@@ -20,13 +20,15 @@
 #include "vfparams.h"
 #include "vfstage.h"
 
-typedef struct {
+typedef struct
+{
   GThread *thread;              /* who staged it: one set per thread */
   guint index;                  /* parameter index (prop_id - 1) */
   GValue value;
 } PendingValue;
 
-struct _VfStage {
+struct _VfStage
+{
   VfFilter *owner;              /* not a reference: the owner owns us */
   VfFilterClass *klass;
   /* pending and refusals; held through a whole commit, so that a reader
@@ -38,7 +40,7 @@ struct _VfStage {
   VfSnapshot *current;          /* published; replaced, never modified */
 };
 
-G_DEFINE_QUARK (vf-filter-error-quark, vf_filter_error);
+G_DEFINE_QUARK (vf - filter - error - quark, vf_filter_error);
 
 static void
 pending_clear (gpointer data)

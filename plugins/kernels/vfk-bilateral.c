@@ -16,7 +16,8 @@
 
 #define BLK 16
 
-typedef struct {
+typedef struct
+{
   const VfkImage *src;
   const VfkImage *guide;        /* NULL: the distance comes from src */
   VfkImage *dst;
@@ -80,20 +81,21 @@ typedef struct {
     }                                                                        \
   }
 
+/* *INDENT-OFF* */
 BILATERAL_ROW (1, 0, 1)
 BILATERAL_ROW (2, 0, 2)
 BILATERAL_ROW (3, 0, 3)
 BILATERAL_ROW (4, 0, 4)
 BILATERAL_ROW (1, 1, 1g)
 BILATERAL_ROW (2, 1, 2g)
+/* *INDENT-ON* */
 
 #if defined(__x86_64__) && defined(__GNUC__)
 #include <immintrin.h>
 
 /* exp(x), x <= 0: 2^n * 2^f with 2^f by Taylor series to degree 8
  * (relative error below 2e-7 next to the float table of OpenCV). */
-__attribute__((target ("avx512f")))
-static inline __m512
+VFK_TARGET_AVX512 static inline __m512
 exp_neg_avx512 (__m512 x)
 {
   const __m512 t = _mm512_mul_ps (x, _mm512_set1_ps (1.44269504f));
@@ -116,8 +118,7 @@ exp_neg_avx512 (__m512 x)
 /* The same row with AVX-512: 16 pixels per vector; the colour weight is
  * computed rather than looked up (a gather is slower than the 12
  * instructions of exp_neg_avx512). */
-__attribute__((target ("avx512f")))
-static void
+VFK_TARGET_AVX512 static void
 bilateral_row_avx512 (const BilateralJob * job, uint8_t * out,
     float *const *rows, int pstride, int cn, int wout)
 {
@@ -183,7 +184,7 @@ bilateral_row (const BilateralJob * job, uint8_t * out, float *const *rows,
     __builtin_cpu_init ();
     avx512 = __builtin_cpu_supports ("avx512f")
         && !(force && (strcmp (force, "c") == 0 || strcmp (force,
-                    "avx2") == 0));
+                "avx2") == 0));
   }
   if (avx512) {
     bilateral_row_avx512 (job, out, rows, pstride, cn, wout);
@@ -191,27 +192,27 @@ bilateral_row (const BilateralJob * job, uint8_t * out, float *const *rows,
   }
 #endif
   {
-  if (job->guide) {
-    if (cn == 1)
-      bilateral_row_1g (job, out, rows, pstride, wout);
-    else
-      bilateral_row_2g (job, out, rows, pstride, wout);
-    return;
-  }
-  switch (cn) {
-    case 1:
-      bilateral_row_1 (job, out, rows, pstride, wout);
-      break;
-    case 2:
-      bilateral_row_2 (job, out, rows, pstride, wout);
-      break;
-    case 3:
-      bilateral_row_3 (job, out, rows, pstride, wout);
-      break;
-    default:
-      bilateral_row_4 (job, out, rows, pstride, wout);
-      break;
-  }
+    if (job->guide) {
+      if (cn == 1)
+        bilateral_row_1g (job, out, rows, pstride, wout);
+      else
+        bilateral_row_2g (job, out, rows, pstride, wout);
+      return;
+    }
+    switch (cn) {
+      case 1:
+        bilateral_row_1 (job, out, rows, pstride, wout);
+        break;
+      case 2:
+        bilateral_row_2 (job, out, rows, pstride, wout);
+        break;
+      case 3:
+        bilateral_row_3 (job, out, rows, pstride, wout);
+        break;
+      default:
+        bilateral_row_4 (job, out, rows, pstride, wout);
+        break;
+    }
   }
 }
 
@@ -235,7 +236,7 @@ bilateral_band (void *data, int worker, int y0, int y1)
       + VFK_ALIGN ((size_t) pcount * cn) + VFK_ALIGN ((size_t) pcount *
           (job->guide ? job->guide->channels : 1)));
   if (!mem)
-    return;           /* the job reports the failure */
+    return;                     /* the job reports the failure */
   uint8_t *pad = mem + ring_bytes;
   uint8_t *gpad = pad + VFK_ALIGN ((size_t) pcount * cn);
   float **rows = alloca (sizeof (float *) * n);

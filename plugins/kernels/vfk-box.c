@@ -5,7 +5,8 @@
 
 #include "vfk-private.h"
 
-typedef struct {
+typedef struct
+{
   const VfkImage *src;
   VfkImage *dst;
   int ox, oy;
@@ -24,8 +25,7 @@ typedef struct {
 static inline void
 pad_row (uint8_t * dst, const BoxJob * job, int c, int start, int count)
 {
-  vfk_border_pad_row (dst, job->src, c, start, count, job->border,
-      job->value);
+  vfk_border_pad_row (dst, job->src, c, start, count, job->border, job->value);
 }
 
 /* OpenCV 4.6 cv2.blur rounding, from the window sums */
@@ -121,7 +121,7 @@ box_band (void *data, int worker, int y0, int y1)
       2 * VFK_ALIGN (pn) + 2 * colb + 2 * pb
       + VFK_ALIGN (sizeof (uint32_t) * ns));
   if (!mem)
-    return;           /* the job reports the failure */
+    return;                     /* the job reports the failure */
   uint8_t *row_in = mem;
   uint8_t *row_out = row_in + VFK_ALIGN (pn);
   uint32_t *col[2], *P[2], *win;

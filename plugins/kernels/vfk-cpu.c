@@ -6,7 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "vfk.h"
+#include "vfk-private.h"
 
 #define DEFINE_MACS(suffix, attr)                                            \
   attr static void                                                           \
@@ -226,14 +226,14 @@ prefix2_u32_c (uint32_t * restrict Pa, const uint32_t * restrict xa,
 /* In-register scans with lane permutes: 16 lanes per step, log2 steps.
  * The carry from one vector to the next is a dependency chain (permute +
  * add), so two independent rows run interleaved to hide its latency. */
-typedef struct {
+typedef struct
+{
   __m512i shift_idx[4], carry_idx;
   __mmask16 shift_mask[4];
   int n_shifts;
 } ScanPlan;
 
-__attribute__((target ("avx512f")))
-static void
+VFK_TARGET_AVX512 static void
 scan_plan (ScanPlan * sp, int cn)
 {
   uint32_t lanes[16];
@@ -250,8 +250,7 @@ scan_plan (ScanPlan * sp, int cn)
   sp->carry_idx = _mm512_loadu_si512 (lanes);
 }
 
-__attribute__((target ("avx512f")))
-static inline __m512i
+VFK_TARGET_AVX512 static inline __m512i
 scan_vec (const ScanPlan * sp, __m512i v)
 {
   for (int i = 0; i < sp->n_shifts; i++)
@@ -260,8 +259,7 @@ scan_vec (const ScanPlan * sp, __m512i v)
   return v;
 }
 
-__attribute__((target ("avx512f")))
-static inline __m512i
+VFK_TARGET_AVX512 static inline __m512i
 carry_in (const uint32_t * P, int cn)
 {
   uint32_t lanes[16];
@@ -270,8 +268,7 @@ carry_in (const uint32_t * P, int cn)
   return _mm512_loadu_si512 (lanes);
 }
 
-__attribute__((target ("avx512f")))
-static void
+VFK_TARGET_AVX512 static void
 prefix2_u32_avx512 (uint32_t * restrict Pa, const uint32_t * restrict xa,
     uint32_t * restrict Pb, const uint32_t * restrict xb, int n, int cn)
 {
@@ -305,10 +302,14 @@ prefix2_u32_avx512 (uint32_t * restrict Pa, const uint32_t * restrict xa,
 #define PREFIX_c prefix2_u32_c
 #endif
 
+/* *INDENT-OFF* */
 DEFINE_MACS (c,)
+/* *INDENT-ON* */
 #if defined(__x86_64__) && defined(__GNUC__)
+/* *INDENT-OFF* */
 DEFINE_MACS (avx2, __attribute__((target ("avx2,fma"))))
 DEFINE_MACS (avx512, __attribute__((target ("avx512f,avx512bw,avx512vl,avx2,fma"))))
+/* *INDENT-ON* */
 #endif
 
 static const VfkCpu *chosen;

@@ -15,7 +15,8 @@
 
 #include "vfk-private.h"
 
-typedef struct {
+typedef struct
+{
   /* y+[n] = n0 x[n] + n1 x[n-1] + n2 x[n-2] + n3 x[n-3] - d1 y+[n-1] ...
    * y-[n] = m1 x[n+1] + ... + m4 x[n+4] - d1 y-[n+1] ... */
   /* double: with sigma large the poles sit near 1 and float's rounding
@@ -130,10 +131,13 @@ deriche_init (Deriche * c, double sigma)
     }                                                                        \
   }
 
+/* *INDENT-OFF* */
 DERICHE_LINES (8)
 DERICHE_LINES (16)
+/* *INDENT-ON* */
 
-typedef struct {
+typedef struct
+{
   const VfkImage *src;
   VfkImage *dst;
   int ox, oy;
@@ -163,7 +167,7 @@ row_band (void *data, int worker, int y0, int y1)
   uint8_t *mem = vfk_pool_scratch (job->pool, worker,
       VFK_ALIGN ((size_t) n * cn * ROWS) + xb + 2 * lb);
   if (!mem)
-    return;           /* the job reports the failure */
+    return;                     /* the job reports the failure */
   uint8_t *padrows = mem;
   float *x = (float *) (mem + VFK_ALIGN ((size_t) n * cn * ROWS));
   float *tmp = (float *) ((uint8_t *) x + xb);
@@ -228,9 +232,8 @@ col_band (void *data, int worker, int s0, int s1)
   float *x = vfk_pool_scratch (job->pool, worker,
       2 * VFK_ALIGN (sizeof (float) * n * 16));
   if (!x)
-    return;           /* the job reports the failure */
-  float *tmp = (float *) ((uint8_t *) x + VFK_ALIGN (sizeof (float) * n *
-          16));
+    return;                     /* the job reports the failure */
+  float *tmp = (float *) ((uint8_t *) x + VFK_ALIGN (sizeof (float) * n * 16));
 
   for (int sb = s0; sb < s1; sb += 16) {
     const int ns = MIN (16, s1 - sb);

@@ -115,7 +115,8 @@ vfk_gauss_kernel_q8 (int n, double sigma, int32_t * out)
  * integer and every partial sum is at most 256 * 65280 < 2^24, so float
  * (with or without FMA) gives the integer sums bit for bit, and the
  * vector units run at full width.  Symmetric taps are folded. */
-typedef struct {
+typedef struct
+{
   const VfkImage *src;
   VfkImage *dst;
   int ox, oy;
@@ -144,7 +145,7 @@ gauss_band (void *data, int worker, int y0, int y1)
   uint8_t *mem = vfk_pool_scratch (job->pool, worker, ring_bytes
       + VFK_ALIGN (pn) + VFK_ALIGN (sizeof (float) * pn));
   if (!mem)
-    return;           /* the job reports the failure */
+    return;                     /* the job reports the failure */
   uint8_t *pad = mem + ring_bytes;
   float *padf = (float *) (pad + VFK_ALIGN (pn));
   const float **rows = alloca (sizeof (float *) * nslots);
@@ -213,7 +214,8 @@ vfk_gauss_exact (VfkPool * pool, const VfkImage * src, VfkImage * dst,
     fyfull[i] = (float) ky[i];
 
   job = (GaussJob) {
-  .src = src,.dst = dst,.ox = ox,.oy = oy,.border = border,.value = value,
-        .kw = kw,.kh = kh,.kx = fx,.ky = fy,.kyfull = fyfull,.pool = pool};
+  .src = src,.dst = dst,.ox = ox,.oy = oy,.border = border,.value =
+        value,.kw = kw,.kh = kh,.kx = fx,.ky = fy,.kyfull = fyfull,.pool =
+        pool};
   return vfk_pool_run (pool, dst->height, gauss_band, &job);
 }

@@ -44,14 +44,16 @@
 
 typedef float v4f __attribute__((vector_size (16)));
 
-typedef struct {
+typedef struct
+{
   int s;                        /* cell side in pixels */
   int G;                        /* cells before the frame's first pixel */
   int R;                        /* grid Gaussian radius (cells) */
   float taps[2 * MAX_TAPS + 1];
 } Axis;
 
-typedef struct {
+typedef struct
+{
   const VfkImage *src, *guide;
   VfkImage *dst;
   int ox, oy;
@@ -87,8 +89,7 @@ axis_init (Axis * a, double sigma, int s, double cut, double scale)
   for (int t = -a->R; t <= a->R; t++)
     sum += exp (-0.5 * t * t / (sg * sg));
   for (int t = -a->R; t <= a->R; t++)
-    a->taps[t + a->R] = (float) (scale * exp (-0.5 * t * t / (sg * sg)) /
-        sum);
+    a->taps[t + a->R] = (float) (scale * exp (-0.5 * t * t / (sg * sg)) / sum);
   a->G = a->R + 2;
 }
 
@@ -177,10 +178,12 @@ axis_init (Axis * a, double sigma, int s, double cut, double scale)
     }                                                                         \
   }
 
+/* *INDENT-OFF* */
 SPLAT_ROW (1)
 SPLAT_ROW (2)
 SPLAT_ROW (3)
 SPLAT_ROW (4)
+/* *INDENT-ON* */
 
 typedef void (*SplatFunc) (const GridJob * job, float *cells, int j,
     uint8_t * pad, uint8_t * gpad);
@@ -283,10 +286,12 @@ smooth_row (const GridJob * job, float *restrict out, float *const *rows,
     }                                                                         \
   }
 
+/* *INDENT-OFF* */
 SLICE_ROW (1)
 SLICE_ROW (2)
 SLICE_ROW (3)
 SLICE_ROW (4)
+/* *INDENT-ON* */
 
 /* The Gaussian's output row: the two grid rows interpolated vertically
  * into v (cells), then horizontally per sample: sample m of the row reads
@@ -340,7 +345,7 @@ grid_band (void *data, int worker, int y0, int y1)
       + 2 * padb + VFK_ALIGN (sizeof (int) * wout)
       + VFK_ALIGN (sizeof (float) * wout) + plainb);
   if (!mem)
-    return;           /* the job reports the failure */
+    return;                     /* the job reports the failure */
   float *sm[2] = { (float *) (mem + ring_bytes),
     (float *) (mem + ring_bytes + rowb)
   };
@@ -402,16 +407,14 @@ grid_band (void *data, int worker, int y0, int y1)
       slice_plain_row (job, y, ab[0], ab[1], (float) (u - j0), idx, fm, pv,
           pd, prow);
     else
-      slice_rows[job->cn - 1] (job, y, ab[0], ab[1], (float) (u - j0), ix,
-          fx);
+      slice_rows[job->cn - 1] (job, y, ab[0], ab[1], (float) (u - j0), ix, fx);
   }
 }
 
 static int
 grid_run (GridJob * job)
 {
-  job->gw = (job->dst->width + job->ax.s - 1) / job->ax.s + 2 * job->ax.G
-      + 1;
+  job->gw = (job->dst->width + job->ax.s - 1) / job->ax.s + 2 * job->ax.G + 1;
   return vfk_pool_run (job->pool, job->dst->height, grid_band, job);
 }
 
@@ -472,8 +475,7 @@ range_bins (const VfkBilateral * bl, int nch)
         int lo = r->nb, hi = -1;
         for (int k = 0; k < r->nb; k++) {
           const double d = v - k * r->step;
-          r->w[(size_t) v * r->nb + k] = (float) exp (-0.5 * d * d /
-              (sr * sr));
+          r->w[(size_t) v * r->nb + k] = (float) exp (-0.5 * d * d / (sr * sr));
           if (fabs (d) <= 3 * sr || fabs (d) <= r->step) {
             lo = MIN (lo, k);
             hi = MAX (hi, k);
@@ -514,7 +516,7 @@ vfk_bilateral_fast (VfkPool * pool, const VfkImage * src,
     return vfk_bilateral_exact (pool, src, guide, dst, ox, oy, border,
         value, dist_mask, bl);
   }
-  job.K = job.cn + 1 <= 4 ? 4 : 8;     /* whole 4-float vectors */
+  job.K = job.cn + 1 <= 4 ? 4 : 8;      /* whole 4-float vectors */
   job.step = r->step;
   job.nb = r->nb;
   job.w = r->w;

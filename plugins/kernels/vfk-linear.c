@@ -291,7 +291,8 @@ vfk_kernel_flip (VfkKernel * k)
 
 /* ---- 2-D filter ------------------------------------------------------------ */
 
-typedef struct {
+typedef struct
+{
   const VfkImage *src;
   VfkImage *dst;
   int ox, oy;
@@ -337,7 +338,7 @@ filter2d_band (void *data, int worker, int y0, int y1)
   uint8_t *mem = vfk_pool_scratch (job->pool, worker,
       ring_bytes + VFK_ALIGN (pn) + VFK_ALIGN (sizeof (float) * ns));
   if (!mem)
-    return;           /* the job reports the failure */
+    return;                     /* the job reports the failure */
   uint8_t *pad = mem + ring_bytes;
   float *acc = (float *) (pad + VFK_ALIGN (pn));
   const float **rows = alloca (sizeof (float *) * k->kh);
@@ -379,7 +380,8 @@ filter2d_band (void *data, int worker, int y0, int y1)
 
 /* ---- separable filter ------------------------------------------------------ */
 
-typedef struct {
+typedef struct
+{
   const VfkImage *src;
   VfkImage *dst;
   int ox, oy;
@@ -393,7 +395,8 @@ typedef struct {
   VfkPool *pool;
 } SepJob;
 
-enum { SEP_EXACT_F32, SEP_INT32, SEP_F32 };
+enum
+{ SEP_EXACT_F32, SEP_INT32, SEP_F32 };
 
 /* Rows are filtered horizontally once into a ring (float, or int32 for
  * integer sums too large for float), then each output row is the vertical
@@ -419,7 +422,7 @@ sep_band (void *data, int worker, int y0, int y1)
   uint8_t *mem = vfk_pool_scratch (job->pool, worker, ring_bytes
       + VFK_ALIGN (pn) + VFK_ALIGN (sizeof (float) * pn) + 4 * accb);
   if (!mem)
-    return;           /* the job reports the failure */
+    return;                     /* the job reports the failure */
   uint8_t *pad = mem + ring_bytes;
   float *padf = (float *) (pad + VFK_ALIGN (pn));
   float *acc[4];

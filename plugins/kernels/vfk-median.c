@@ -15,7 +15,8 @@
 
 #include "vfk-private.h"
 
-typedef struct {
+typedef struct
+{
   const VfkImage *src;
   VfkImage *dst;
   int ox, oy;
@@ -28,8 +29,7 @@ typedef struct {
 static inline void
 pad_row (uint8_t * dst, const MedianJob * job, int c, int start, int count)
 {
-  vfk_border_pad_row (dst, job->src, c, start, count, job->border,
-      job->value);
+  vfk_border_pad_row (dst, job->src, c, start, count, job->border, job->value);
 }
 
 /* ---- 3x3 ------------------------------------------------------------------ */
@@ -75,7 +75,7 @@ median3x3_band (void *data, int worker, int y0, int y1)
   const int start = job->ox - 1;
   uint8_t *mem = vfk_pool_scratch (job->pool, worker, 6 * VFK_ALIGN (pn));
   if (!mem)
-    return;           /* the job reports the failure */
+    return;                     /* the job reports the failure */
   uint8_t *rows[3] = { mem, mem + VFK_ALIGN (pn), mem + 2 * VFK_ALIGN (pn) };
   uint8_t *lo = mem + 3 * VFK_ALIGN (pn), *mid = lo + VFK_ALIGN (pn),
       *hi = mid + VFK_ALIGN (pn);
@@ -113,7 +113,7 @@ median_net_band (void *data, int worker, int y0, int y1)
   const int start = job->ox - r;
   uint8_t *mem = vfk_pool_scratch (job->pool, worker, k * VFK_ALIGN (pn));
   if (!mem)
-    return;           /* the job reports the failure */
+    return;                     /* the job reports the failure */
   uint8_t *rows[11];
 
   for (int i = 0; i < k; i++)
@@ -153,7 +153,8 @@ median_net_band (void *data, int worker, int y0, int y1)
  *   ccum[x][k]        values of column x in coarse bins < k (k < 16);
  *   fcum[b][x][f]     values of column x in coarse bin b with fine < f
  * (bin-major: the window's catch-up for bin b reads consecutive columns). */
-typedef struct {
+typedef struct
+{
   uint16_t *ccum;               /* [pcount][16] */
   uint16_t *fcum;               /* [16][pcount][16] */
   size_t bstride;               /* pcount * 16 */
@@ -172,7 +173,7 @@ static const uint16_t above[16][16] __attribute__((aligned (32))) = {
 #undef ROW
 };
 
-static inline __attribute__((always_inline)) void
+VFK_ALWAYS_INLINE void
 vadd (uint16_t * restrict acc, const uint16_t * restrict m, int d)
 {
   vu16x16 a, v;
@@ -185,16 +186,15 @@ vadd (uint16_t * restrict acc, const uint16_t * restrict m, int d)
   memcpy (acc, &a, 32);
 }
 
-static inline __attribute__((always_inline)) void
+VFK_ALWAYS_INLINE void
 col_add (ColumnHist * h, int x, int v)
 {
   vadd (h->ccum + (size_t) x * 16, above[v >> 4], 1);
-  vadd (h->fcum + (v >> 4) * h->bstride + (size_t) x * 16, above[v & 15],
-      1);
+  vadd (h->fcum + (v >> 4) * h->bstride + (size_t) x * 16, above[v & 15], 1);
 }
 
 /* Column x loses value vout and gains vin. */
-static inline __attribute__((always_inline)) void
+VFK_ALWAYS_INLINE void
 col_swap (ColumnHist * h, int x, int vout, int vin)
 {
   uint16_t *cc = h->ccum + (size_t) x * 16;
@@ -216,18 +216,18 @@ col_swap (ColumnHist * h, int x, int vout, int vin)
 
 /* The last bin whose cumulative count is <= r (lane 0 always is, being
  * 0): the number of such lanes, minus one. */
-static inline __attribute__((always_inline)) int
+VFK_ALWAYS_INLINE int
 last_le (vu16x16 cum, int r)
 {
   vs16x16 m = (vs16x16) (cum <= (uint16_t) r);
-  m += __builtin_shuffle (m, (vs16x16) { 8, 9, 10, 11, 12, 13, 14, 15, 8, 9,
-          10, 11, 12, 13, 14, 15});
-  m += __builtin_shuffle (m, (vs16x16) { 4, 5, 6, 7, 4, 5, 6, 7, 4, 5, 6, 7,
-          4, 5, 6, 7});
-  m += __builtin_shuffle (m, (vs16x16) { 2, 3, 2, 3, 2, 3, 2, 3, 2, 3, 2, 3,
-          2, 3, 2, 3});
-  m += __builtin_shuffle (m, (vs16x16) { 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1,
-          1, 1, 1, 1});
+  m += __builtin_shuffle (m, (vs16x16) {
+      8, 9, 10, 11, 12, 13, 14, 15, 8, 9, 10, 11, 12, 13, 14, 15});
+  m += __builtin_shuffle (m, (vs16x16) {
+      4, 5, 6, 7, 4, 5, 6, 7, 4, 5, 6, 7, 4, 5, 6, 7});
+  m += __builtin_shuffle (m, (vs16x16) {
+      2, 3, 2, 3, 2, 3, 2, 3, 2, 3, 2, 3, 2, 3, 2, 3});
+  m += __builtin_shuffle (m, (vs16x16) {
+      1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1});
   return -m[0] - 1;
 }
 
@@ -235,7 +235,7 @@ last_le (vu16x16 cum, int r)
  * counts follow it column by column; the fine counts of a coarse bin are
  * brought up to date only when the median falls in that bin, and those of
  * the bin holding the median stay in a register while it stays there. */
-static inline __attribute__((always_inline)) void
+VFK_ALWAYS_INLINE void
 median_row (const ColumnHist * h, uint8_t * out, int cn, int wout, int kw,
     int rank)
 {
@@ -268,7 +268,8 @@ median_row (const ColumnHist * h, uint8_t * out, int cn, int wout, int kw,
       }
       /* bring the fine counts of bin b to this window */
       if (x - last[b] >= kw) {
-        cur = (vu16x16) { 0 };
+        cur = (vu16x16) {
+        0};
         for (int i = x; i < x + kw; i++)
           cur += load16 (fb + (size_t) i * 16);
       } else {
@@ -287,7 +288,7 @@ median_row (const ColumnHist * h, uint8_t * out, int cn, int wout, int kw,
 /* Channel c of one vertical strip of output columns [tx0, tx0 + tw): its
  * column histograms stay in the per-core cache while the strip moves
  * down (one channel at a time keeps them small). */
-static inline __attribute__((always_inline)) void
+VFK_ALWAYS_INLINE void
 median_hist_tile (MedianJob * job, uint8_t * mem, int y0, int y1, int tx0,
     int tw, int c)
 {
@@ -306,7 +307,7 @@ median_hist_tile (MedianJob * job, uint8_t * mem, int y0, int y1, int tx0,
 
   h.fcum = (uint16_t *) mem;
   h.ccum = (uint16_t *) (mem + fine_b);
-  h.bstride = (size_t) pcount * 16;
+  h.bstride = (size_t) pcount *16;
   memset (h.fcum, 0, fine_b + coarse_b);
   /* the column histograms of the kh rows around the first output row */
   for (int j = 0; j < kh; j++) {
@@ -345,7 +346,7 @@ median_hist_band (void *data, int worker, int y0, int y1)
       + VFK_ALIGN (sizeof (uint16_t) * 16 * pcount)
       + 2 * VFK_ALIGN (pcount * cn));
   if (!mem)
-    return;           /* the job reports the failure */
+    return;                     /* the job reports the failure */
 
   for (int tx0 = 0; tx0 < wout; tx0 += tile)
     for (int c = 0; c < cn; c++)

@@ -10,24 +10,27 @@
 
 #define VFK_MAX_THREADS 64
 
-typedef struct {
+typedef struct
+{
   void *mem;
   size_t size;
 } Scratch;
 
-typedef struct {
+typedef struct
+{
   VfkPool *pool;
   int index;
   pthread_t thread;
 } Worker;
 
-struct VfkPool {
+struct VfkPool
+{
   int n;                        /* workers including the caller */
   Worker workers[VFK_MAX_THREADS];
   Scratch scratch[VFK_MAX_THREADS];
   Scratch shared;
 
-  pthread_mutex_t use_lock;      /* vfk_pool_lock: one user at a time */
+  pthread_mutex_t use_lock;     /* vfk_pool_lock: one user at a time */
   pthread_mutex_t lock;
   pthread_cond_t start_cond;
   pthread_cond_t done_cond;

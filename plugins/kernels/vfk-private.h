@@ -15,6 +15,10 @@
 #define VFK_CLONES
 #endif
 
+/* Spelled as one word so that gst-indent reads the functions they mark */
+#define VFK_TARGET_AVX512 __attribute__((target ("avx512f")))
+#define VFK_ALWAYS_INLINE static inline __attribute__((always_inline))
+
 #ifndef MAX
 #define MAX(a, b) ((a) > (b) ? (a) : (b))
 #endif
