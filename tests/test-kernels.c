@@ -104,23 +104,7 @@ END_TEST;
 
 /* ---- the seed's worked 7x7 example ---------------------------------------- */
 
-static const uint8_t seed_I[49] = {
-  0, 1, 1, 1, 0, 0, 0,
-  0, 0, 1, 1, 1, 0, 0,
-  0, 0, 0, 1, 1, 1, 0,
-  0, 0, 0, 1, 1, 0, 0,
-  0, 0, 1, 1, 0, 0, 0,
-  0, 1, 1, 0, 0, 0, 0,
-  1, 1, 0, 0, 0, 0, 0,
-};
-
-static const uint8_t seed_IM[25] = {
-  1, 4, 3, 4, 1,
-  1, 2, 4, 3, 3,
-  1, 2, 3, 4, 1,
-  1, 3, 3, 1, 1,
-  3, 3, 1, 1, 0,
-};
+#include "seed.h"
 
 START_TEST (test_seed_worked_example_valid)
 {

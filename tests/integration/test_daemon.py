@@ -3,7 +3,8 @@
 the built vfilterctl and gdbus, writing raw frames through gst: sinks that
 this test reads back and compares with the kernel library's output.
 
-Run by meson as: dbus-run-session -- python3 test_daemon.py
+Run by meson as: dbus-run-session -- python3 test_daemon.py SCENARIO
+(every scenario when none is named)
 Environment: VFILTERD, VFILTERCTL, VFK_PY_LIB, GST_PLUGIN_PATH."""
 import os
 import signal
@@ -462,6 +463,22 @@ def main():
              test_add_remove_move_disable_while_playing,
              test_two_pipelines_and_failing_source,
              test_sighup_valid_and_invalid]
+    # meson runs each scenario as its own test: `test_daemon.py NAME`, and
+    # says which it registered: one written here but not there would never run
+    registered = os.environ.get('VFD_SCENARIOS')
+    if registered is not None:
+        missing = {t.__name__[5:] for t in tests} - set(registered.split(','))
+        if missing:
+            print(f'scenario(s) not registered in tests/meson.build: '
+                  f'{sorted(missing)}')
+            return 2
+    if len(sys.argv) > 1:
+        wanted = ['test_' + a for a in sys.argv[1:]]
+        unknown = set(wanted) - {t.__name__ for t in tests}
+        if unknown:
+            print(f'unknown scenario(s): {sorted(unknown)}')
+            return 2
+        tests = [t for t in tests if t.__name__ in wanted]
     for t in tests:
         try:
             t()
