@@ -448,53 +448,6 @@ START_TEST (test_gauss_q8_kernels_sum_to_256)
 
 END_TEST;
 
-START_TEST (test_reference_cpu_matches_dispatched)
-{
-  /* the plain C loops are the oracle for every per-CPU variant */
-  const VfkCpu *ref = vfk_cpu_reference (), *cpu = vfk_cpu ();
-  int32_t a[1000], b[1000];
-  float fa[1000], fb[1000];
-  uint8_t row[1000];
-  for (int i = 0; i < 1000; i++) {
-    row[i] = (uint8_t) rnd (256);
-    a[i] = b[i] = rnd (100000) - 50000;
-    fa[i] = fb[i] = (float) a[i];
-  }
-  for (int n = 0; n < 1000; n += 37) {
-    ref->mac_u8_i32 (a, row, -77, n);
-    cpu->mac_u8_i32 (b, row, -77, n);
-    ref->mac_u8_f32 (fa, row, 0.37f, n);
-    cpu->mac_u8_f32 (fb, row, 0.37f, n);
-  }
-  ck_assert_mem_eq (a, b, sizeof a);
-  ck_assert_mem_eq (fa, fb, sizeof fa);
-
-  /* the 2-D loops: exact integer sums agree bit for bit; float sums agree
-   * to float precision (FMA may fuse on one side only) */
-  {
-    float rowsf[5][300], k[15], oa[260], ob[260];
-    const float *rows[5];
-    for (int j = 0; j < 5; j++) {
-      for (int i = 0; i < 300; i++)
-        rowsf[j][i] = (float) rnd (256);
-      rows[j] = rowsf[j];
-    }
-    for (int i = 0; i < 15; i++)
-      k[i] = (float) (rnd (200) - 100);
-    ref->conv_f32_exact (oa, rows, k, 3, 5, 4, 250);
-    cpu->conv_f32_exact (ob, rows, k, 3, 5, 4, 250);
-    ck_assert_mem_eq (oa, ob, sizeof (float) * 250);
-    for (int i = 0; i < 15; i++)
-      k[i] = (rnd (2000) - 1000) / 997.0f;
-    ref->conv_f32 (oa, rows, k, 3, 5, 4, 250);
-    cpu->conv_f32 (ob, rows, k, 3, 5, 4, 250);
-    for (int i = 0; i < 250; i++)
-      ck_assert_float_eq_tol (oa[i], ob[i], 1e-3f);
-  }
-}
-
-END_TEST;
-
 /* ---- median ------------------------------------------------------------------ */
 
 static int
@@ -824,7 +777,6 @@ kernels_suite (void)
   tcase_add_test (tc, test_convolution_equals_toeplitz_product);
   tcase_add_test (tc, test_correlation_equals_convolution_with_flipped_kernel);
   tcase_add_test (tc, test_rank1_kernel_matches_2d_brute_force);
-  tcase_add_test (tc, test_reference_cpu_matches_dispatched);
   suite_add_tcase (s, tc);
 
   tc = tcase_create ("box-gauss");

@@ -12,11 +12,12 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "vfk-dsp.h"
 #include "vfk-private.h"
 
 #define BLK 16
 
-typedef struct
+typedef struct VfkBilateralJob
 {
   const VfkImage *src;
   const VfkImage *guide;        /* NULL: the distance comes from src */
@@ -34,9 +35,10 @@ typedef struct
  * channel count so every loop over a block of pixels vectorises (the
  * colour-weight lookup becomes a gather). */
 #define BILATERAL_ROW(CN, GUIDED, SUFFIX)                                    \
-  VFK_CLONES static void                                                     \
-  bilateral_row_##SUFFIX (const BilateralJob * job, uint8_t * restrict out,  \
-      float *const *rows, int pstride, int wout)                             \
+  void                                                                       \
+  VFK_FN (bilateral_row_##SUFFIX) (const BilateralJob * job,                 \
+      uint8_t * restrict out, float *const *rows, int pstride, int cn,       \
+      int wout)                                                              \
   {                                                                          \
     const VfkBilateral *b = job->b;                                          \
     const int r = b->radius;                                                 \
@@ -90,7 +92,7 @@ BILATERAL_ROW (1, 1, 1g)
 BILATERAL_ROW (2, 1, 2g)
 /* *INDENT-ON* */
 
-#if defined(__x86_64__) && defined(__GNUC__)
+#if VFK_ARCH == 2
 #include <immintrin.h>
 
 /* exp(x), x <= 0: 2^n * 2^f with 2^f by Taylor series to degree 8
@@ -118,8 +120,8 @@ exp_neg_avx512 (__m512 x)
 /* The same row with AVX-512: 16 pixels per vector; the colour weight is
  * computed rather than looked up (a gather is slower than the 12
  * instructions of exp_neg_avx512). */
-VFK_TARGET_AVX512 static void
-bilateral_row_avx512 (const BilateralJob * job, uint8_t * out,
+void
+bilateral_row_intrinsics_avx512 (const BilateralJob * job, uint8_t * out,
     float *const *rows, int pstride, int cn, int wout)
 {
   const VfkBilateral *b = job->b;
@@ -173,53 +175,53 @@ bilateral_row_avx512 (const BilateralJob * job, uint8_t * out,
 }
 #endif
 
-static void
-bilateral_row (const BilateralJob * job, uint8_t * out, float *const *rows,
-    int pstride, int cn, int wout)
+#if VFK_ONCE
+
+#define ROW_VARIANTS(suffix) \
+  VFK_DECLARE_VARIANTS (void, bilateral_row_##suffix, (const BilateralJob * \
+          job, uint8_t * out, float *const *rows, int pstride, int cn, \
+          int wout))
+/* *INDENT-OFF* */
+ROW_VARIANTS (1);
+ROW_VARIANTS (2);
+ROW_VARIANTS (3);
+ROW_VARIANTS (4);
+ROW_VARIANTS (1g);
+ROW_VARIANTS (2g);
+/* *INDENT-ON* */
+void bilateral_row_intrinsics_avx512 (const BilateralJob * job,
+    uint8_t * out, float *const *rows, int pstride, int cn, int wout);
+
+void
+vfk_bilateral_dsp_init (VfkBilateralDsp * dsp, unsigned flags)
 {
-#if defined(__x86_64__) && defined(__GNUC__)
-  static int avx512 = -1;
-  if (avx512 < 0) {
-    const char *force = getenv ("VFK_CPU");
-    __builtin_cpu_init ();
-    avx512 = __builtin_cpu_supports ("avx512f")
-        && !(force && (strcmp (force, "c") == 0 || strcmp (force,
-                "avx2") == 0));
-  }
-  if (avx512) {
-    bilateral_row_avx512 (job, out, rows, pstride, cn, wout);
-    return;
-  }
+  dsp->row[0] = bilateral_row_1_c;
+  dsp->row[1] = bilateral_row_2_c;
+  dsp->row[2] = bilateral_row_3_c;
+  dsp->row[3] = bilateral_row_4_c;
+  dsp->row[4] = bilateral_row_1g_c;
+  dsp->row[5] = bilateral_row_2g_c;
+  VFK_OVERRIDE (dsp, flags & VFK_CPU_AVX2, row[0], bilateral_row_1);
+  VFK_OVERRIDE (dsp, flags & VFK_CPU_AVX2, row[1], bilateral_row_2);
+  VFK_OVERRIDE (dsp, flags & VFK_CPU_AVX2, row[2], bilateral_row_3);
+  VFK_OVERRIDE (dsp, flags & VFK_CPU_AVX2, row[3], bilateral_row_4);
+  VFK_OVERRIDE (dsp, flags & VFK_CPU_AVX2, row[4], bilateral_row_1g);
+  VFK_OVERRIDE (dsp, flags & VFK_CPU_AVX2, row[5], bilateral_row_2g);
+#ifdef VFK_HAVE_VARIANTS
+  /* hand-written: one row for every channel count, guided or not */
+  if (flags & VFK_CPU_AVX512)
+    for (int i = 0; i < VFK_BILATERAL_ROWS; i++)
+      dsp->row[i] = bilateral_row_intrinsics_avx512;
 #endif
-  {
-    if (job->guide) {
-      if (cn == 1)
-        bilateral_row_1g (job, out, rows, pstride, wout);
-      else
-        bilateral_row_2g (job, out, rows, pstride, wout);
-      return;
-    }
-    switch (cn) {
-      case 1:
-        bilateral_row_1 (job, out, rows, pstride, wout);
-        break;
-      case 2:
-        bilateral_row_2 (job, out, rows, pstride, wout);
-        break;
-      case 3:
-        bilateral_row_3 (job, out, rows, pstride, wout);
-        break;
-      default:
-        bilateral_row_4 (job, out, rows, pstride, wout);
-        break;
-    }
-  }
 }
+
+VFK_DSP_GETTER (VfkBilateralDsp, bilateral_dsp, vfk_bilateral_dsp_init);
 
 static void
 bilateral_band (void *data, int worker, int y0, int y1)
 {
   BilateralJob *job = data;
+  const VfkBilateralDsp *dsp = bilateral_dsp ();
   const VfkImage *src = job->src;
   const int cn = src->channels;
   const int r = job->b->radius, n = 2 * r + 1;
@@ -270,7 +272,8 @@ bilateral_band (void *data, int worker, int y0, int y1)
       }
       rows[j] = planes;
     }
-    bilateral_row (job, vfk_row (job->dst, y), rows, pstride, cn, wout);
+    dsp->row[job->guide ? 3 + cn : cn - 1] (job, vfk_row (job->dst, y), rows,
+        pstride, cn, wout);
   }
 }
 
@@ -292,10 +295,12 @@ VfkBilateral *
 vfk_bilateral_new (int diameter, double sigma_color, double sigma_space)
 {
   VfkBilateral *b = calloc (1, sizeof (VfkBilateral));
+  double gc, gs;
   int n;
 
-  pthread_mutex_init (&b->fast_lock, NULL);
-  double gc, gs;
+  if (!b)
+    return NULL;
+  pthread_mutex_init (&b->ext_lock, NULL);
 
   if (sigma_color <= 0)
     sigma_color = 1;
@@ -310,6 +315,10 @@ vfk_bilateral_new (int diameter, double sigma_color, double sigma_space)
   b->space_w = malloc (sizeof (float) * n * n);
   b->ofs_y = malloc (sizeof (int) * n * n);
   b->ofs_x = malloc (sizeof (int) * n * n);
+  if (!b->color_w || !b->space_w || !b->ofs_y || !b->ofs_x) {
+    vfk_bilateral_free (b);
+    return NULL;
+  }
   for (int i = 0; i < 256 * 4; i++)
     b->color_w[i] = (float) exp (i * i * gc);
   for (int i = -b->radius; i <= b->radius; i++)
@@ -344,9 +353,9 @@ vfk_bilateral_free (VfkBilateral * b)
   free (b->space_w);
   free (b->ofs_y);
   free (b->ofs_x);
-  for (int i = 0; i < 5; i++)
-    vfk_range_bins_free (b->fast[i]);
-  pthread_mutex_destroy (&b->fast_lock);
+  if (b->ext)
+    b->ext_free (b->ext);
+  pthread_mutex_destroy (&b->ext_lock);
   free (b);
 }
 
@@ -367,3 +376,5 @@ vfk_bilateral_exact (VfkPool * pool, const VfkImage * src,
   };
   return vfk_pool_run (pool, dst->height, bilateral_band, &job);
 }
+
+#endif /* VFK_ONCE */

@@ -3,6 +3,7 @@
 #include <math.h>
 #include <string.h>
 
+#include "vfk-dsp.h"
 #include "vfk-private.h"
 
 typedef struct
@@ -60,7 +61,10 @@ box_output_opencv (const BoxJob * job, uint8_t * out, const uint32_t * win,
  * area <= 8192, double's for any area. */
 #define BOX_FLOAT_MAX_AREA 8192
 
-VFK_CLONES static void
+/* ---- hot loops: one variant per CPU level -------------------------------- */
+
+#define box_output_half_up VFK_FN (box_output_half_up)
+void
 box_output_half_up (uint8_t * restrict out, const uint32_t * restrict hi,
     const uint32_t * restrict lo, int ns, uint32_t area)
 {
@@ -79,13 +83,32 @@ box_output_half_up (uint8_t * restrict out, const uint32_t * restrict hi,
   }
 }
 
-VFK_CLONES static void
-col_update (uint32_t * restrict col, const uint8_t * restrict in,
+#define box_col_update VFK_FN (box_col_update)
+void
+box_col_update (uint32_t * restrict col, const uint8_t * restrict in,
     const uint8_t * restrict out, int n)
 {
   for (int s = 0; s < n; s++)
     col[s] += (uint32_t) in[s] - out[s];
 }
+
+#if VFK_ONCE
+
+VFK_DECLARE_VARIANTS (void, box_output_half_up, (uint8_t * out,
+        const uint32_t * hi, const uint32_t * lo, int ns, uint32_t area));
+VFK_DECLARE_VARIANTS (void, box_col_update, (uint32_t * col, const uint8_t * in,
+        const uint8_t * out, int n));
+
+void
+vfk_box_dsp_init (VfkBoxDsp * dsp, unsigned flags)
+{
+  dsp->output_half_up = box_output_half_up_c;
+  dsp->col_update = box_col_update_c;
+  VFK_OVERRIDE (dsp, flags, output_half_up, box_output_half_up);
+  VFK_OVERRIDE (dsp, flags, col_update, box_col_update);
+}
+
+VFK_DSP_GETTER (VfkBoxDsp, box_dsp, vfk_box_dsp_init);
 
 static void
 box_emit (const BoxJob * job, uint8_t * out, const uint32_t * P,
@@ -93,7 +116,7 @@ box_emit (const BoxJob * job, uint8_t * out, const uint32_t * P,
 {
   const int cn = job->src->channels;
   if (job->rounding == VFK_BOX_ROUND_HALF_UP) {
-    box_output_half_up (out, P + cn + (job->kw - 1) * cn, P, ns,
+    box_dsp ()->output_half_up (out, P + cn + (job->kw - 1) * cn, P, ns,
         (uint32_t) (job->kw * job->kh));
   } else {
     for (int s = 0; s < ns; s++)
@@ -106,7 +129,8 @@ static void
 box_band (void *data, int worker, int y0, int y1)
 {
   BoxJob *job = data;
-  const VfkCpu *cpu = vfk_cpu ();
+  const VfkRowDsp *cpu = vfk_row_dsp ();
+  const VfkBoxDsp *dsp = box_dsp ();
   const int cn = job->src->channels;
   const int kw = job->kw, kh = job->kh;
   const int wout = job->dst->width;
@@ -150,13 +174,13 @@ box_band (void *data, int worker, int y0, int y1)
       /* col[0] holds row y-1's sums (or y-2's when a pair was done) */
       pad_row (row_in, job, y + job->oy - ay + kh - 1, start, pcount);
       pad_row (row_out, job, y + job->oy - ay - 1, start, pcount);
-      col_update (col[0], row_in, row_out, pn);
+      dsp->col_update (col[0], row_in, row_out, pn);
     }
     if (pair) {
       memcpy (col[1], col[0], sizeof (uint32_t) * pn);
       pad_row (row_in, job, y + 1 + job->oy - ay + kh - 1, start, pcount);
       pad_row (row_out, job, y + job->oy - ay, start, pcount);
-      col_update (col[1], row_in, row_out, pn);
+      dsp->col_update (col[1], row_in, row_out, pn);
     }
     cpu->prefix2_u32 (P[0] + cn, col[0], P[1] + cn, pair ? col[1] : col[0],
         pn, cn);
@@ -199,3 +223,5 @@ vfk_box (VfkPool * pool, const VfkImage * src, VfkImage * dst,
 
   return vfk_pool_run (pool, dst->height, box_band, &job);
 }
+
+#endif /* VFK_ONCE */

@@ -1,11 +1,14 @@
-/* Per-CPU variants of the inner loops, chosen once at first use.
+/* The row primitives of the linear filters, and the CPU flags.
  * The C reference is compiled for the baseline; the same loops are compiled
- * again for AVX2 and AVX-512BW and picked when the CPU has them.  Hand-written
- * SIMD can replace any entry later without touching the callers.
+ * again for x86-64-v3 (AVX2) and x86-64-v4 (AVX-512) and picked when the
+ * CPU has them (vfk-private.h).  Hand-written SIMD replaces an entry at
+ * its level (prefix2_u32 on AVX-512).
  * SPDX-License-Identifier: LGPL-2.1-or-later */
+#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "vfk-dsp.h"
 #include "vfk-private.h"
 
 #define DEFINE_MACS(suffix, attr)                                            \
@@ -104,11 +107,11 @@
   V4_BODY (v4_f32_##suffix, attr EXACT_FMA, float, V4_STORE_F32)              \
   CONV_BODY (conv_f32_##suffix, attr EXACT_FMA)                               \
   CONV_BODY (conv_f32_exact_##suffix, attr EXACT_FMA)                         \
-  static const VfkCpu cpu_##suffix = {                                       \
-    #suffix, mac_u8_i32_##suffix, mac_i32_i32_##suffix,                      \
+  const VfkRowDsp vfk_row_table##suffix = {                                 \
+    mac_u8_i32_##suffix, mac_i32_i32_##suffix,                               \
     mac_u8_f32_##suffix, mac_f32_f32_##suffix, u8_to_f32_##suffix,           \
     hsym_f32_##suffix,                                                       \
-    vsym_f32_u8_##suffix, PREFIX_##suffix, conv_f32_##suffix,                \
+    vsym_f32_u8_##suffix, PREFIX_FN, conv_f32_##suffix,                      \
     conv_f32_exact_##suffix, v4_f32_u8_##suffix, v4_f32_##suffix,            \
   };
 
@@ -220,7 +223,7 @@ prefix2_u32_c (uint32_t * restrict Pa, const uint32_t * restrict xa,
   }
 }
 
-#if defined(__x86_64__) && defined(__GNUC__)
+#if VFK_ARCH == 2
 #include <immintrin.h>
 
 /* In-register scans with lane permutes: 16 lanes per step, log2 steps.
@@ -295,57 +298,110 @@ prefix2_u32_avx512 (uint32_t * restrict Pa, const uint32_t * restrict xa,
   }
 }
 
-#define PREFIX_c prefix2_u32_c
-#define PREFIX_avx2 prefix2_u32_c
-#define PREFIX_avx512 prefix2_u32_avx512
+#define PREFIX_FN prefix2_u32_avx512
 #else
-#define PREFIX_c prefix2_u32_c
+#define PREFIX_FN prefix2_u32_c
 #endif
 
+/* this level's table: vfk_row_table_c, _avx2 or _avx512 */
+#define DEFINE_MACS_(suffix) DEFINE_MACS (suffix, )
 /* *INDENT-OFF* */
-DEFINE_MACS (c,)
+DEFINE_MACS_ (VFK_SUFFIX)
 /* *INDENT-ON* */
-#if defined(__x86_64__) && defined(__GNUC__)
-/* *INDENT-OFF* */
-DEFINE_MACS (avx2, __attribute__((target ("avx2,fma"))))
-DEFINE_MACS (avx512, __attribute__((target ("avx512f,avx512bw,avx512vl,avx2,fma"))))
-/* *INDENT-ON* */
-#endif
 
-static const VfkCpu *chosen;
+#if VFK_ONCE
 
-static const VfkCpu *
-choose (void)
+VFK_DECLARE_VARIANTS (extern const VfkRowDsp, vfk_row_table,);
+
+static unsigned forced = ~0u;   /* vfk_cpu_set_flags; ~0: not set */
+
+unsigned
+vfk_cpu_detect (void)
 {
-  const char *force = getenv ("VFK_CPU");
-
-  if (force && strcmp (force, "c") == 0)
-    return &cpu_c;
-#if defined(__x86_64__) && defined(__GNUC__)
+  unsigned flags = 0;
+#ifdef VFK_HAVE_VARIANTS
   __builtin_cpu_init ();
-  if ((!force || strcmp (force, "avx2") != 0)
-      && __builtin_cpu_supports ("avx512f")
-      && __builtin_cpu_supports ("avx512bw"))
-    return &cpu_avx512;
-  if (__builtin_cpu_supports ("avx2") && __builtin_cpu_supports ("fma"))
-    return &cpu_avx2;
-#endif
-  return &cpu_c;
-}
-
-const VfkCpu *
-vfk_cpu (void)
-{
-  const VfkCpu *c = __atomic_load_n (&chosen, __ATOMIC_ACQUIRE);
-  if (!c) {
-    c = choose ();
-    __atomic_store_n (&chosen, c, __ATOMIC_RELEASE);
+  if (__builtin_cpu_supports ("x86-64-v3")) {
+    flags |= VFK_CPU_AVX2;
+    if (__builtin_cpu_supports ("x86-64-v4"))
+      flags |= VFK_CPU_AVX512;
   }
-  return c;
+#endif
+  return flags;
 }
 
-const VfkCpu *
-vfk_cpu_reference (void)
+static unsigned
+allowed (void)
 {
-  return &cpu_c;
+  static unsigned cached = ~0u;
+  unsigned a = __atomic_load_n (&cached, __ATOMIC_ACQUIRE);
+  if (a == ~0u) {
+    const char *force = getenv ("VFK_CPU");
+    a = vfk_cpu_detect ();
+    if (force && strcmp (force, "c") == 0)
+      a = 0;
+    else if (force && strcmp (force, "avx2") == 0)
+      a &= VFK_CPU_AVX2;
+    __atomic_store_n (&cached, a, __ATOMIC_RELEASE);
+  }
+  return a;
 }
+
+unsigned
+vfk_cpu_flags (void)
+{
+  unsigned f = __atomic_load_n (&forced, __ATOMIC_ACQUIRE);
+  return f != ~0u ? f : allowed ();
+}
+
+unsigned
+vfk_cpu_set_flags (unsigned flags)
+{
+  unsigned before = vfk_cpu_flags ();
+  flags &= vfk_cpu_detect ();
+  if (!(flags & VFK_CPU_AVX2))
+    flags = 0;                  /* AVX512 only on top of AVX2 */
+  __atomic_store_n (&forced, flags, __ATOMIC_RELEASE);
+  return before;
+}
+
+const void *
+vfk_dsp (void *tables, int *ready, size_t size, VfkDspInit init)
+{
+  static pthread_mutex_t lock = PTHREAD_MUTEX_INITIALIZER;
+  const unsigned f = vfk_cpu_flags () & (VFK_CPU_LEVELS - 1);
+  void *table = (uint8_t *) tables + f * size;
+
+  if (!__atomic_load_n (&ready[f], __ATOMIC_ACQUIRE)) {
+    pthread_mutex_lock (&lock);
+    if (!ready[f]) {
+      init (table, f);
+      __atomic_store_n (&ready[f], 1, __ATOMIC_RELEASE);
+    }
+    pthread_mutex_unlock (&lock);
+  }
+  return table;
+}
+
+void
+vfk_row_dsp_init (VfkRowDsp * dsp, unsigned flags)
+{
+  *dsp = vfk_row_table_c;
+#ifdef VFK_HAVE_VARIANTS
+  if (flags & VFK_CPU_AVX2)
+    *dsp = vfk_row_table_avx2;
+  if (flags & VFK_CPU_AVX512)
+    *dsp = vfk_row_table_avx512;
+#endif
+}
+
+const VfkRowDsp *
+vfk_row_dsp (void)
+{
+  static VfkRowDsp tables[VFK_CPU_LEVELS];
+  static int ready[VFK_CPU_LEVELS];
+  return vfk_dsp (tables, ready, sizeof (VfkRowDsp),
+      (VfkDspInit) vfk_row_dsp_init);
+}
+
+#endif /* VFK_ONCE */

@@ -1,7 +1,8 @@
 /* Gaussian blur in constant time per pixel: Deriche's 4th-order recursive
  * approximation (causal + anti-causal passes), rows then columns; from
- * sigma 4 on, the grid of vfk-grid.c (cells sigma/2 wide) does it for a
- * fraction of the work.
+ * sigma 4 on, the grid engine of vfk-grid.c does it for a fraction of the
+ * work: cells sigma/2 wide, the grid's Gaussian about 1.9 cells, cut at 4
+ * of its sigmas.
  * SPDX-License-Identifier: LGPL-2.1-or-later
  *
  * Borders: each pass runs over the line extended by about 3 sigma of
@@ -13,6 +14,8 @@
 #include <math.h>
 #include <string.h>
 
+#include "vfk-dsp.h"
+#include "vfk-grid.h"
 #include "vfk-private.h"
 
 typedef struct
@@ -76,7 +79,7 @@ deriche_init (Deriche * c, double sigma)
 /* In-place filter of L lines of n samples, stored with `lanes` lines
  * interleaved: x[i * lanes + l].  tmp holds n * lanes floats. */
 #define DERICHE_LINES(LANES)                                                 \
-  VFK_CLONES static void                                                     \
+  static void                                                                \
   deriche_lines_##LANES (const Deriche * c, float *restrict x,               \
       float *restrict tmp, int n)                                            \
   {                                                                          \
@@ -152,8 +155,11 @@ typedef struct
 #define ROWS 8
 
 /* Row pass: rows [y0, y1) of the output geometry into tmpimg. */
-VFK_CLONES static void
-row_band (void *data, int worker, int y0, int y1)
+/* ---- hot loops: one variant per CPU level -------------------------------- */
+
+#define deriche_row_band VFK_FN (deriche_row_band)
+void
+deriche_row_band (void *data, int worker, int y0, int y1)
 {
   FastJob *job = data;
   const VfkImage *src = job->src;
@@ -222,8 +228,9 @@ row_band (void *data, int worker, int y0, int y1)
 
 /* Column pass over sample columns [s0, s1) (split across threads with no
  * halo: the recursion runs down whole columns). */
-VFK_CLONES static void
-col_band (void *data, int worker, int s0, int s1)
+#define deriche_col_band VFK_FN (deriche_col_band)
+void
+deriche_col_band (void *data, int worker, int s0, int s1)
 {
   FastJob *job = data;
   const int hout = job->dst->height;
@@ -267,6 +274,44 @@ col_band (void *data, int worker, int s0, int s1)
   }
 }
 
+#if VFK_ONCE
+
+VFK_DECLARE_VARIANTS (void, deriche_row_band, (void *data, int worker, int y0,
+        int y1));
+VFK_DECLARE_VARIANTS (void, deriche_col_band, (void *data, int worker, int s0,
+        int s1));
+
+void
+vfk_gauss_fast_dsp_init (VfkGaussFastDsp * dsp, unsigned flags)
+{
+  dsp->row_band = deriche_row_band_c;
+  dsp->col_band = deriche_col_band_c;
+  VFK_OVERRIDE (dsp, flags, row_band, deriche_row_band);
+  VFK_OVERRIDE (dsp, flags, col_band, deriche_col_band);
+}
+
+VFK_DSP_GETTER (VfkGaussFastDsp, gauss_fast_dsp, vfk_gauss_fast_dsp_init);
+
+/* From this sigma on, the grid (cells of at least 2 pixels). */
+#define GRID_MIN_SIGMA 4.0
+
+/* The Gaussian on a grid of cells sigma/2 wide: the cell average and the
+ * bilinear read-back make up sx^2/4 of the variance, the grid's own
+ * Gaussian the rest. */
+static int
+gauss_grid (VfkPool * pool, const VfkImage * src, VfkImage * dst, int ox,
+    int oy, VfkBorder border, uint8_t value, double sigma_x, double sigma_y)
+{
+  const int sx = MAX (1, (int) (sigma_x / 2));
+  const int sy = MAX (1, (int) (sigma_y / 2));
+  VfkGridAxis ax, ay;
+
+  vfk_grid_axis_init (&ax, sigma_x, sx, 4, 1.0 / sx);
+  vfk_grid_axis_init (&ay, sigma_y, sy, 4, 1.0 / sy);
+  return vfk_grid_run (pool, src, NULL, dst, ox, oy, border, value, 0, &ax,
+      &ay, NULL);
+}
+
 int
 vfk_gauss_fast (VfkPool * pool, const VfkImage * src, VfkImage * dst,
     int ox, int oy, VfkBorder border, uint8_t value, double sigma_x,
@@ -278,10 +323,8 @@ vfk_gauss_fast (VfkPool * pool, const VfkImage * src, VfkImage * dst,
   };
   if (sigma_y <= 0)
     sigma_y = sigma_x;
-  if (sigma_x >= VFK_GAUSS_GRID_MIN_SIGMA
-      && sigma_y >= VFK_GAUSS_GRID_MIN_SIGMA) {
-    return vfk_gauss_grid (pool, src, dst, ox, oy, border, value, sigma_x,
-        sigma_y);
+  if (sigma_x >= GRID_MIN_SIGMA && sigma_y >= GRID_MIN_SIGMA) {
+    return gauss_grid (pool, src, dst, ox, oy, border, value, sigma_x, sigma_y);
   }
   job.tmpimg = vfk_pool_shared_scratch (pool, sizeof (float) *
       job.tmpstride * dst->height);
@@ -289,7 +332,10 @@ vfk_gauss_fast (VfkPool * pool, const VfkImage * src, VfkImage * dst,
     return -1;
   deriche_init (&job.cx, MAX (sigma_x, 0.5));
   deriche_init (&job.cy, MAX (sigma_y, 0.5));
-  if (vfk_pool_run (pool, dst->height, row_band, &job) != 0)
+  if (vfk_pool_run (pool, dst->height, gauss_fast_dsp ()->row_band, &job) != 0)
     return -1;
-  return vfk_pool_run (pool, dst->width * src->channels, col_band, &job);
+  return vfk_pool_run (pool, dst->width * src->channels,
+      gauss_fast_dsp ()->col_band, &job);
 }
+
+#endif /* VFK_ONCE */

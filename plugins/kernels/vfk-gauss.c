@@ -10,6 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "vfk-dsp.h"
 #include "vfk-private.h"
 
 int
@@ -133,7 +134,7 @@ gauss_band (void *data, int worker, int y0, int y1)
 {
   GaussJob *job = data;
   const VfkImage *src = job->src;
-  const VfkCpu *cpu = vfk_cpu ();
+  const VfkRowDsp *cpu = vfk_row_dsp ();
   const int cn = src->channels;
   const int ns = job->dst->width * cn;
   const int pcount = job->dst->width + job->kw - 1;

@@ -10,25 +10,13 @@
  * Cells follow sigma, so that Gaussian spans the same few cells whatever
  * sigma is: the work per pixel does not grow with it.
  *
- * Two filters use it:
- *
- * - the Gaussian for large sigmas (vfk_gauss_fast): cells sigma/2 wide, the
- *   grid's Gaussian about 1.9 cells, cut at 4 of its sigmas;
- *
- * - the fast bilateral (vfk_bilateral_fast): range-binned bilateral (Yang,
- *   Tan & Ahuja 2009) on the grid (as in the bilateral grid of Chen, Paris
- *   & Durand 2007).  The range axis is sampled at r_b = b * step (step =
- *   sigma_color, at most 64 bins); each pixel q adds its range weight
- *   w_b(q) = exp(-(g(q) - r_b)^2 / 2 sigma_color^2) and w_b(q) * I(q) to its
- *   cell for every bin within 3 sigma_color; an output pixel p reads back
- *   the two bins around g(p), divides, and interpolates linearly between
- *   them.  g is the range value: the sum of the distance channels (|g(p) -
- *   g(q)| is exact mode's L1 colour distance whenever the channels move
- *   together) or the guide's first channel.  Space weights: exact mode's
- *   window is a Gaussian of sigma_space cut to a circle; this uses the
- *   Gaussian of the same spread (sigma_window, the standard deviation along
- *   an axis), cells round(sigma_window) wide, the grid's Gaussian 0.5-1.5
- *   cells cut at 3 of its sigmas.
+ * With range bins (the fast bilateral, vfk-bilateral-fast.c), the range
+ * axis is sampled at r_b = b * step: each pixel q adds its range weight
+ * w_b(q) and w_b(q) * I(q) to its cell for the bins worth adding; an
+ * output pixel reads back the two bins around its range value, divides,
+ * and interpolates linearly between them (Yang, Tan & Ahuja 2009 on the
+ * bilateral grid of Chen, Paris & Durand 2007).  Without them (the fast
+ * Gaussian, vfk-gauss-fast.c), every channel is smoothed.
  *
  * Threads take bands of output rows; each computes the grid rows its band
  * needs (a few rows of halo), streaming: a ring of raw grid rows, two
@@ -37,22 +25,16 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "vfk-dsp.h"
+#include "vfk-grid.h"
 #include "vfk-private.h"
 
-#define MAX_BINS 64
-#define MAX_TAPS 12             /* grid Gaussian radius, cells */
 
 typedef float v4f __attribute__((vector_size (16)));
 
-typedef struct
-{
-  int s;                        /* cell side in pixels */
-  int G;                        /* cells before the frame's first pixel */
-  int R;                        /* grid Gaussian radius (cells) */
-  float taps[2 * MAX_TAPS + 1];
-} Axis;
+typedef VfkGridAxis Axis;
 
-typedef struct
+typedef struct VfkGridJob
 {
   const VfkImage *src, *guide;
   VfkImage *dst;
@@ -76,29 +58,14 @@ typedef struct
   const uint8_t *blo, *bhi;     /* bins with a weight worth adding, per v */
 } GridJob;
 
-/* Cell side, grid Gaussian and margin for a Gaussian of `sigma` pixels on
- * cells of side s; `cut` in grid sigmas.  `scale` multiplies the taps. */
-static void
-axis_init (Axis * a, double sigma, int s, double cut, double scale)
-{
-  double sg, sum = 0;
-  a->s = s;
-  sg = s > 1 ? sqrt (MAX (sigma * sigma - s * s / 4.0, 0.0)) / s : sigma;
-  sg = MAX (sg, 0.3);
-  a->R = MIN (MAX_TAPS, (int) ceil (cut * sg));
-  for (int t = -a->R; t <= a->R; t++)
-    sum += exp (-0.5 * t * t / (sg * sg));
-  for (int t = -a->R; t <= a->R; t++)
-    a->taps[t + a->R] = (float) (scale * exp (-0.5 * t * t / (sg * sg)) / sum);
-  a->G = a->R + 2;
-}
+/* ---- hot loops: one variant per CPU level --------------------------------- */
 
 /* Raw grid row j: the sums of the sy source rows it covers.  Compiled per
  * channel count so the (weight, channels) update of a bin is one vector
  * operation. */
 #define SPLAT_ROW(CN)                                                         \
-  VFK_CLONES static void                                                      \
-  splat_row_##CN (const GridJob * job, float *restrict cells, int j,          \
+  void                                                                        \
+  VFK_FN (splat_row_##CN) (const GridJob * job, float *restrict cells, int j,          \
       uint8_t * restrict pad, uint8_t * restrict gpad)                        \
   {                                                                           \
     const int sx = job->ax.s, sy = job->ay.s, NK = job->NK, nb = job->nb;     \
@@ -185,17 +152,13 @@ SPLAT_ROW (3)
 SPLAT_ROW (4)
 /* *INDENT-ON* */
 
-typedef void (*SplatFunc) (const GridJob * job, float *cells, int j,
-    uint8_t * pad, uint8_t * gpad);
-static const SplatFunc splat_rows[4] = {
-  splat_row_1, splat_row_2, splat_row_3, splat_row_4
-};
 
 /* Smoothed grid row: the vertical Gaussian over raw rows rows[0..2Ry],
  * then the horizontal one. */
-VFK_CLONES static void
-smooth_row (const GridJob * job, float *restrict out, float *const *rows,
-    float *restrict tmp)
+#define smooth_row VFK_FN (smooth_row)
+void
+smooth_row (const GridJob * job, float *restrict out,
+    float *const *rows, float *restrict tmp)
 {
   const int n = job->gw * job->NK, NK = job->NK;
   const int Rx = job->ax.R, Ry = job->ay.R;
@@ -227,8 +190,8 @@ smooth_row (const GridJob * job, float *restrict out, float *const *rows,
 /* Output row y from smoothed grid rows a (above) and b (below), per
  * channel count like splat_row. */
 #define SLICE_ROW(CN)                                                         \
-  VFK_CLONES static void                                                      \
-  slice_row_##CN (const GridJob * job, int y, const float *restrict a,        \
+  void                                                                        \
+  VFK_FN (slice_row_##CN) (const GridJob * job, int y, const float *restrict a,        \
       const float *restrict b, float fy, const int *ix, const float *fx)      \
   {                                                                           \
     const int K = job->K, NK = job->NK, NV = CN < 4 ? 1 : 2;                  \
@@ -296,7 +259,8 @@ SLICE_ROW (4)
 /* The Gaussian's output row: the two grid rows interpolated vertically
  * into v (cells), then horizontally per sample: sample m of the row reads
  * cell sample idx[m] and the next cell's, at fraction fm[m]. */
-VFK_CLONES static void
+#define slice_plain_row VFK_FN (slice_plain_row)
+void
 slice_plain_row (const GridJob * job, int y, const float *restrict a,
     const float *restrict b, float fy, const int *restrict idx,
     const float *restrict fm, float *restrict v, float *restrict d,
@@ -318,16 +282,70 @@ slice_plain_row (const GridJob * job, int y, const float *restrict a,
   }
 }
 
-typedef void (*SliceFunc) (const GridJob * job, int y, const float *a,
-    const float *b, float fy, const int *ix, const float *fx);
-static const SliceFunc slice_rows[4] = {
-  slice_row_1, slice_row_2, slice_row_3, slice_row_4
-};
+#if VFK_ONCE
+
+#define GRID_VARIANTS(name, args) \
+  VFK_DECLARE_VARIANTS (void, name##_1, args); \
+  VFK_DECLARE_VARIANTS (void, name##_2, args); \
+  VFK_DECLARE_VARIANTS (void, name##_3, args); \
+  VFK_DECLARE_VARIANTS (void, name##_4, args)
+GRID_VARIANTS (splat_row, (const GridJob * job, float *cells, int j,
+        uint8_t * pad, uint8_t * gpad));
+GRID_VARIANTS (slice_row, (const GridJob * job, int y, const float *a,
+        const float *b, float fy, const int *ix, const float *fx));
+VFK_DECLARE_VARIANTS (void, smooth_row, (const GridJob * job, float *out,
+        float *const *rows, float *tmp));
+VFK_DECLARE_VARIANTS (void, slice_plain_row, (const GridJob * job, int y,
+        const float *a, const float *b, float fy, const int *idx,
+        const float *fm, float *v, float *d, float *row));
+
+void
+vfk_grid_dsp_init (VfkGridDsp * dsp, unsigned flags)
+{
+  dsp->splat[0] = splat_row_1_c;
+  dsp->splat[1] = splat_row_2_c;
+  dsp->splat[2] = splat_row_3_c;
+  dsp->splat[3] = splat_row_4_c;
+  dsp->smooth = smooth_row_c;
+  dsp->slice[0] = slice_row_1_c;
+  dsp->slice[1] = slice_row_2_c;
+  dsp->slice[2] = slice_row_3_c;
+  dsp->slice[3] = slice_row_4_c;
+  dsp->slice_plain = slice_plain_row_c;
+  VFK_OVERRIDE (dsp, flags, splat[0], splat_row_1);
+  VFK_OVERRIDE (dsp, flags, splat[1], splat_row_2);
+  VFK_OVERRIDE (dsp, flags, splat[2], splat_row_3);
+  VFK_OVERRIDE (dsp, flags, splat[3], splat_row_4);
+  VFK_OVERRIDE (dsp, flags, smooth, smooth_row);
+  VFK_OVERRIDE (dsp, flags, slice[0], slice_row_1);
+  VFK_OVERRIDE (dsp, flags, slice[1], slice_row_2);
+  VFK_OVERRIDE (dsp, flags, slice[2], slice_row_3);
+  VFK_OVERRIDE (dsp, flags, slice[3], slice_row_4);
+  VFK_OVERRIDE (dsp, flags, slice_plain, slice_plain_row);
+}
+
+VFK_DSP_GETTER (VfkGridDsp, grid_dsp, vfk_grid_dsp_init);
+
+void
+vfk_grid_axis_init (Axis * a, double sigma, int s, double cut, double scale)
+{
+  double sg, sum = 0;
+  a->s = s;
+  sg = s > 1 ? sqrt (MAX (sigma * sigma - s * s / 4.0, 0.0)) / s : sigma;
+  sg = MAX (sg, 0.3);
+  a->R = MIN (VFK_GRID_MAX_TAPS, (int) ceil (cut * sg));
+  for (int t = -a->R; t <= a->R; t++)
+    sum += exp (-0.5 * t * t / (sg * sg));
+  for (int t = -a->R; t <= a->R; t++)
+    a->taps[t + a->R] = (float) (scale * exp (-0.5 * t * t / (sg * sg)) / sum);
+  a->G = a->R + 2;
+}
 
 static void
 grid_band (void *data, int worker, int y0, int y1)
 {
   const GridJob *job = data;
+  const VfkGridDsp *dsp = grid_dsp ();
   const int sx = job->ax.s, sy = job->ay.s, R = job->ay.R;
   const int wout = job->dst->width;
   const size_t rowf = (size_t) job->gw * job->NK;
@@ -397,133 +415,49 @@ grid_band (void *data, int worker, int y0, int y1)
         int fresh;
         rows[t] = vfk_ring_slot (&ring, j - R + t, &fresh);
         if (fresh)
-          splat_rows[job->cn - 1] (job, rows[t], j - R + t, pad, gpad);
+          dsp->splat[job->cn - 1] (job, rows[t], j - R + t, pad, gpad);
       }
-      smooth_row (job, dst, rows, tmp);
+      dsp->smooth (job, dst, rows, tmp);
       have[dst == sm[1]] = j;
       ab[h] = dst;
     }
     if (job->plain)
-      slice_plain_row (job, y, ab[0], ab[1], (float) (u - j0), idx, fm, pv,
+      dsp->slice_plain (job, y, ab[0], ab[1], (float) (u - j0), idx, fm, pv,
           pd, prow);
     else
-      slice_rows[job->cn - 1] (job, y, ab[0], ab[1], (float) (u - j0), ix, fx);
+      dsp->slice[job->cn - 1] (job, y, ab[0], ab[1], (float) (u - j0), ix, fx);
   }
 }
 
-static int
-grid_run (GridJob * job)
-{
-  job->gw = (job->dst->width + job->ax.s - 1) / job->ax.s + 2 * job->ax.G + 1;
-  return vfk_pool_run (job->pool, job->dst->height, grid_band, job);
-}
-
 int
-vfk_gauss_grid (VfkPool * pool, const VfkImage * src, VfkImage * dst,
-    int ox, int oy, VfkBorder border, uint8_t value, double sigma_x,
-    double sigma_y)
-{
-  GridJob job = {
-    .src = src,.dst = dst,.ox = ox,.oy = oy,.border = border,.value = value,
-    .pool = pool,.plain = 1,.cn = src->channels,.NK = src->channels,
-  };
-  const int sx = MAX (1, (int) (sigma_x / 2)), sy = MAX (1,
-      (int) (sigma_y / 2));
-  axis_init (&job.ax, sigma_x, sx, 4, 1.0 / sx);
-  axis_init (&job.ay, sigma_y, sy, 4, 1.0 / sy);
-  return grid_run (&job);
-}
-
-void
-vfk_range_bins_free (VfkRangeBins * r)
-{
-  if (!r)
-    return;
-  free (r->w);
-  free (r->blo);
-  free (r->bhi);
-  free (r);
-}
-
-/* The range bins for values summed over nch channels, made once per
- * parameter set (on first use, under the set's lock: the set is shared by
- * every frame and every element thread). */
-static const VfkRangeBins *
-range_bins (const VfkBilateral * bl, int nch)
-{
-  VfkBilateral *b = (VfkBilateral *) bl;
-  const double sr = bl->sigma_color;
-  const int gmax = 255 * nch;
-  VfkRangeBins *r;
-
-  pthread_mutex_lock (&b->fast_lock);
-  r = b->fast[nch];
-  if (!r && (r = calloc (1, sizeof (VfkRangeBins)))) {
-    r->step = MAX (sr, gmax / (double) (MAX_BINS - 1));
-    r->nb = (int) floor (gmax / r->step) + 2;
-    r->w = malloc (sizeof (float) * (gmax + 1) * r->nb);
-    r->blo = malloc (gmax + 1);
-    r->bhi = malloc (gmax + 1);
-    if (!r->w || !r->blo || !r->bhi) {
-      vfk_range_bins_free (r);
-      r = NULL;
-    } else {
-      /* bins beyond 3 sigma_color (weight below 1.1 % of the nearest
-       * one's) are skipped: the PSNR checks do not move (they do not from
-       * 4 to 3), and a pixel's work drops by a fifth */
-      for (int v = 0; v <= gmax; v++) {
-        int lo = r->nb, hi = -1;
-        for (int k = 0; k < r->nb; k++) {
-          const double d = v - k * r->step;
-          r->w[(size_t) v * r->nb + k] = (float) exp (-0.5 * d * d / (sr * sr));
-          if (fabs (d) <= 3 * sr || fabs (d) <= r->step) {
-            lo = MIN (lo, k);
-            hi = MAX (hi, k);
-          }
-        }
-        r->blo[v] = (uint8_t) lo;
-        r->bhi[v] = (uint8_t) hi;
-      }
-      b->fast[nch] = r;
-    }
-  }
-  pthread_mutex_unlock (&b->fast_lock);
-  return r;
-}
-
-int
-vfk_bilateral_fast (VfkPool * pool, const VfkImage * src,
-    const VfkImage * guide, VfkImage * dst, int ox, int oy, VfkBorder border,
-    uint8_t value, unsigned dist_mask, const VfkBilateral * bl)
+vfk_grid_run (VfkPool * pool, const VfkImage * src, const VfkImage * guide,
+    VfkImage * dst, int ox, int oy, VfkBorder border, uint8_t value,
+    unsigned dist_mask, const Axis * ax, const Axis * ay,
+    const VfkGridRange * range)
 {
   GridJob job = {
     .src = src,.guide = guide,.dst = dst,.ox = ox,.oy = oy,.border = border,
     .value = value,.dist_mask = dist_mask,.pool = pool,.cn = src->channels,
+    .ax = *ax,.ay = *ay,
   };
-  const double sw = bl->sigma_window;
-  const int s = MAX (1, (int) (sw + 0.5));
-  const VfkRangeBins *r;
-  int nch = 0;
 
-  for (int c = 0; c < job.cn; c++) {
-    job.m[c] = (dist_mask >> c) & 1;
-    nch += job.m[c];
+  if (!range) {
+    job.plain = 1;
+    job.guide = NULL;
+    job.NK = job.cn;
+  } else {
+    for (int c = 0; c < job.cn; c++)
+      job.m[c] = (dist_mask >> c) & 1;
+    job.K = job.cn + 1 <= 4 ? 4 : 8;    /* whole 4-float vectors */
+    job.step = range->step;
+    job.nb = range->nb;
+    job.w = range->w;
+    job.blo = range->blo;
+    job.bhi = range->bhi;
+    job.NK = job.nb * job.K;
   }
-  /* a window this small costs less exactly than on the grid (and exact
-   * needs no bin tables, should there be no memory for them) */
-  if (bl->radius <= VFK_BILATERAL_FAST_MIN_RADIUS
-      || !(r = range_bins (bl, guide ? 1 : MAX (nch, 1)))) {
-    return vfk_bilateral_exact (pool, src, guide, dst, ox, oy, border,
-        value, dist_mask, bl);
-  }
-  job.K = job.cn + 1 <= 4 ? 4 : 8;      /* whole 4-float vectors */
-  job.step = r->step;
-  job.nb = r->nb;
-  job.w = r->w;
-  job.blo = r->blo;
-  job.bhi = r->bhi;
-  job.NK = job.nb * job.K;
-  axis_init (&job.ax, sw, s, 3, 1.0);
-  job.ay = job.ax;
-  return grid_run (&job);
+  job.gw = (dst->width + job.ax.s - 1) / job.ax.s + 2 * job.ax.G + 1;
+  return vfk_pool_run (pool, dst->height, grid_band, &job);
 }
+
+#endif /* VFK_ONCE */

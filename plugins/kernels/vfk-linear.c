@@ -5,12 +5,15 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "vfk-dsp.h"
 #include "vfk-private.h"
 
-/* ---- rounding ------------------------------------------------------------ */
+/* ---- rounding: hot loops, one variant per CPU level ---------------------- */
 
-VFK_CLONES void
-vfk_finish_i32 (uint8_t * out, const int32_t * acc, int n, const VfkRound * r)
+#define linear_finish_i32 VFK_FN (linear_finish_i32)
+void
+linear_finish_i32 (uint8_t * out, const int32_t * acc, int n,
+    const VfkRound * r)
 {
   switch (r->kind) {
     case VFK_ROUND_SHIFT:{
@@ -30,8 +33,8 @@ vfk_finish_i32 (uint8_t * out, const int32_t * acc, int n, const VfkRound * r)
     }
     case VFK_ROUND_DIV:
       for (int s = 0; s < n; s++)
-        out[s] = vfk_sat_u8 (vfk_floor_div (2 * (int64_t) acc[s] + r->add,
-                r->div));
+        out[s] =
+            vfk_sat_u8 (vfk_floor_div (2 * (int64_t) acc[s] + r->add, r->div));
       break;
     case VFK_ROUND_FLOAT:
       for (int s = 0; s < n; s++)
@@ -40,8 +43,9 @@ vfk_finish_i32 (uint8_t * out, const int32_t * acc, int n, const VfkRound * r)
   }
 }
 
-VFK_CLONES void
-vfk_finish_f32 (uint8_t * out, const float *acc, int n, const VfkRound * r)
+#define linear_finish_f32 VFK_FN (linear_finish_f32)
+void
+linear_finish_f32 (uint8_t * out, const float *acc, int n, const VfkRound * r)
 {
   const float inv = (float) (1.0 / r->scale);
   const float off = (float) r->offset;
@@ -50,6 +54,38 @@ vfk_finish_f32 (uint8_t * out, const float *acc, int n, const VfkRound * r)
     out[s] = v < 0.f ? 0 : v > 255.f ? 255 : (uint8_t) v;
   }
 }
+
+/* exact-integer float sums -> 8-bit with the kernel's integer rounding */
+#define linear_finish_exact VFK_FN (linear_finish_exact)
+void
+linear_finish_exact (uint8_t * out, float *acc, int n, const VfkRound * r)
+{
+  int32_t *iacc = (int32_t *) acc;
+  for (int s = 0; s < n; s++)
+    iacc[s] = (int32_t) acc[s];
+  linear_finish_i32 (out, iacc, n, r);
+}
+
+#if VFK_ONCE
+
+VFK_DECLARE_VARIANTS (void, linear_finish_i32, (uint8_t * out,
+        const int32_t * acc, int n, const VfkRound * r));
+VFK_DECLARE_VARIANTS (void, linear_finish_f32, (uint8_t * out,
+        const float *acc, int n, const VfkRound * r));
+VFK_DECLARE_VARIANTS (void, linear_finish_exact, (uint8_t * out, float *acc,
+        int n, const VfkRound * r));
+void
+vfk_linear_dsp_init (VfkLinearDsp * dsp, unsigned flags)
+{
+  dsp->finish_i32 = linear_finish_i32_c;
+  dsp->finish_f32 = linear_finish_f32_c;
+  dsp->finish_exact = linear_finish_exact_c;
+  VFK_OVERRIDE (dsp, flags, finish_i32, linear_finish_i32);
+  VFK_OVERRIDE (dsp, flags, finish_f32, linear_finish_f32);
+  VFK_OVERRIDE (dsp, flags, finish_exact, linear_finish_exact);
+}
+
+VFK_DSP_GETTER (VfkLinearDsp, linear_dsp, vfk_linear_dsp_init);
 
 /* ---- kernels ------------------------------------------------------------- */
 
@@ -74,11 +110,9 @@ kernel_factor (VfkKernel * k)
   const int kw = k->kw, kh = k->kh;
   int pj = -1, pi = -1;
   float maxabs = 0.f;
-
   k->separable = 0;
   if (kw < 2 || kh < 2)
     return;
-
   for (int j = 0; j < kh; j++)
     for (int i = 0; i < kw; i++)
       if (fabsf (k->kf[j * kw + i]) > maxabs) {
@@ -88,14 +122,14 @@ kernel_factor (VfkKernel * k)
       }
   if (pj < 0)
     return;
-
   k->rowf = calloc (kw, sizeof (float));
   k->colf = calloc (kh, sizeof (float));
   if (k->is_int) {
     k->rowi = calloc (kw, sizeof (int32_t));
     k->coli = calloc (kh, sizeof (int32_t));
   }
-
+  if (!k->rowf || !k->colf || (k->is_int && (!k->rowi || !k->coli)))
+    goto not_rank1;             /* no memory: the 2-D path needs none */
   if (k->is_int) {
     int64_t g = 0;
     for (int i = 0; i < kw; i++)
@@ -129,7 +163,6 @@ kernel_factor (VfkKernel * k)
   }
   k->separable = 1;
   return;
-
 not_rank1:
   free (k->rowf);
   free (k->colf);
@@ -144,7 +177,6 @@ kernel_set_round (VfkKernel * k, double divisor, double bias)
 {
   VfkRound *r = &k->round;
   double d = divisor;
-
   /* integer kernel, integer divisor and bias: exact integer rounding */
   if (k->is_int && d == rint (d) && fabs (d) < (1 << 30)
       && bias == rint (bias) && fabs (bias) < (1 << 20)) {
@@ -187,7 +219,6 @@ vfk_kernel_new (const double *w, int kw, int kh, int ax, int ay,
   int n = kw * kh;
   double abssum = 0;
   int all_int = 1;
-
   if (kw < 1 || kh < 1 || kw > VFK_MAX_KERNEL || kh > VFK_MAX_KERNEL) {
     *err = "kernel size out of range";
     return NULL;
@@ -212,8 +243,11 @@ vfk_kernel_new (const double *w, int kw, int kh, int ax, int ay,
   /* integer path only while every sum fits 32 bits */
   if (abssum * 255.0 >= 2147483647.0)
     all_int = 0;
-
   k = calloc (1, sizeof (VfkKernel));
+  if (!k) {
+    *err = "out of memory";
+    return NULL;
+  }
   k->kw = kw;
   k->kh = kh;
   k->ax = ax < 0 ? kw / 2 : ax;
@@ -228,6 +262,11 @@ vfk_kernel_new (const double *w, int kw, int kh, int ax, int ay,
   k->exact_f32 = all_int && abssum * 255.0 < 16777216.0;
   k->kf = malloc (sizeof (float) * n);
   k->ki = malloc (sizeof (int32_t) * n);
+  if (!k->kf || !k->ki) {
+    vfk_kernel_free (k);
+    *err = "out of memory";
+    return NULL;
+  }
   for (int i = 0; i < n; i++) {
     k->kf[i] = (float) w[i];
     k->ki[i] = all_int ? (int32_t) w[i] : 0;
@@ -301,21 +340,10 @@ typedef struct
   const VfkKernel *k;
   VfkPool *pool;
 } Filter2DJob;
-
-/* exact-integer float sums -> 8-bit with the kernel's integer rounding */
-VFK_CLONES static void
-finish_exact (uint8_t * out, float *acc, int n, const VfkRound * r)
-{
-  int32_t *iacc = (int32_t *) acc;
-  for (int s = 0; s < n; s++)
-    iacc[s] = (int32_t) acc[s];
-  vfk_finish_i32 (out, iacc, n, r);
-}
-
 /* acc += w * row for integer-valued float rows (pixels or exact sums) */
 static void
-mac_f32row_i32 (int32_t * restrict acc, const float *restrict row, int32_t w,
-    int n)
+mac_f32row_i32 (int32_t * restrict acc, const float *restrict row,
+    int32_t w, int n)
 {
   for (int s = 0; s < n; s++)
     acc[s] += w * (int32_t) row[s];
@@ -327,7 +355,8 @@ filter2d_band (void *data, int worker, int y0, int y1)
   Filter2DJob *job = data;
   const VfkKernel *k = job->k;
   const VfkImage *src = job->src;
-  const VfkCpu *cpu = vfk_cpu ();
+  const VfkRowDsp *cpu = vfk_row_dsp ();
+  const VfkLinearDsp *dsp = linear_dsp ();
   const int cn = src->channels;
   const int wout = job->dst->width;
   const int ns = wout * cn;
@@ -343,7 +372,6 @@ filter2d_band (void *data, int worker, int y0, int y1)
   float *acc = (float *) (pad + VFK_ALIGN (pn));
   const float **rows = alloca (sizeof (float *) * k->kh);
   VfkRing ring;
-
   vfk_ring_init (&ring, mem, k->kh, sizeof (float) * pn);
   for (int y = y0; y < y1; y++) {
     for (int j = 0; j < k->kh; j++) {
@@ -359,7 +387,7 @@ filter2d_band (void *data, int worker, int y0, int y1)
     if (k->exact_f32) {
       /* integer weights: float sums are exact integers (|sum| < 2^24) */
       cpu->conv_f32_exact (acc, rows, k->kf, k->kw, k->kh, cn, ns);
-      finish_exact (vfk_row (job->dst, y), acc, ns, &k->round);
+      dsp->finish_exact (vfk_row (job->dst, y), acc, ns, &k->round);
     } else if (k->is_int) {
       /* larger integer sums: 32-bit integer multiply-adds */
       int32_t *iacc = (int32_t *) acc;
@@ -370,10 +398,10 @@ filter2d_band (void *data, int worker, int y0, int y1)
           if (w)
             mac_f32row_i32 (iacc, rows[j] + i * cn, w, ns);
         }
-      vfk_finish_i32 (vfk_row (job->dst, y), iacc, ns, &k->round);
+      dsp->finish_i32 (vfk_row (job->dst, y), iacc, ns, &k->round);
     } else {
       cpu->conv_f32 (acc, rows, k->kf, k->kw, k->kh, cn, ns);
-      vfk_finish_f32 (vfk_row (job->dst, y), acc, ns, &k->round);
+      dsp->finish_f32 (vfk_row (job->dst, y), acc, ns, &k->round);
     }
   }
 }
@@ -394,10 +422,8 @@ typedef struct
   const VfkRound *round;
   VfkPool *pool;
 } SepJob;
-
 enum
 { SEP_EXACT_F32, SEP_INT32, SEP_F32 };
-
 /* Rows are filtered horizontally once into a ring (float, or int32 for
  * integer sums too large for float), then each output row is the vertical
  * filter of kh ring rows. */
@@ -406,7 +432,8 @@ sep_band (void *data, int worker, int y0, int y1)
 {
   SepJob *job = data;
   const VfkImage *src = job->src;
-  const VfkCpu *cpu = vfk_cpu ();
+  const VfkRowDsp *cpu = vfk_row_dsp ();
+  const VfkLinearDsp *dsp = linear_dsp ();
   const int cn = src->channels;
   const int wout = job->dst->width;
   const int ns = wout * cn;
@@ -419,8 +446,8 @@ sep_band (void *data, int worker, int y0, int y1)
   const int nslots = job->kh + group - 1;
   const size_t ring_bytes = vfk_ring_bytes (nslots, sizeof (float) * ns);
   const size_t accb = VFK_ALIGN (sizeof (float) * ns);
-  uint8_t *mem = vfk_pool_scratch (job->pool, worker, ring_bytes
-      + VFK_ALIGN (pn) + VFK_ALIGN (sizeof (float) * pn) + 4 * accb);
+  uint8_t *mem = vfk_pool_scratch (job->pool, worker,
+      ring_bytes + VFK_ALIGN (pn) + VFK_ALIGN (sizeof (float) * pn) + 4 * accb);
   if (!mem)
     return;                     /* the job reports the failure */
   uint8_t *pad = mem + ring_bytes;
@@ -428,7 +455,6 @@ sep_band (void *data, int worker, int y0, int y1)
   float *acc[4];
   void **rows = alloca (sizeof (void *) * nslots);
   VfkRing ring;
-
   for (int o = 0; o < 4; o++)
     acc[o] = (float *) ((uint8_t *) padf + VFK_ALIGN (sizeof (float) * pn)
         + o * accb);
@@ -458,8 +484,8 @@ sep_band (void *data, int worker, int y0, int y1)
       rows[j] = h;
     }
     if (nout == 4)
-      cpu->v4_f32 (acc, (const float *const *) rows, job->kyf, job->kh, ns,
-          0, 1);
+      cpu->v4_f32 (acc, (const float *const *) rows, job->kyf, job->kh,
+          ns, 0, 1);
     for (int o = 0; o < nout; o++) {
       uint8_t *out = vfk_row (job->dst, y + o);
       if (job->kind == SEP_INT32) {
@@ -468,16 +494,16 @@ sep_band (void *data, int worker, int y0, int y1)
         for (int j = 0; j < job->kh; j++)
           if (job->kyi[j])
             cpu->mac_i32_i32 (iacc, rows[j], job->kyi[j], ns);
-        vfk_finish_i32 (out, iacc, ns, job->round);
+        dsp->finish_i32 (out, iacc, ns, job->round);
         continue;
       }
       if (nout != 4)
-        cpu->conv_f32 (acc[o], (const float *const *) rows + o, job->kyf, 1,
-            job->kh, 1, ns);
+        cpu->conv_f32 (acc[o], (const float *const *) rows + o, job->kyf,
+            1, job->kh, 1, ns);
       if (job->kind == SEP_EXACT_F32)
-        finish_exact (out, acc[o], ns, job->round);
+        dsp->finish_exact (out, acc[o], ns, job->round);
       else
-        vfk_finish_f32 (out, acc[o], ns, job->round);
+        dsp->finish_f32 (out, acc[o], ns, job->round);
     }
   }
 }
@@ -521,3 +547,5 @@ vfk_copy_channel (const VfkImage * src, VfkImage * dst, int ox, int oy,
     }
   }
 }
+
+#endif /* VFK_ONCE */

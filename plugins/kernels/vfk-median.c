@@ -13,6 +13,7 @@
  * give the same bytes: the element of rank (kw*kh-1)/2 of the window. */
 #include <string.h>
 
+#include "vfk-dsp.h"
 #include "vfk-private.h"
 
 typedef struct
@@ -42,7 +43,8 @@ pad_row (uint8_t * dst, const MedianJob * job, int c, int start, int count)
 #define MAX8(a, b) ((a) < (b) ? (b) : (a))
 #define MED3(a, b, c) MAX8 (MIN8 (a, b), MIN8 (MAX8 (a, b), c))
 
-VFK_CLONES static void
+#define median3x3_row VFK_FN (median3x3_row)
+void
 median3x3_row (uint8_t * restrict out, const uint8_t * restrict r0,
     const uint8_t * restrict r1, const uint8_t * restrict r2,
     uint8_t * restrict lo, uint8_t * restrict mid, uint8_t * restrict hi,
@@ -63,6 +65,40 @@ median3x3_row (uint8_t * restrict out, const uint8_t * restrict r0,
     out[s] = MED3 (L, M, H);
   }
 }
+
+#if VFK_ONCE
+
+VFK_DECLARE_VARIANTS (void, median3x3_row, (uint8_t * out, const uint8_t * r0,
+        const uint8_t * r1, const uint8_t * r2, uint8_t * lo, uint8_t * mid,
+        uint8_t * hi, int cn, int n));
+VFK_DECLARE_VARIANTS (void, median_hist_band, (void *data, int worker, int y0,
+        int y1));
+#define NET_VARIANTS(k) \
+  VFK_DECLARE_VARIANTS (void, median##k##x##k##_row, (uint8_t * out, \
+          const uint8_t * const *r, int cn, int n))
+NET_VARIANTS (5);
+NET_VARIANTS (7);
+NET_VARIANTS (9);
+NET_VARIANTS (11);
+
+void
+vfk_median_dsp_init (VfkMedianDsp * dsp, unsigned flags)
+{
+  dsp->row3x3 = median3x3_row_c;
+  dsp->hist_band = median_hist_band_c;
+  dsp->net[0] = median5x5_row_c;
+  dsp->net[1] = median7x7_row_c;
+  dsp->net[2] = median9x9_row_c;
+  dsp->net[3] = median11x11_row_c;
+  VFK_OVERRIDE (dsp, flags, row3x3, median3x3_row);
+  VFK_OVERRIDE (dsp, flags, hist_band, median_hist_band);
+  VFK_OVERRIDE (dsp, flags, net[0], median5x5_row);
+  VFK_OVERRIDE (dsp, flags, net[1], median7x7_row);
+  VFK_OVERRIDE (dsp, flags, net[2], median9x9_row);
+  VFK_OVERRIDE (dsp, flags, net[3], median11x11_row);
+}
+
+VFK_DSP_GETTER (VfkMedianDsp, median_dsp, vfk_median_dsp_init);
 
 static void
 median3x3_band (void *data, int worker, int y0, int y1)
@@ -88,10 +124,12 @@ median3x3_band (void *data, int worker, int y0, int y1)
     rows[1] = rows[2];
     rows[2] = t;
     pad_row (rows[2], job, y + job->oy + 1, start, pcount);
-    median3x3_row (vfk_row (job->dst, y), rows[0], rows[1], rows[2], lo, mid,
-        hi, cn, ns);
+    median_dsp ()->row3x3 (vfk_row (job->dst, y), rows[0], rows[1], rows[2],
+        lo, mid, hi, cn, ns);
   }
 }
+
+#endif /* VFK_ONCE */
 
 /* ---- 5x5 ------------------------------------------------------------------ */
 
@@ -100,11 +138,14 @@ median3x3_band (void *data, int worker, int y0, int y1)
 
 #include "vfk-median-networks.h"
 
+#if VFK_ONCE
+
 /* k x k windows (k = 5, 7, 9, 11) by a generated network over whole rows. */
 static void
 median_net_band (void *data, int worker, int y0, int y1)
 {
   MedianJob *job = data;
+  const VfkMedianDsp *dsp = median_dsp ();
   const int k = job->kw, r = k / 2;
   const int cn = job->src->channels;
   const int ns = job->dst->width * cn;
@@ -128,22 +169,11 @@ median_net_band (void *data, int worker, int y0, int y1)
     pad_row (rows[k - 1], job, y + job->oy + r, start, pcount);
     const uint8_t *const *rr = (const uint8_t * const *) rows;
     uint8_t *out = vfk_row (job->dst, y);
-    switch (k) {
-      case 5:
-        median5x5_row (out, rr, cn, ns);
-        break;
-      case 7:
-        median7x7_row (out, rr, cn, ns);
-        break;
-      case 9:
-        median9x9_row (out, rr, cn, ns);
-        break;
-      default:
-        median11x11_row (out, rr, cn, ns);
-        break;
-    }
+    dsp->net[(k - 5) / 2] (out, rr, cn, ns);
   }
 }
+
+#endif /* VFK_ONCE */
 
 /* ---- histograms -------------------------------------------------------------- */
 
@@ -331,7 +361,8 @@ median_hist_tile (MedianJob * job, uint8_t * mem, int y0, int y1, int tx0,
 #define MEDIAN_TILE 512
 #endif
 
-VFK_CLONES static void
+#define median_hist_band VFK_FN (median_hist_band)
+void
 median_hist_band (void *data, int worker, int y0, int y1)
 {
   MedianJob *job = data;
@@ -353,6 +384,8 @@ median_hist_band (void *data, int worker, int y0, int y1)
       median_hist_tile (job, mem, y0, y1, tx0, MIN (tile, wout - tx0), c);
 }
 
+#if VFK_ONCE
+
 int
 vfk_median (VfkPool * pool, const VfkImage * src, VfkImage * dst, int ox,
     int oy, VfkBorder border, uint8_t value, int kw, int kh)
@@ -371,7 +404,7 @@ vfk_median (VfkPool * pool, const VfkImage * src, VfkImage * dst, int ox,
     return vfk_pool_run (pool, dst->height, median3x3_band, &job);
   if (kw == kh && kw >= 5 && kw <= 11)
     return vfk_pool_run (pool, dst->height, median_net_band, &job);
-  return vfk_pool_run (pool, dst->height, median_hist_band, &job);
+  return vfk_pool_run (pool, dst->height, median_dsp ()->hist_band, &job);
 }
 
 int
@@ -382,5 +415,7 @@ vfk_median_histogram (VfkPool * pool, const VfkImage * src, VfkImage * dst,
     .src = src,.dst = dst,.ox = ox,.oy = oy,.border = border,.value = value,
     .kw = kw,.kh = kh,.pool = pool,
   };
-  return vfk_pool_run (pool, dst->height, median_hist_band, &job);
+  return vfk_pool_run (pool, dst->height, median_dsp ()->hist_band, &job);
 }
+
+#endif /* VFK_ONCE */

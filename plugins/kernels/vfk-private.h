@@ -7,13 +7,67 @@
 #include <pthread.h>
 #include "vfk.h"
 
-/* Hot loops outside the VfkCpu table: compiled for the baseline, AVX2 and
- * AVX-512 and picked by the dynamic loader once (ifunc). */
-#if defined(__x86_64__) && defined(__GNUC__) && !defined(__clang__)
-#define VFK_CLONES __attribute__((target_clones ("default", "arch=x86-64-v3", "arch=x86-64-v4")))
-#else
-#define VFK_CLONES
+/* ---- per-CPU variants, in FFmpeg's shape ---------------------------------
+ *
+ * A file with hot loops is compiled once per CPU level (meson.build):
+ * VFK_ARCH 0 is the C reference for the baseline, 1 the same source for
+ * x86-64-v3 (AVX2, FMA), 2 for x86-64-v4 (AVX-512).  VFK_FN (name) names a
+ * hot function for its level (name_c, name_avx2, name_avx512); everything
+ * else of such a file (its dispatch table, its public functions) is
+ * compiled once, under VFK_ONCE.  Each filter's table (vfk-dsp.h) is made
+ * the same way: the C entries first, then the overrides of each CPU flag
+ * the machine has and VFK_CPU allows (vfk_dsp ()). */
+#ifndef VFK_ARCH
+#define VFK_ARCH 0
 #endif
+#define VFK_CAT_(a, b) a##b
+#define VFK_CAT(a, b) VFK_CAT_ (a, b)
+#if VFK_ARCH == 0
+#define VFK_SUFFIX _c
+#define VFK_ONCE 1
+#elif VFK_ARCH == 1
+#define VFK_SUFFIX _avx2
+#define VFK_ONCE 0
+#else
+#define VFK_SUFFIX _avx512
+#define VFK_ONCE 0
+#endif
+#define VFK_FN(name) VFK_CAT (name, VFK_SUFFIX)
+
+/* Declares the three variants of a hot function (the ones of the levels
+ * not built are never referenced: see VFK_OVERRIDE). */
+#define VFK_DECLARE_VARIANTS(ret, name, args) \
+  ret name##_c args; ret name##_avx2 args; ret name##_avx512 args
+
+/* In a table's init: `field` takes the level's variant for each flag. */
+#ifdef VFK_HAVE_VARIANTS
+#define VFK_OVERRIDE(dsp, flags, field, name) \
+  do { \
+    if ((flags) & VFK_CPU_AVX2) \
+      (dsp)->field = name##_avx2; \
+    if ((flags) & VFK_CPU_AVX512) \
+      (dsp)->field = name##_avx512; \
+  } while (0)
+#else
+#define VFK_OVERRIDE(dsp, flags, field, name) do { } while (0)
+#endif
+
+typedef void (*VfkDspInit) (void *dsp, unsigned flags);
+/* The table for the CPU flags in effect (vfk_cpu_flags): tables holds one
+ * table of `size` bytes per flag set (VFK_CPU_LEVELS), ready their
+ * made-flags; init fills one for given flags.  Thread-safe. */
+const void *vfk_dsp (void *tables, int *ready, size_t size, VfkDspInit init);
+#define VFK_CPU_LEVELS 4
+
+/* A filter's getter of its table: static const Type *getter (void). */
+#define VFK_DSP_GETTER(Type, getter, init) \
+  static const Type * \
+  getter (void) \
+  { \
+    static Type tables[VFK_CPU_LEVELS]; \
+    static int ready[VFK_CPU_LEVELS]; \
+    return vfk_dsp (tables, ready, sizeof (Type), (VfkDspInit) init); \
+  }
 
 /* Spelled as one word so that gst-indent reads the functions they mark */
 #define VFK_TARGET_AVX512 __attribute__((target ("avx512f")))
@@ -47,14 +101,6 @@ vfk_floor_div (int64_t a, int64_t d)
   return (a % d != 0 && a < 0) ? q - 1 : q;
 }
 
-/* Map n accumulators to 8-bit output with the kernel's rounding. */
-void vfk_finish_i32 (uint8_t * out, const int32_t * acc, int n,
-    const VfkRound * r);
-void vfk_finish_f32 (uint8_t * out, const float *acc, int n,
-    const VfkRound * r);
-
-typedef struct VfkRangeBins VfkRangeBins;
-
 /* The tables of one bilateral parameter set (vfk-bilateral.c). */
 struct VfkBilateral {
   int radius, maxk;
@@ -65,28 +111,13 @@ struct VfkBilateral {
   double sigma_color;           /* after OpenCV's <= 0 rule */
   double sigma_window;          /* standard deviation of the space weights
                                  * (truncated to the circle) along an axis */
-  /* fast mode's range-bin tables, one per range-value width (the number of
-   * channels summed, 1-4), made on first use (vfk-grid.c) */
-  pthread_mutex_t fast_lock;
-  VfkRangeBins *fast[5];
+  /* what another module derives from this set on first use (the fast
+   * bilateral's range bins), freed with it; made under ext_lock: the set
+   * is shared by every frame and every element thread */
+  pthread_mutex_t ext_lock;
+  void *ext;
+  void (*ext_free) (void *ext);
 };
-
-/* Range bins of the fast bilateral for range values 0..gmax. */
-struct VfkRangeBins {
-  double step;                  /* range distance between bins */
-  int nb;                       /* bins */
-  float *w;                     /* w[v * nb + b]: range weight of value v */
-  uint8_t *blo, *bhi;           /* bins with a weight worth adding, per v */
-};
-
-void vfk_range_bins_free (VfkRangeBins * r);
-
-/* The Gaussian on a grid of cells sigma/2 wide (vfk-grid.c), which
- * vfk_gauss_fast uses from this sigma on (cells of at least 2 pixels). */
-#define VFK_GAUSS_GRID_MIN_SIGMA 4.0
-int vfk_gauss_grid (VfkPool * pool, const VfkImage * src, VfkImage * dst,
-    int ox, int oy, VfkBorder border, uint8_t value, double sigma_x,
-    double sigma_y);
 
 /* A cache of processed rows keyed by padded row coordinate, one slot per
  * kernel row: consecutive output rows reuse kh-1 of them. */

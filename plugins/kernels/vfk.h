@@ -98,53 +98,19 @@ int vfk_pool_run (VfkPool * pool, int n_rows, VfkBandFunc func, void *ctx);
 
 /* ---- per-CPU variants (vfk-cpu.c) --------------------------------------- */
 
-typedef struct {
-  const char *name;             /* "c", "avx2", ... */
-  /* acc[s] += w * row[s] for s in [0, n) */
-  void (*mac_u8_i32) (int32_t * acc, const uint8_t * row, int32_t w, int n);
-  void (*mac_i32_i32) (int32_t * acc, const int32_t * row, int32_t w, int n);
-  void (*mac_u8_f32) (float *acc, const uint8_t * row, float w, int n);
-  void (*mac_f32_f32) (float *acc, const float *row, float w, int n);
-  /* dst[s] = src[s] */
-  void (*u8_to_f32) (float *dst, const uint8_t * src, int n);
-  /* Symmetric 1-D filter along a row of interleaved samples:
-   * h[s] = k[r] p[s + r cn] + sum_{i<r} k[i] (p[s + i cn] + p[s + (2r-i) cn]) */
-  void (*hsym_f32) (float *h, const float *p, const float *k, int r, int cn,
-      int n);
-  /* The same across rows, then out = trunc((acc + add) * scale); the caller
-   * guarantees the result lies in [0, 256) (no clamping):
-   * acc[s] = k[r] rows[r][s] + sum_{i<r} k[i] (rows[i][s] + rows[2r-i][s]) */
-  void (*vsym_f32_u8) (uint8_t * out, const float *const *rows,
-      const float *k, int r, int n, float add, float scale);
-  /* Inclusive running sums of interleaved channels for two independent
-   * rows a and b: P[s] = P[s-cn] + x[s], with P[-cn..-1] read from P (the
-   * caller provides them). */
-  void (*prefix2_u32) (uint32_t * Pa, const uint32_t * xa, uint32_t * Pb,
-      const uint32_t * xb, int n, int cn);
-  /* 2-D filter over padded float rows (kh of them):
-   * out[s] = sum_j sum_i k[j kw + i] rows[j][s + i cn].  Both may fuse
-   * multiply-adds where the CPU has FMA: conv_f32_exact is used only when
-   * every sum is an integer < 2^24 and so gives the same bytes everywhere;
-   * conv_f32 (float kernels) may differ in the last float bit between CPU
-   * variants, which can move an output by 1 where it sits on .5. */
-  void (*conv_f32) (float *out, const float *const *rows, const float *k,
-      int kw, int kh, int cn, int n);
-  void (*conv_f32_exact) (float *out, const float *const *rows,
-      const float *k, int kw, int kh, int cn, int n);
-  /* Four vertically adjacent outputs of a kh-tap column filter from kh+3
-   * rows, each row loaded once: out[o] from rows[o..o+kh), truncated as
-   * vsym_f32_u8 does. */
-  void (*v4_f32_u8) (uint8_t * const *out, const float *const *rows,
-      const float *k, int kh, int n, float add, float scale);
-  /* The same with float outputs (add and scale unused). */
-  void (*v4_f32) (float *const *out, const float *const *rows,
-      const float *k, int kh, int n, float add, float scale);
-} VfkCpu;
+/* What the kernels may use beyond the baseline (x86-64): AVX2 is the
+ * x86-64-v3 level, AVX512 the x86-64-v4 level (only with AVX2). */
+#define VFK_CPU_AVX2 1u
+#define VFK_CPU_AVX512 2u
 
-/* The variant table for this CPU, chosen once on first use.  The
- * environment variable VFK_CPU=c forces the plain C reference. */
-const VfkCpu *vfk_cpu (void);
-const VfkCpu *vfk_cpu_reference (void);
+/* The flags in effect: what the CPU has, limited by the environment
+ * variable VFK_CPU (c = none, avx2 = AVX2 at most). */
+unsigned vfk_cpu_flags (void);
+/* For tests: run every kernel with `flags` (limited to what the CPU has)
+ * from now on; returns the flags in effect before. */
+unsigned vfk_cpu_set_flags (unsigned flags);
+/* What this CPU has (whatever VFK_CPU says). */
+unsigned vfk_cpu_detect (void);
 
 /* ---- output rounding ----------------------------------------------------- */
 

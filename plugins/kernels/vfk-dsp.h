@@ -1,0 +1,141 @@
+/* The dispatch tables of the kernel library: one per filter (and one of
+ * row primitives shared by the linear filters), each filled with the C
+ * entries first, then overridden per CPU flag (vfk-private.h).  Internal;
+ * tests/test-checkasm.c walks every entry of every table.
+ * SPDX-License-Identifier: LGPL-2.1-or-later */
+#ifndef VFK_DSP_H
+#define VFK_DSP_H
+
+#include "vfk.h"
+
+/* ---- row primitives (vfk-cpu.c): box, Gaussian, linear ------------------- */
+
+typedef struct {
+  /* acc[s] += w * row[s] for s in [0, n) */
+  void (*mac_u8_i32) (int32_t * acc, const uint8_t * row, int32_t w, int n);
+  void (*mac_i32_i32) (int32_t * acc, const int32_t * row, int32_t w, int n);
+  void (*mac_u8_f32) (float *acc, const uint8_t * row, float w, int n);
+  void (*mac_f32_f32) (float *acc, const float *row, float w, int n);
+  /* dst[s] = src[s] */
+  void (*u8_to_f32) (float *dst, const uint8_t * src, int n);
+  /* Symmetric 1-D filter along a row of interleaved samples:
+   * h[s] = k[r] p[s + r cn] + sum_{i<r} k[i] (p[s + i cn] + p[s + (2r-i) cn]) */
+  void (*hsym_f32) (float *h, const float *p, const float *k, int r, int cn,
+      int n);
+  /* The same across rows, then out = trunc((acc + add) * scale); the caller
+   * guarantees the result lies in [0, 256) (no clamping):
+   * acc[s] = k[r] rows[r][s] + sum_{i<r} k[i] (rows[i][s] + rows[2r-i][s]) */
+  void (*vsym_f32_u8) (uint8_t * out, const float *const *rows,
+      const float *k, int r, int n, float add, float scale);
+  /* Inclusive running sums of interleaved channels for two independent
+   * rows a and b: P[s] = P[s-cn] + x[s], with P[-cn..-1] read from P (the
+   * caller provides them). */
+  void (*prefix2_u32) (uint32_t * Pa, const uint32_t * xa, uint32_t * Pb,
+      const uint32_t * xb, int n, int cn);
+  /* 2-D filter over padded float rows (kh of them):
+   * out[s] = sum_j sum_i k[j kw + i] rows[j][s + i cn].  Both may fuse
+   * multiply-adds where the CPU has FMA: conv_f32_exact is used only when
+   * every sum is an integer < 2^24 and so gives the same bytes everywhere;
+   * conv_f32 (float kernels) may differ in the last float bit between CPU
+   * variants, which can move an output by 1 where it sits on .5. */
+  void (*conv_f32) (float *out, const float *const *rows, const float *k,
+      int kw, int kh, int cn, int n);
+  void (*conv_f32_exact) (float *out, const float *const *rows,
+      const float *k, int kw, int kh, int cn, int n);
+  /* Four vertically adjacent outputs of a kh-tap column filter from kh+3
+   * rows, each row loaded once: out[o] from rows[o..o+kh), truncated as
+   * vsym_f32_u8 does. */
+  void (*v4_f32_u8) (uint8_t * const *out, const float *const *rows,
+      const float *k, int kh, int n, float add, float scale);
+  /* The same with float outputs (add and scale unused). */
+  void (*v4_f32) (float *const *out, const float *const *rows,
+      const float *k, int kh, int n, float add, float scale);
+} VfkRowDsp;
+
+void vfk_row_dsp_init (VfkRowDsp * dsp, unsigned flags);
+const VfkRowDsp *vfk_row_dsp (void);
+
+/* ---- box (vfk-box.c) ------------------------------------------------------- */
+
+typedef struct {
+  /* out[s] = round-half-up((hi[s] - lo[s]) / area) */
+  void (*output_half_up) (uint8_t * out, const uint32_t * hi,
+      const uint32_t * lo, int ns, uint32_t area);
+  /* col[s] += in[s] - out[s] */
+  void (*col_update) (uint32_t * col, const uint8_t * in, const uint8_t * out,
+      int n);
+} VfkBoxDsp;
+
+void vfk_box_dsp_init (VfkBoxDsp * dsp, unsigned flags);
+
+/* ---- linear (vfk-linear.c) --------------------------------------------------- */
+
+typedef struct {
+  /* n accumulators to 8-bit output with the kernel's rounding */
+  void (*finish_i32) (uint8_t * out, const int32_t * acc, int n,
+      const VfkRound * r);
+  void (*finish_f32) (uint8_t * out, const float *acc, int n,
+      const VfkRound * r);
+  /* integer-valued float sums (overwritten) with the integer rounding */
+  void (*finish_exact) (uint8_t * out, float *acc, int n, const VfkRound * r);
+} VfkLinearDsp;
+
+void vfk_linear_dsp_init (VfkLinearDsp * dsp, unsigned flags);
+
+/* ---- fast Gaussian (vfk-gauss-fast.c) ------------------------------------------ */
+
+typedef struct {
+  VfkBandFunc row_band;         /* Deriche along rows, into a float frame */
+  VfkBandFunc col_band;         /* ... then down columns, to bytes */
+} VfkGaussFastDsp;
+
+void vfk_gauss_fast_dsp_init (VfkGaussFastDsp * dsp, unsigned flags);
+
+/* ---- grid engine (vfk-grid.c) -------------------------------------------------- */
+
+struct VfkGridJob;
+typedef struct {
+  /* raw grid row j, per channel count 1-4 */
+  void (*splat[4]) (const struct VfkGridJob * job, float *cells, int j,
+      uint8_t * pad, uint8_t * gpad);
+  /* a smoothed grid row from raw rows */
+  void (*smooth) (const struct VfkGridJob * job, float *out,
+      float *const *rows, float *tmp);
+  /* an output row from two smoothed rows: range bins, per channel count */
+  void (*slice[4]) (const struct VfkGridJob * job, int y, const float *a,
+      const float *b, float fy, const int *ix, const float *fx);
+  /* ... without range bins (the Gaussian) */
+  void (*slice_plain) (const struct VfkGridJob * job, int y, const float *a,
+      const float *b, float fy, const int *idx, const float *fm, float *v,
+      float *d, float *row);
+} VfkGridDsp;
+
+void vfk_grid_dsp_init (VfkGridDsp * dsp, unsigned flags);
+
+/* ---- median (vfk-median.c) ------------------------------------------------------ */
+
+typedef struct {
+  /* one 3x3 output row from three padded rows (lo, mid, hi: scratch) */
+  void (*row3x3) (uint8_t * out, const uint8_t * r0, const uint8_t * r1,
+      const uint8_t * r2, uint8_t * lo, uint8_t * mid, uint8_t * hi, int cn,
+      int n);
+  VfkBandFunc hist_band;        /* the histogram path */
+  /* one row of 5x5, 7x7, 9x9, 11x11 medians by sorting networks over the
+   * k padded rows r */
+  void (*net[4]) (uint8_t * out, const uint8_t * const *r, int cn, int n);
+} VfkMedianDsp;
+
+void vfk_median_dsp_init (VfkMedianDsp * dsp, unsigned flags);
+
+/* ---- exact bilateral (vfk-bilateral.c) -------------------------------------------- */
+
+struct VfkBilateralJob;
+#define VFK_BILATERAL_ROWS 6    /* 1-4 channels, then 1-2 channels guided */
+typedef struct {
+  void (*row[VFK_BILATERAL_ROWS]) (const struct VfkBilateralJob * job,
+      uint8_t * out, float *const *rows, int pstride, int cn, int wout);
+} VfkBilateralDsp;
+
+void vfk_bilateral_dsp_init (VfkBilateralDsp * dsp, unsigned flags);
+
+#endif

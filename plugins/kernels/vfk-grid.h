@@ -1,0 +1,48 @@
+/* The grid engine (vfk-grid.c): a frame summed into cells, the grid
+ * smoothed by a small separable Gaussian, read back bilinearly; with range
+ * bins, a range-binned bilateral on that grid.  It knows neither filter:
+ * the fast Gaussian (vfk-gauss-fast.c) and the fast bilateral
+ * (vfk-bilateral-fast.c) give it their axes and, for the bilateral, the
+ * range weights.  Internal.
+ * SPDX-License-Identifier: LGPL-2.1-or-later */
+#ifndef VFK_GRID_H
+#define VFK_GRID_H
+
+#include "vfk.h"
+
+#define VFK_GRID_MAX_TAPS 12    /* grid Gaussian radius, cells */
+#define VFK_GRID_MAX_BINS 64
+
+/* One axis: cells of s pixels, the grid Gaussian's taps. */
+typedef struct
+{
+  int s;                        /* cell side in pixels */
+  int G;                        /* cells before the frame's first pixel */
+  int R;                        /* grid Gaussian radius (cells) */
+  float taps[2 * VFK_GRID_MAX_TAPS + 1];
+} VfkGridAxis;
+
+/* Cell side s and the grid Gaussian for a Gaussian of `sigma` pixels;
+ * `cut` in grid sigmas; `scale` multiplies the taps. */
+void vfk_grid_axis_init (VfkGridAxis * a, double sigma, int s, double cut,
+    double scale);
+
+/* Range bins: bin b at range value b * step; w[v * nb + b] is the weight
+ * of range value v in bin b, blo[v]..bhi[v] the bins worth adding. */
+typedef struct
+{
+  double step;
+  int nb;                       /* at most VFK_GRID_MAX_BINS */
+  const float *w;
+  const uint8_t *blo, *bhi;
+} VfkGridRange;
+
+/* Without range bins (range NULL): every channel smoothed on the grid.
+ * With them: the range value of a pixel is the sum of its dist_mask
+ * channels, or the first channel of guide when there is one. */
+int vfk_grid_run (VfkPool * pool, const VfkImage * src,
+    const VfkImage * guide, VfkImage * dst, int ox, int oy, VfkBorder border,
+    uint8_t value, unsigned dist_mask, const VfkGridAxis * ax,
+    const VfkGridAxis * ay, const VfkGridRange * range);
+
+#endif

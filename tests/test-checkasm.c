@@ -1,0 +1,537 @@
+/* checkasm, as FFmpeg's tests/checkasm: every entry of every dispatch table
+ * of the kernel library (vfk-dsp.h), at every CPU level this machine has,
+ * against the C entry, on random data, odd lengths and unaligned starts.
+ * Row primitives are called directly; entries that need a kernel's job
+ * (band functions, grid and bilateral rows) are reached through their
+ * kernel with the CPU flags forced (vfk_cpu_set_flags), which runs exactly
+ * one table's entries.
+ *
+ * The static assertions count each table's entries: a new entry (a new
+ * variant) does not build until a check for it is written here.
+ * SPDX-License-Identifier: LGPL-2.1-or-later */
+#include <check.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "vfk-dsp.h"
+#include "vfk.h"
+
+#define N_ENTRIES(T) (sizeof (T) / sizeof (void (*) (void)))
+#define CHECKED(T, n) \
+  _Static_assert (N_ENTRIES (T) == (n), "an entry of " #T " has no check")
+
+/* the entries, with where they are checked */
+CHECKED (VfkRowDsp, 12);        /* test_row_primitives: each directly */
+CHECKED (VfkBoxDsp, 2);         /* test_box_entries: directly */
+CHECKED (VfkLinearDsp, 3);      /* test_linear_entries: directly */
+CHECKED (VfkMedianDsp, 6);      /* test_median_entries: row3x3, net[4]
+                                 * directly; hist_band through vfk_median */
+CHECKED (VfkGaussFastDsp, 2);   /* test_kernels_per_level: vfk_gauss_fast */
+CHECKED (VfkGridDsp, 10);       /* test_kernels_per_level: splat, smooth,
+                                 * slice_plain by vfk_gauss_fast (sigma >= 4),
+                                 * splat, smooth, slice by vfk_bilateral_fast,
+                                 * 1-4 channels each */
+CHECKED (VfkBilateralDsp, 6);   /* test_kernels_per_level: vfk_bilateral_exact,
+                                 * 1-4 channels and 1-2 guided */
+
+static uint32_t rng_state = 12345;
+
+static int
+rnd (int n)
+{
+  rng_state = rng_state * 1103515245u + 12345u;
+  return (int) ((rng_state >> 8) % (uint32_t) n);
+}
+
+/* Odd lengths, from one sample to several vectors and a tail. */
+static const int lengths[] = { 1, 3, 7, 17, 31, 63, 97, 129, 251 };
+
+#define MAXN 300                /* samples per row, with room for offsets */
+#define OFF 3                   /* largest unaligned start */
+
+/* The levels above C this machine has: AVX2, then AVX2 + AVX-512. */
+static int
+variant_levels (unsigned *levels)
+{
+  unsigned have = vfk_cpu_detect ();
+  int n = 0;
+  if (have & VFK_CPU_AVX2)
+    levels[n++] = VFK_CPU_AVX2;
+  if ((have & VFK_CPU_AVX2) && (have & VFK_CPU_AVX512))
+    levels[n++] = VFK_CPU_AVX2 | VFK_CPU_AVX512;
+  if (n == 0)
+    printf ("checkasm: this CPU has no level above C: only the C entries "
+        "run\n");
+  return n;
+}
+
+static const char *
+level_name (unsigned flags)
+{
+  return flags & VFK_CPU_AVX512 ? "avx512" : flags ? "avx2" : "c";
+}
+
+static void
+fill_u8 (uint8_t * p, int n)
+{
+  for (int i = 0; i < n; i++)
+    p[i] = (uint8_t) rnd (256);
+}
+
+/* ---- row primitives ------------------------------------------------------- */
+
+START_TEST (test_row_primitives)
+{
+  unsigned levels[2];
+  int nl = variant_levels (levels);
+  VfkRowDsp ref, v;
+
+  vfk_row_dsp_init (&ref, 0);
+  for (int l = 0; l < nl; l++) {
+    const char *lv = level_name (levels[l]);
+    vfk_row_dsp_init (&v, levels[l]);
+    for (unsigned li = 0; li < sizeof lengths / sizeof *lengths; li++)
+      for (int off = 0; off <= OFF; off++) {
+        const int n = lengths[li];
+        uint8_t row[MAXN + OFF];
+        int32_t ia[MAXN + OFF], ib[MAXN + OFF], irow[MAXN + OFF];
+        float fa[MAXN + OFF], fb[MAXN + OFF], frow[MAXN + OFF];
+        const int32_t w = rnd (2001) - 1000;
+        const float wf = (rnd (2001) - 1000) / 37.0f;
+
+        fill_u8 (row, MAXN + OFF);
+        for (int i = 0; i < MAXN + OFF; i++) {
+          ia[i] = ib[i] = rnd (200001) - 100000;
+          irow[i] = rnd (20001) - 10000;
+          fa[i] = fb[i] = (float) (rnd (20001) - 10000) / 7.0f;
+          frow[i] = (float) (rnd (2001) - 1000) / 3.0f;
+        }
+        ref.mac_u8_i32 (ia + off, row + off, w, n);
+        v.mac_u8_i32 (ib + off, row + off, w, n);
+        ck_assert_msg (!memcmp (ia, ib, sizeof ia), "mac_u8_i32 %s n=%d "
+            "off=%d", lv, n, off);
+        ref.mac_i32_i32 (ia + off, irow + off, w, n);
+        v.mac_i32_i32 (ib + off, irow + off, w, n);
+        ck_assert_msg (!memcmp (ia, ib, sizeof ia), "mac_i32_i32 %s n=%d "
+            "off=%d", lv, n, off);
+        ref.mac_u8_f32 (fa + off, row + off, wf, n);
+        v.mac_u8_f32 (fb + off, row + off, wf, n);
+        ck_assert_msg (!memcmp (fa, fb, sizeof fa), "mac_u8_f32 %s n=%d "
+            "off=%d", lv, n, off);
+        ref.mac_f32_f32 (fa + off, frow + off, wf, n);
+        v.mac_f32_f32 (fb + off, frow + off, wf, n);
+        ck_assert_msg (!memcmp (fa, fb, sizeof fa), "mac_f32_f32 %s n=%d "
+            "off=%d", lv, n, off);
+        ref.u8_to_f32 (fa + off, row + off, n);
+        v.u8_to_f32 (fb + off, row + off, n);
+        ck_assert_msg (!memcmp (fa, fb, sizeof fa), "u8_to_f32 %s n=%d "
+            "off=%d", lv, n, off);
+
+        /* prefix sums of two rows, cn channels, carry read before s = 0 */
+        for (int cn = 1; cn <= 4; cn++) {
+          uint32_t xa[MAXN], xb[MAXN], pa[2][MAXN + 8], pb[2][MAXN + 8];
+          for (int i = 0; i < MAXN; i++) {
+            xa[i] = rnd (70000);
+            xb[i] = rnd (70000);
+          }
+          for (int i = 0; i < MAXN + 8; i++)
+            pa[0][i] = pa[1][i] = pb[0][i] = pb[1][i] = rnd (1000);
+          ref.prefix2_u32 (pa[0] + 4 + off, xa, pb[0] + 4 + off, xb, n, cn);
+          v.prefix2_u32 (pa[1] + 4 + off, xa, pb[1] + 4 + off, xb, n, cn);
+          ck_assert_msg (!memcmp (pa[0], pa[1], sizeof pa[0])
+              && !memcmp (pb[0], pb[1], sizeof pb[0]), "prefix2_u32 %s n=%d "
+              "cn=%d off=%d", lv, n, cn, off);
+        }
+      }
+  }
+}
+
+END_TEST;
+
+/* The symmetric and 2-D float filters.  Integer data whose sums stay below
+ * 2^24 must agree bit for bit (the exact paths rely on it); a float kernel
+ * may differ where one level fuses a multiply-add: within float precision. */
+START_TEST (test_row_filters)
+{
+  unsigned levels[2];
+  int nl = variant_levels (levels);
+  VfkRowDsp ref, v;
+  static float rows_f[16][MAXN + 64];
+  const float *rows[16];
+
+  vfk_row_dsp_init (&ref, 0);
+  for (int l = 0; l < nl; l++) {
+    const char *lv = level_name (levels[l]);
+    vfk_row_dsp_init (&v, levels[l]);
+    for (unsigned li = 0; li < sizeof lengths / sizeof *lengths; li++)
+      for (int off = 0; off <= OFF; off += 3) {
+        const int n = lengths[li];
+        float k[64], oa[MAXN + OFF], ob[MAXN + OFF];
+        uint8_t ua[4][MAXN], ub[4][MAXN];
+        uint8_t *pua[4] = { ua[0], ua[1], ua[2], ua[3] };
+        uint8_t *pub[4] = { ub[0], ub[1], ub[2], ub[3] };
+        float fa4[4][MAXN], fb4[4][MAXN];
+        float *pfa[4] = { fa4[0], fa4[1], fa4[2], fa4[3] };
+        float *pfb[4] = { fb4[0], fb4[1], fb4[2], fb4[3] };
+        const int r = 1 + rnd (6), cn = 1 + rnd (4);
+
+        /* pixels times q8 weights: rows of exact integers */
+        for (int j = 0; j < 16; j++) {
+          for (int i = 0; i < MAXN + 64; i++)
+            rows_f[j][i] = (float) (rnd (256) * rnd (257));
+          rows[j] = rows_f[j] + off;
+        }
+        for (int i = 0; i < 64; i++)
+          k[i] = (float) rnd (256);
+        {
+          /* q8 weights summing to at most 256 for vsym / v4 (sums < 2^24) */
+          float kq[8], s = 0;
+          for (int i = 0; i <= r; i++)
+            s += (kq[i] = (float) (1 + rnd (20))) * (i < r ? 2 : 1);
+          for (int i = 0; i <= r; i++)
+            kq[i] = floorf (kq[i] * 256 / s / 2);
+          memset (ua, 0, sizeof ua);
+          memset (ub, 0, sizeof ub);
+          ref.vsym_f32_u8 (ua[0], rows, kq, r, n, 32768.f, 1.f / 65536);
+          v.vsym_f32_u8 (ub[0], rows, kq, r, n, 32768.f, 1.f / 65536);
+          ck_assert_msg (!memcmp (ua[0], ub[0], n), "vsym_f32_u8 %s n=%d "
+              "r=%d off=%d", lv, n, r, off);
+          {
+            float kf[16];
+            for (int t = 0; t < 2 * r + 1; t++)
+              kf[t] = kq[t <= r ? t : 2 * r - t];
+            ref.v4_f32_u8 (pua, rows, kf, 2 * r + 1, n, 32768.f, 1.f / 65536);
+            v.v4_f32_u8 (pub, rows, kf, 2 * r + 1, n, 32768.f, 1.f / 65536);
+            for (int o = 0; o < 4; o++)
+              ck_assert_msg (!memcmp (ua[o], ub[o], n), "v4_f32_u8 %s n=%d "
+                  "kh=%d out %d off=%d", lv, n, 2 * r + 1, o, off);
+          }
+        }
+        for (int i = 0; i < 16; i++)
+          for (int s = 0; s < MAXN + 64; s++)
+            rows_f[i][s] = (float) rnd (256);
+        ref.hsym_f32 (oa, rows[0], k, r, cn, n);
+        v.hsym_f32 (ob, rows[0], k, r, cn, n);
+        ck_assert_msg (!memcmp (oa, ob, sizeof (float) * n), "hsym_f32 %s "
+            "n=%d r=%d cn=%d off=%d", lv, n, r, cn, off);
+        ref.v4_f32 (pfa, rows, k, 5, n, 0, 0);
+        v.v4_f32 (pfb, rows, k, 5, n, 0, 0);
+        for (int o = 0; o < 4; o++)
+          ck_assert_msg (!memcmp (fa4[o], fb4[o], sizeof (float) * n),
+              "v4_f32 %s n=%d out %d off=%d", lv, n, o, off);
+        ref.conv_f32_exact (oa, rows, k, 3, 5, cn, n);
+        v.conv_f32_exact (ob, rows, k, 3, 5, cn, n);
+        ck_assert_msg (!memcmp (oa, ob, sizeof (float) * n),
+            "conv_f32_exact %s n=%d cn=%d off=%d", lv, n, cn, off);
+        for (int i = 0; i < 64; i++)
+          k[i] = (rnd (2000) - 1000) / 997.0f;
+        ref.conv_f32 (oa, rows, k, 3, 5, cn, n);
+        v.conv_f32 (ob, rows, k, 3, 5, cn, n);
+        for (int i = 0; i < n; i++)
+          ck_assert_msg (fabsf (oa[i] - ob[i]) <= 1e-4f * (1 + fabsf (oa[i])),
+              "conv_f32 %s n=%d sample %d: %g vs %g", lv, n, i, oa[i], ob[i]);
+      }
+  }
+}
+
+END_TEST;
+
+/* ---- box and linear ------------------------------------------------------- */
+
+START_TEST (test_box_entries)
+{
+  unsigned levels[2];
+  int nl = variant_levels (levels);
+  VfkBoxDsp ref, v;
+
+  vfk_box_dsp_init (&ref, 0);
+  for (int l = 0; l < nl; l++) {
+    vfk_box_dsp_init (&v, levels[l]);
+    for (unsigned li = 0; li < sizeof lengths / sizeof *lengths; li++)
+      for (int off = 0; off <= OFF; off++) {
+        const int n = lengths[li];
+        /* both arithmetic paths: float below 8192, double above */
+        const uint32_t areas[] = { 1, 2, 9, 255, 256, 8192, 8193, 1046529 };
+        uint32_t hi[MAXN + OFF], lo[MAXN + OFF], ca[MAXN + OFF], cb[MAXN + OFF];
+        uint8_t oa[MAXN + OFF], ob[MAXN + OFF], in[MAXN + OFF], out[MAXN + OFF];
+        for (unsigned a = 0; a < sizeof areas / sizeof *areas; a++) {
+          for (int i = 0; i < MAXN + OFF; i++) {
+            lo[i] = rnd (1 << 20);
+            hi[i] = lo[i] + (uint32_t) ((double) rnd (256) * areas[a]);
+          }
+          memset (oa, 0, sizeof oa);
+          memset (ob, 0, sizeof ob);
+          ref.output_half_up (oa + off, hi + off, lo + off, n, areas[a]);
+          v.output_half_up (ob + off, hi + off, lo + off, n, areas[a]);
+          ck_assert_msg (!memcmp (oa, ob, sizeof oa), "output_half_up %s "
+              "n=%d area=%u off=%d", level_name (levels[l]), n, areas[a], off);
+        }
+        fill_u8 (in, MAXN + OFF);
+        fill_u8 (out, MAXN + OFF);
+        for (int i = 0; i < MAXN + OFF; i++)
+          ca[i] = cb[i] = 255 * 40 + rnd (1000);
+        ref.col_update (ca + off, in + off, out + off, n);
+        v.col_update (cb + off, in + off, out + off, n);
+        ck_assert_msg (!memcmp (ca, cb, sizeof ca), "col_update %s n=%d "
+            "off=%d", level_name (levels[l]), n, off);
+      }
+  }
+}
+
+END_TEST;
+
+START_TEST (test_linear_entries)
+{
+  unsigned levels[2];
+  int nl = variant_levels (levels);
+  VfkLinearDsp ref, v;
+  const VfkRound rounds[] = {
+    {VFK_ROUND_SHIFT, 8, 128, 0, 0, 0},
+    {VFK_ROUND_SHIFT, 3, (int64_t) 1 << 40, 0, 0, 0},
+    {VFK_ROUND_DIV, 0, 7, 14, 0, 0},
+    {VFK_ROUND_FLOAT, 0, 0, 0, 9.5, 0.5},
+  };
+
+  vfk_linear_dsp_init (&ref, 0);
+  for (int l = 0; l < nl; l++) {
+    const char *lv = level_name (levels[l]);
+    vfk_linear_dsp_init (&v, levels[l]);
+    for (unsigned li = 0; li < sizeof lengths / sizeof *lengths; li++)
+      for (int off = 0; off <= OFF; off++)
+        for (unsigned ri = 0; ri < sizeof rounds / sizeof *rounds; ri++) {
+          const int n = lengths[li];
+          int32_t acc[MAXN + OFF];
+          float facc[MAXN + OFF], fa[MAXN + OFF], fb[MAXN + OFF];
+          uint8_t oa[MAXN + OFF], ob[MAXN + OFF];
+          for (int i = 0; i < MAXN + OFF; i++) {
+            acc[i] = rnd (1 << 16) - (1 << 12);
+            facc[i] = (float) (rnd (6000) - 500) / 3.0f;
+            fa[i] = fb[i] = (float) (rnd (5000) - 300);
+          }
+          memset (oa, 0, sizeof oa);
+          memset (ob, 0, sizeof ob);
+          ref.finish_i32 (oa + off, acc + off, n, &rounds[ri]);
+          v.finish_i32 (ob + off, acc + off, n, &rounds[ri]);
+          ck_assert_msg (!memcmp (oa, ob, sizeof oa), "finish_i32 %s n=%d "
+              "round %u off=%d", lv, n, ri, off);
+          ref.finish_exact (oa + off, fa + off, n, &rounds[ri]);
+          v.finish_exact (ob + off, fb + off, n, &rounds[ri]);
+          ck_assert_msg (!memcmp (oa, ob, sizeof oa), "finish_exact %s "
+              "n=%d round %u off=%d", lv, n, ri, off);
+          if (rounds[ri].kind == VFK_ROUND_FLOAT) {
+            ref.finish_f32 (oa + off, facc + off, n, &rounds[ri]);
+            v.finish_f32 (ob + off, facc + off, n, &rounds[ri]);
+            ck_assert_msg (!memcmp (oa, ob, sizeof oa), "finish_f32 %s "
+                "n=%d off=%d", lv, n, off);
+          }
+        }
+  }
+}
+
+END_TEST;
+
+/* ---- median ------------------------------------------------------------------ */
+
+START_TEST (test_median_entries)
+{
+  unsigned levels[2];
+  int nl = variant_levels (levels);
+  VfkMedianDsp ref, v;
+
+  vfk_median_dsp_init (&ref, 0);
+  for (int l = 0; l < nl; l++) {
+    const char *lv = level_name (levels[l]);
+    vfk_median_dsp_init (&v, levels[l]);
+    for (unsigned li = 0; li < sizeof lengths / sizeof *lengths; li++)
+      for (int off = 0; off <= OFF; off++)
+        for (int cn = 1; cn <= 4; cn++) {
+          const int n = lengths[li] * cn;
+          static uint8_t rows[11][(MAXN + 16) * 4];
+          const uint8_t *r[11];
+          uint8_t oa[MAXN * 4 + OFF], ob[MAXN * 4 + OFF];
+          uint8_t lo[(MAXN + 4) * 4], mid[(MAXN + 4) * 4], hi[(MAXN + 4) * 4];
+          for (int j = 0; j < 11; j++) {
+            fill_u8 (rows[j], sizeof rows[j]);
+            r[j] = rows[j] + off;
+          }
+          memset (oa, 0, sizeof oa);
+          memset (ob, 0, sizeof ob);
+          ref.row3x3 (oa + off, r[0], r[1], r[2], lo, mid, hi, cn, n);
+          v.row3x3 (ob + off, r[0], r[1], r[2], lo, mid, hi, cn, n);
+          ck_assert_msg (!memcmp (oa, ob, sizeof oa), "row3x3 %s n=%d cn=%d "
+              "off=%d", lv, n, cn, off);
+          for (int k = 0; k < 4; k++) {
+            ref.net[k] (oa + off, r, cn, n);
+            v.net[k] (ob + off, r, cn, n);
+            ck_assert_msg (!memcmp (oa, ob, sizeof oa), "net[%d] (%dx%d) %s "
+                "n=%d cn=%d off=%d", k, 5 + 2 * k, 5 + 2 * k, lv, n, cn, off);
+          }
+        }
+  }
+}
+
+END_TEST;
+
+/* ---- whole kernels per level: the entries a job needs ------------------------ */
+
+typedef struct
+{
+  uint8_t *mem;
+  VfkImage img;
+} Frame;
+
+/* A w x h frame of cn channels whose rows start unaligned (off bytes into
+ * the buffer) and are `pad` bytes longer than needed. */
+static void
+frame_new (Frame * f, int w, int h, int cn, int off, int pad)
+{
+  f->img.width = w;
+  f->img.height = h;
+  f->img.channels = cn;
+  f->img.stride = w * cn + pad;
+  f->mem = malloc ((size_t) f->img.stride * h + off + 1);
+  f->img.data = f->mem + off;
+}
+
+/* out under flags equals out under C, within tol */
+static void
+compare_levels (const char *what, Frame * in, Frame * guide, int (*run) (Frame
+        *, Frame *, Frame *, int), int arg, int tol)
+{
+  unsigned levels[2];
+  int nl = variant_levels (levels);
+  Frame a, b;
+
+  frame_new (&a, in->img.width, in->img.height, in->img.channels, 1, 3);
+  frame_new (&b, in->img.width, in->img.height, in->img.channels, 2, 5);
+  vfk_cpu_set_flags (0);
+  ck_assert_int_eq (run (in, guide, &a, arg), 0);
+  for (int l = 0; l < nl; l++) {
+    vfk_cpu_set_flags (levels[l]);
+    ck_assert_int_eq (run (in, guide, &b, arg), 0);
+    for (int y = 0; y < a.img.height; y++)
+      for (int x = 0; x < a.img.width * a.img.channels; x++) {
+        int va = a.img.data[y * a.img.stride + x];
+        int vb = b.img.data[y * b.img.stride + x];
+        ck_assert_msg (abs (va - vb) <= tol, "%s (%d) on %dx%d cn=%d: %s "
+            "gives %d at (%d, %d), C gives %d", what, arg, a.img.width,
+            a.img.height, a.img.channels, level_name (levels[l]), vb,
+            x / a.img.channels, y, va);
+      }
+  }
+  vfk_cpu_set_flags (vfk_cpu_detect ());
+  free (a.mem);
+  free (b.mem);
+}
+
+static int
+run_gauss_fast (Frame * in, Frame * guide, Frame * out, int sigma)
+{
+  return vfk_gauss_fast (NULL, &in->img, &out->img, 0, 0, VFK_BORDER_REFLECT,
+      0, sigma / 2.0, sigma / 3.0);
+}
+
+static int
+run_median_hist (Frame * in, Frame * guide, Frame * out, int k)
+{
+  return vfk_median (NULL, &in->img, &out->img, 0, 0, VFK_BORDER_REPLICATE,
+      0, k, k + 2);
+}
+
+static VfkBilateral *bilateral;
+
+static int
+run_bilateral_exact (Frame * in, Frame * guide, Frame * out, int mask)
+{
+  return vfk_bilateral_exact (NULL, &in->img, guide ? &guide->img : NULL,
+      &out->img, 0, 0, VFK_BORDER_SYMMETRIC, 0, mask, bilateral);
+}
+
+static int
+run_bilateral_fast (Frame * in, Frame * guide, Frame * out, int mask)
+{
+  return vfk_bilateral_fast (NULL, &in->img, guide ? &guide->img : NULL,
+      &out->img, 0, 0, VFK_BORDER_WRAP, 0, mask, bilateral);
+}
+
+START_TEST (test_kernels_per_level)
+{
+  static const int sizes[][2] = { {1, 1}, {3, 2}, {37, 29}, {131, 19} };
+
+  bilateral = vfk_bilateral_new (13, 30, 5);
+  for (unsigned z = 0; z < sizeof sizes / sizeof *sizes; z++)
+    for (int cn = 1; cn <= 4; cn++) {
+      const int w = sizes[z][0], h = sizes[z][1];
+      Frame in, guide;
+      frame_new (&in, w, h, cn, 1 + cn % 3, 7);
+      frame_new (&guide, w, h, 2, 3, 1);
+      for (int y = 0; y < h; y++) {
+        fill_u8 (in.img.data + y * in.img.stride, w * cn);
+        fill_u8 (guide.img.data + y * guide.img.stride, w * 2);
+      }
+      /* row_band, col_band (Deriche), then the grid's plain entries */
+      compare_levels ("gauss_fast", &in, NULL, run_gauss_fast, 5, 0);
+      compare_levels ("gauss_fast (grid)", &in, NULL, run_gauss_fast, 17, 0);
+      compare_levels ("median hist_band", &in, NULL, run_median_hist, 13, 0);
+      /* the bilateral rows: the AVX-512 row computes the colour weight
+       * (exp) where C looks it up: within 1 */
+      compare_levels ("bilateral_exact", &in, NULL, run_bilateral_exact,
+          (1 << cn) - 1, 1);
+      compare_levels ("bilateral_fast (grid)", &in, NULL, run_bilateral_fast,
+          (1 << cn) - 1, 0);
+      if (cn <= 2) {
+        compare_levels ("bilateral_exact guided", &in, &guide,
+            run_bilateral_exact, 1, 1);
+        compare_levels ("bilateral_fast guided (grid)", &in, &guide,
+            run_bilateral_fast, 1, 0);
+      }
+      free (in.mem);
+      free (guide.mem);
+    }
+  vfk_bilateral_free (bilateral);
+}
+
+END_TEST;
+
+/* VFK_CPU=c reaches the C entries, whatever the CPU has */
+START_TEST (test_vfk_cpu_c_reaches_every_variant)
+{
+  unsigned before = vfk_cpu_set_flags (0);
+  ck_assert_uint_eq (vfk_cpu_flags (), 0);
+  vfk_cpu_set_flags (VFK_CPU_AVX512);   /* never without AVX2 */
+  ck_assert_uint_eq (vfk_cpu_flags (), 0);
+  vfk_cpu_set_flags (before);
+}
+
+END_TEST;
+
+static Suite *
+checkasm_suite (void)
+{
+  Suite *s = suite_create ("checkasm");
+  TCase *tc = tcase_create ("variants");
+
+  tcase_set_timeout (tc, 300);
+  tcase_add_test (tc, test_row_primitives);
+  tcase_add_test (tc, test_row_filters);
+  tcase_add_test (tc, test_box_entries);
+  tcase_add_test (tc, test_linear_entries);
+  tcase_add_test (tc, test_median_entries);
+  tcase_add_test (tc, test_kernels_per_level);
+  tcase_add_test (tc, test_vfk_cpu_c_reaches_every_variant);
+  suite_add_tcase (s, tc);
+  return s;
+}
+
+int
+main (void)
+{
+  SRunner *sr = srunner_create (checkasm_suite ());
+  int failed;
+  srunner_run_all (sr, CK_NORMAL);
+  failed = srunner_ntests_failed (sr);
+  srunner_free (sr);
+  return failed ? 1 : 0;
+}
