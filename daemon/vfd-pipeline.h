@@ -28,6 +28,22 @@ typedef enum {
   VFD_CHANGED_FILTER_PROPS = 1 << 6,
 } VfdChanged;
 
+/* Where a pipeline stands.  D-Bus shows vfd_pipeline_state_name (). */
+typedef enum {
+  VFD_PIPELINE_STOPPED,
+  VFD_PIPELINE_PAUSED,
+  VFD_PIPELINE_PLAYING,
+  VFD_PIPELINE_STOPPING,        /* stopped while playing: EOS sent, the sink
+                                 * finishing its file (at most 3 s) */
+  VFD_PIPELINE_RETRY_WAIT,      /* the source failed: waiting to try again */
+  VFD_PIPELINE_RETRYING,        /* ... a fresh source on its way to PLAYING */
+  VFD_PIPELINE_ERROR,           /* stopped by an error until play, pause or
+                                 * stop */
+} VfdPipelineState;
+
+/* stopped, paused, playing (STOPPING too), reconnecting, error */
+const gchar *vfd_pipeline_state_name (VfdPipelineState state);
+
 typedef void (*VfdChangedFunc) (VfdPipeline * p, VfdChanged what,
     VfdFilter * filter, gpointer data);
 
@@ -67,7 +83,7 @@ gboolean vfd_pipeline_set_filter_properties (VfdPipeline * p, VfdFilter * f,
 GVariant *vfd_filter_get_properties (VfdFilter * f);
 
 const gchar *vfd_pipeline_get_name (VfdPipeline * p);
-const gchar *vfd_pipeline_get_state (VfdPipeline * p);
+VfdPipelineState vfd_pipeline_get_state (VfdPipeline * p);
 const gchar *vfd_pipeline_get_source (VfdPipeline * p);
 const gchar *vfd_pipeline_get_sink (VfdPipeline * p);
 const gchar *vfd_pipeline_get_last_error (VfdPipeline * p);

@@ -60,29 +60,20 @@ vfd_instance_valid (const gchar * name)
   return n <= 64;
 }
 
-/* VFD_ERROR_INVALID is the standard InvalidArgs, which GIO already maps
- * for G_DBUS_ERROR; ours get their own names. */
-static const gchar *
-error_name (const GError * error)
-{
-  if (error->domain == VFD_ERROR) {
-    switch ((VfdError) error->code) {
-      case VFD_ERROR_INVALID:
-        return "org.freedesktop.DBus.Error.InvalidArgs";
-      case VFD_ERROR_NOT_FOUND:
-        return "org.vfilterd.VFilter1.Error.NotFound";
-      case VFD_ERROR_FAILED:
-        break;
-    }
-  }
-  return "org.vfilterd.VFilter1.Error.Failed";
-}
-
+/* Internal errors become D-Bus errors here, at the edge: the daemon's own
+ * by their registered names (vfd_error_quark), an invalid argument as the
+ * standard InvalidArgs. */
 static void
 return_error (GDBusMethodInvocation * inv, GError * error)
 {
-  g_dbus_method_invocation_return_dbus_error (inv, error_name (error),
-      error->message);
+  if (error->domain == VFD_ERROR && error->code == VFD_ERROR_INVALID)
+    g_dbus_method_invocation_return_error_literal (inv, G_DBUS_ERROR,
+        G_DBUS_ERROR_INVALID_ARGS, error->message);
+  else if (error->domain == VFD_ERROR)
+    g_dbus_method_invocation_return_gerror (inv, error);
+  else
+    g_dbus_method_invocation_return_error_literal (inv, VFD_ERROR,
+        VFD_ERROR_FAILED, error->message);
   g_error_free (error);
 }
 
@@ -203,7 +194,8 @@ pipeline_changed (VfdPipeline * p, VfdChanged what, VfdFilter * f,
   if (!e->iface)
     return;                     /* still being built */
   if (what & VFD_CHANGED_STATE)
-    vfd_dbus_pipeline_set_state (e->iface, vfd_pipeline_get_state (p));
+    vfd_dbus_pipeline_set_state (e->iface,
+        vfd_pipeline_state_name (vfd_pipeline_get_state (p)));
   if (what & VFD_CHANGED_ERROR)
     vfd_dbus_pipeline_set_last_error (e->iface,
         vfd_pipeline_get_last_error (p));
@@ -380,7 +372,8 @@ entry_new (VfdService * s, const VfdPipelineConfig * cfg, gboolean from_config,
   e->obj = vfd_dbus_object_skeleton_new (e->path);
   e->iface = vfd_dbus_pipeline_skeleton_new ();
   vfd_dbus_pipeline_set_name (e->iface, cfg->name);
-  vfd_dbus_pipeline_set_state (e->iface, vfd_pipeline_get_state (p));
+  vfd_dbus_pipeline_set_state (e->iface,
+      vfd_pipeline_state_name (vfd_pipeline_get_state (p)));
   vfd_dbus_pipeline_set_source (e->iface, vfd_pipeline_get_source (p));
   vfd_dbus_pipeline_set_sink (e->iface, vfd_pipeline_get_sink (p));
   vfd_dbus_pipeline_set_last_error (e->iface, "");
@@ -650,7 +643,7 @@ shutdown_poll (gpointer data)
   gboolean all_down = TRUE;
   for (guint i = 0; i < sd->s->entries->len; i++) {
     Entry *e = g_ptr_array_index (sd->s->entries, i);
-    const gchar *st = vfd_pipeline_get_state (e->p);
+    const gchar *st = vfd_pipeline_state_name (vfd_pipeline_get_state (e->p));
     if (g_str_equal (st, "playing") || g_str_equal (st, "paused"))
       all_down = FALSE;
   }

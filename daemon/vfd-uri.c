@@ -4,11 +4,28 @@
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
+#include <gio/gio.h>
 
 #include "vfd-devices.h"
 #include "vfd-uri.h"
 
-G_DEFINE_QUARK (vfd - error - quark, vfd_error);
+/* The daemon's errors, registered with GIO so that they cross D-Bus with
+ * their own names (org.vfilterd.VFilter1.Error.*) and come back as VFD_ERROR
+ * in a client.  VFD_ERROR_INVALID is the standard InvalidArgs, which GIO
+ * maps for G_DBUS_ERROR already: the service answers it as that. */
+static const GDBusErrorEntry vfd_error_entries[] = {
+  {VFD_ERROR_NOT_FOUND, "org.vfilterd.VFilter1.Error.NotFound"},
+  {VFD_ERROR_FAILED, "org.vfilterd.VFilter1.Error.Failed"},
+};
+
+GQuark
+vfd_error_quark (void)
+{
+  static gsize quark = 0;
+  g_dbus_error_register_error_domain ("vfd-error-quark", &quark,
+      vfd_error_entries, G_N_ELEMENTS (vfd_error_entries));
+  return (GQuark) quark;
+}
 
 #define SOURCE_FORMS "v4l2:///dev/videoN, file:///path, test:, test:PATTERN " \
   "or gst:DESCRIPTION"

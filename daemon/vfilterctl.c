@@ -60,46 +60,52 @@ filter_path (const gchar * pipeline, const gchar * filter)
   return f;
 }
 
-static GVariant *
-call (const gchar * path, const gchar * iface, const gchar * method,
-    GVariant * args, const GVariantType * reply, GError ** error)
+/* Proxies of the generated interface classes (vfd-dbus-generated.h): the
+ * properties come with them, the methods are typed calls. */
+static VfdDBusManager *
+manager (GError ** error)
 {
-  return g_dbus_connection_call_sync (conn, bus_name, path, iface,
-      method, args, reply, G_DBUS_CALL_FLAGS_NONE, 30000, NULL, error);
+  return vfd_dbus_manager_proxy_new_sync (conn, G_DBUS_PROXY_FLAGS_NONE,
+      bus_name, VFD_OBJECT_PATH, NULL, error);
 }
 
-static GVariant *
-get_all (const gchar * path, const gchar * iface, GError ** error)
+static VfdDBusPipeline *
+pipeline_proxy (const gchar * name, GError ** error)
 {
-  GVariant *r = call (path, "org.freedesktop.DBus.Properties", "GetAll",
-      g_variant_new ("(s)", iface), G_VARIANT_TYPE ("(a{sv})"), error);
-  GVariant *d;
-  if (!r)
-    return NULL;
-  d = g_variant_get_child_value (r, 0);
-  g_variant_unref (r);
-  return d;
+  gchar *path = pipeline_path (name);
+  VfdDBusPipeline *p = vfd_dbus_pipeline_proxy_new_sync (conn,
+      G_DBUS_PROXY_FLAGS_NONE, bus_name, path, NULL, error);
+  g_free (path);
+  return p;
 }
 
-static gchar *
-lookup_s (GVariant * dict, const gchar * key)
+static VfdDBusFilter *
+filter_proxy (const gchar * pipeline, const gchar * filter, GError ** error)
 {
-  gchar *v = NULL;
-  g_variant_lookup (dict, key, "s", &v);
-  return v ? v : g_strdup ("");
+  gchar *path = filter_path (pipeline, filter);
+  VfdDBusFilter *f = vfd_dbus_filter_proxy_new_sync (conn,
+      G_DBUS_PROXY_FLAGS_NONE, bus_name, path, NULL, error);
+  g_free (path);
+  return f;
 }
 
-static gchar **
-pipelines (GError ** error)
+/* A name the proxy has no cached properties for is not there. */
+static gboolean
+exists (gpointer proxy, const gchar * what, const gchar * name, GError ** error)
 {
-  GVariant *d = get_all (VFD_OBJECT_PATH, "org.vfilterd.VFilter1.Manager",
-      error);
-  gchar **paths = NULL;
-  if (!d)
-    return NULL;
-  g_variant_lookup (d, "Pipelines", "^ao", &paths);
-  g_variant_unref (d);
-  return paths ? paths : g_new0 (gchar *, 1);
+  gchar **props = g_dbus_proxy_get_cached_property_names (proxy);
+  gboolean ok = props && props[0];
+  g_strfreev (props);
+  if (!ok)
+    g_set_error (error, G_DBUS_ERROR, G_DBUS_ERROR_UNKNOWN_OBJECT,
+        "no %s '%s'", what, name);
+  return ok;
+}
+
+static const gchar *
+or_empty (const gchar * s)
+{
+  return s ? s : "";
 }
 
 static gchar *
@@ -127,75 +133,59 @@ static int
 cmd_status (gboolean brief)
 {
   GError *error = NULL;
-  gchar **paths = pipelines (&error);
-  if (!paths)
+  VfdDBusManager *m = manager (&error);
+  const gchar *const *paths;
+
+  if (!m || !exists (m, "daemon", bus_name, &error))
     return fail (error);
-  if (!paths[0])
+  paths = vfd_dbus_manager_get_pipelines (m);
+  if (!paths || !paths[0])
     g_print ("no pipelines\n");
-  for (guint i = 0; paths[i]; i++) {
-    GVariant *d = get_all (paths[i], "org.vfilterd.VFilter1.Pipeline",
-        &error);
-    gchar *name, *state, *src, *sink, *err;
-    gchar **filters = NULL;
-    guint64 done = 0, dropped = 0;
-    gdouble fps = 0;
-    if (!d)
+  for (guint i = 0; paths && paths[i]; i++) {
+    VfdDBusPipeline *p = pipeline_proxy (paths[i], &error);
+    const gchar *const *filters;
+    if (!p)
       return fail (error);
-    name = lookup_s (d, "Name");
-    state = lookup_s (d, "State");
-    src = lookup_s (d, "Source");
-    sink = lookup_s (d, "Sink");
-    err = lookup_s (d, "LastError");
-    g_variant_lookup (d, "Filters", "^ao", &filters);
-    g_variant_lookup (d, "FramesProcessed", "t", &done);
-    g_variant_lookup (d, "FramesDropped", "t", &dropped);
-    g_variant_lookup (d, "Fps", "d", &fps);
     if (brief) {
-      g_print ("%s:", name);
+      g_print ("%s:", or_empty (vfd_dbus_pipeline_get_name (p)));
     } else {
+      const gchar *err = or_empty (vfd_dbus_pipeline_get_last_error (p));
       g_print ("%s: %s, %.1f fps, %" G_GUINT64_FORMAT " frames (%"
-          G_GUINT64_FORMAT " dropped)\n  source %s\n  sink   %s\n", name,
-          state, fps, done, dropped, src, sink);
+          G_GUINT64_FORMAT " dropped)\n  source %s\n  sink   %s\n",
+          or_empty (vfd_dbus_pipeline_get_name (p)),
+          or_empty (vfd_dbus_pipeline_get_state (p)),
+          vfd_dbus_pipeline_get_fps (p),
+          vfd_dbus_pipeline_get_frames_processed (p),
+          vfd_dbus_pipeline_get_frames_dropped (p),
+          or_empty (vfd_dbus_pipeline_get_source (p)),
+          or_empty (vfd_dbus_pipeline_get_sink (p)));
       if (*err)
         g_print ("  last error: %s\n", err);
     }
+    filters = vfd_dbus_pipeline_get_filters (p);
     for (guint j = 0; filters && filters[j]; j++) {
-      GVariant *fd = get_all (filters[j], "org.vfilterd.VFilter1.Filter",
-          &error);
-      gchar *fname, *element, *pstr;
-      gboolean enabled = TRUE;
-      GVariant *props;
-      if (!fd)
+      VfdDBusFilter *f = vfd_dbus_filter_proxy_new_sync (conn,
+          G_DBUS_PROXY_FLAGS_NONE, bus_name, filters[j], NULL, &error);
+      if (!f)
         return fail (error);
-      fname = lookup_s (fd, "Name");
-      element = lookup_s (fd, "Element");
-      g_variant_lookup (fd, "Enabled", "b", &enabled);
-      props = g_variant_lookup_value (fd, "Properties",
-          G_VARIANT_TYPE ("a{sv}"));
       if (brief) {
-        g_print (" %s", fname);
+        g_print (" %s", or_empty (vfd_dbus_filter_get_name (f)));
       } else {
-        pstr = format_props (props);
-        g_print ("  filter %s (%s)%s:%s\n", fname, element,
-            enabled ? "" : " [disabled]", pstr);
+        GVariant *props = vfd_dbus_filter_get_properties (f);
+        gchar *pstr = props ? format_props (props) : g_strdup ("");
+        g_print ("  filter %s (%s)%s:%s\n",
+            or_empty (vfd_dbus_filter_get_name (f)),
+            or_empty (vfd_dbus_filter_get_element (f)),
+            vfd_dbus_filter_get_enabled (f) ? "" : " [disabled]", pstr);
         g_free (pstr);
       }
-      g_variant_unref (props);
-      g_variant_unref (fd);
-      g_free (fname);
-      g_free (element);
+      g_object_unref (f);
     }
     if (brief)
       g_print ("\n");
-    g_strfreev (filters);
-    g_free (name);
-    g_free (state);
-    g_free (src);
-    g_free (sink);
-    g_free (err);
-    g_variant_unref (d);
+    g_object_unref (p);
   }
-  g_strfreev (paths);
+  g_object_unref (m);
   return 0;
 }
 
@@ -267,18 +257,6 @@ cmd_watch (void)
 }
 
 static int
-simple (const gchar * path, const gchar * iface, const gchar * method,
-    GVariant * args)
-{
-  GError *error = NULL;
-  GVariant *r = call (path, iface, method, args, NULL, &error);
-  if (!r)
-    return fail (error);
-  g_variant_unref (r);
-  return 0;
-}
-
-static int
 need (gint argc, gint n, const gchar * what)
 {
   if (argc < n) {
@@ -337,6 +315,128 @@ print_device (GVariant * dev)
   g_variant_unref (formats);
 }
 
+static int
+done (gboolean ok, GError * error)
+{
+  return ok ? 0 : fail (error);
+}
+
+static int
+manager_command (VfdDBusManager * m, const gchar * cmd, gint argc,
+    gchar ** argv)
+{
+  GError *error = NULL;
+
+  if (g_str_equal (cmd, "create")) {
+    GVariant *dict;
+    gchar *path = NULL;
+    if (!need (argc, 1, "create NAME key=value…"))
+      return 2;
+    dict = kv_dict (argv + 1, argc - 1, TRUE, &error);
+    if (!dict || !vfd_dbus_manager_call_create_pipeline_sync (m, argv[0],
+            dict, &path, NULL, &error))
+      return fail (error);
+    g_print ("%s\n", path);
+    g_free (path);
+    return 0;
+  }
+  if (g_str_equal (cmd, "delete")) {
+    gchar *path;
+    gboolean ok;
+    if (!need (argc, 1, "delete PIPELINE"))
+      return 2;
+    path = pipeline_path (argv[0]);
+    ok = vfd_dbus_manager_call_remove_pipeline_sync (m, path, NULL, &error);
+    g_free (path);
+    return done (ok, error);
+  }
+  if (g_str_equal (cmd, "reload")) {
+    gboolean ok = vfd_dbus_manager_call_reload_sync (m, NULL, &error);
+    return done (ok, error);
+  }
+  /* devices */
+  if (!exists (m, "daemon", bus_name, &error))
+    return fail (error);
+  {
+    GVariant *devs = vfd_dbus_manager_get_devices (m), *dev;
+    GVariantIter it;
+    if (!devs || g_variant_n_children (devs) == 0) {
+      g_print ("no V4L2 capture devices\n");
+      return 0;
+    }
+    g_variant_iter_init (&it, devs);
+    while ((dev = g_variant_iter_next_value (&it))) {
+      print_device (dev);
+      g_variant_unref (dev);
+    }
+  }
+  return 0;
+}
+
+static gboolean
+is_pipeline_command (const gchar * cmd)
+{
+  static const gchar *const cmds[] = { "add", "remove", "move", "source",
+    "sink", "play", "pause", "stop", "graph", NULL
+  };
+  return g_strv_contains (cmds, cmd);
+}
+
+static int
+pipeline_command (VfdDBusPipeline * p, const gchar * cmd, gint argc,
+    gchar ** argv, gint at)
+{
+  GError *error = NULL;
+  gboolean ok;
+
+  if (g_str_equal (cmd, "add")) {
+    gchar *path = NULL;
+    if (!need (argc, 2, "add PIPELINE 'DESCRIPTION' [--at N]"))
+      return 2;
+    if (!vfd_dbus_pipeline_call_add_filter_sync (p, argv[1], at, &path, NULL,
+            &error))
+      return fail (error);
+    g_print ("%s\n", path);
+    g_free (path);
+    return 0;
+  }
+  if (g_str_equal (cmd, "remove") || g_str_equal (cmd, "move")) {
+    gboolean move = g_str_equal (cmd, "move");
+    gchar *fpath;
+    if (!need (argc, move ? 3 : 2, move ? "move PIPELINE FILTER N" :
+            "remove PIPELINE FILTER"))
+      return 2;
+    fpath = filter_path (argv[0], argv[1]);
+    ok = move ? vfd_dbus_pipeline_call_move_filter_sync (p, fpath,
+        atoi (argv[2]), NULL, &error) :
+        vfd_dbus_pipeline_call_remove_filter_sync (p, fpath, NULL, &error);
+    g_free (fpath);
+    return done (ok, error);
+  }
+  if (g_str_equal (cmd, "source") || g_str_equal (cmd, "sink")) {
+    if (!need (argc, 2, "source|sink PIPELINE URI"))
+      return 2;
+    ok = g_str_equal (cmd, "source") ?
+        vfd_dbus_pipeline_call_set_source_sync (p, argv[1], NULL, &error) :
+        vfd_dbus_pipeline_call_set_sink_sync (p, argv[1], NULL, &error);
+    return done (ok, error);
+  }
+  if (g_str_equal (cmd, "graph")) {
+    gchar *dot = NULL;
+    if (!vfd_dbus_pipeline_call_get_graph_sync (p, &dot, NULL, &error))
+      return fail (error);
+    g_print ("%s", dot);
+    g_free (dot);
+    return 0;
+  }
+  ok = g_str_equal (cmd, "play") ?
+      vfd_dbus_pipeline_call_play_sync (p, NULL, &error) :
+      g_str_equal (cmd, "pause") ?
+      vfd_dbus_pipeline_call_pause_sync (p, NULL, &error) :
+      vfd_dbus_pipeline_call_stop_sync (p, NULL, &error);
+  return done (ok, error);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -357,8 +457,6 @@ main (int argc, char **argv)
   GOptionContext *ctx;
   GError *error = NULL;
   const gchar *cmd;
-  const gchar *P = "org.vfilterd.VFilter1.Pipeline";
-  const gchar *M = "org.vfilterd.VFilter1.Manager";
   int ret = 2;
 
   setlocale (LC_ALL, "");
@@ -390,150 +488,57 @@ main (int argc, char **argv)
   argv += 2;
   argc -= 2;
 
-  if (g_str_equal (cmd, "status")) {
-    ret = cmd_status (FALSE);
-  } else if (g_str_equal (cmd, "list")) {
-    ret = cmd_status (TRUE);
+  if (g_str_equal (cmd, "status") || g_str_equal (cmd, "list")) {
+    ret = cmd_status (g_str_equal (cmd, "list"));
   } else if (g_str_equal (cmd, "set")) {
+    VfdDBusFilter *f;
     GVariant *dict;
-    gchar *path;
     if (!need (argc, 3, "set PIPELINE FILTER key=value…"))
       return 2;
     dict = kv_dict (argv + 2, argc - 2, FALSE, &error);
-    if (!dict)
+    if (!dict || !(f = filter_proxy (argv[0], argv[1], &error)))
       return fail (error);
-    path = filter_path (argv[0], argv[1]);
-    ret = simple (path, "org.vfilterd.VFilter1.Filter", "Set",
-        g_variant_new ("(@a{sv})", dict));
-    g_free (path);
-  } else if (g_str_equal (cmd, "add")) {
-    gchar *path;
-    GVariant *r;
-    if (!need (argc, 2, "add PIPELINE 'DESCRIPTION' [--at N]"))
-      return 2;
-    path = pipeline_path (argv[0]);
-    r = call (path, P, "AddFilter", g_variant_new ("(si)", argv[1], at),
-        G_VARIANT_TYPE ("(o)"), &error);
-    g_free (path);
-    if (!r)
-      return fail (error);
-    {
-      const gchar *o;
-      g_variant_get (r, "(&o)", &o);
-      g_print ("%s\n", o);
-    }
-    g_variant_unref (r);
-    ret = 0;
-  } else if (g_str_equal (cmd, "remove") || g_str_equal (cmd, "move")) {
-    gboolean move = g_str_equal (cmd, "move");
-    gchar *path, *fpath;
-    if (!need (argc, move ? 3 : 2, move ? "move PIPELINE FILTER N" :
-            "remove PIPELINE FILTER"))
-      return 2;
-    path = pipeline_path (argv[0]);
-    fpath = filter_path (argv[0], argv[1]);
-    ret = move ? simple (path, P, "MoveFilter", g_variant_new ("(oi)", fpath,
-            atoi (argv[2]))) : simple (path, P, "RemoveFilter",
-        g_variant_new ("(o)", fpath));
-    g_free (path);
-    g_free (fpath);
+    ret = vfd_dbus_filter_call_set_sync (f, dict, NULL, &error) ? 0 :
+        fail (error);
+    g_object_unref (f);
   } else if (g_str_equal (cmd, "enable") || g_str_equal (cmd, "disable")) {
-    gchar *fpath;
+    VfdDBusFilter *f;
+    GVariant *r;
     if (!need (argc, 2, "enable|disable PIPELINE FILTER"))
       return 2;
-    fpath = filter_path (argv[0], argv[1]);
-    ret = simple (fpath, "org.freedesktop.DBus.Properties", "Set",
-        g_variant_new ("(ssv)", "org.vfilterd.VFilter1.Filter", "Enabled",
-            g_variant_new_boolean (g_str_equal (cmd, "enable"))));
-    g_free (fpath);
-  } else if (g_str_equal (cmd, "source") || g_str_equal (cmd, "sink")) {
-    gchar *path;
-    if (!need (argc, 2, "source|sink PIPELINE URI"))
-      return 2;
-    path = pipeline_path (argv[0]);
-    ret = simple (path, P, g_str_equal (cmd, "source") ? "SetSource" :
-        "SetSink", g_variant_new ("(s)", argv[1]));
-    g_free (path);
-  } else if (g_str_equal (cmd, "play") || g_str_equal (cmd, "pause")
-      || g_str_equal (cmd, "stop")) {
-    gchar *path;
-    const gchar *m = g_str_equal (cmd, "play") ? "Play" :
-        g_str_equal (cmd, "pause") ? "Pause" : "Stop";
-    if (!need (argc, 1, "play|pause|stop PIPELINE"))
-      return 2;
-    path = pipeline_path (argv[0]);
-    ret = simple (path, P, m, NULL);
-    g_free (path);
-  } else if (g_str_equal (cmd, "create")) {
-    GVariant *dict, *r;
-    if (!need (argc, 1, "create NAME key=value…"))
-      return 2;
-    dict = kv_dict (argv + 1, argc - 1, TRUE, &error);
-    if (!dict)
+    if (!(f = filter_proxy (argv[0], argv[1], &error)))
       return fail (error);
-    r = call (VFD_OBJECT_PATH, M, "CreatePipeline", g_variant_new ("(s@a{ss})",
-            argv[0], dict), G_VARIANT_TYPE ("(o)"), &error);
-    if (!r)
+    /* a property: set synchronously, to report a refusal */
+    r = g_dbus_proxy_call_sync (G_DBUS_PROXY (f),
+        "org.freedesktop.DBus.Properties.Set", g_variant_new ("(ssv)",
+            "org.vfilterd.VFilter1.Filter", "Enabled",
+            g_variant_new_boolean (g_str_equal (cmd, "enable"))),
+        G_DBUS_CALL_FLAGS_NONE, 30000, NULL, &error);
+    ret = r ? 0 : fail (error);
+    if (r)
+      g_variant_unref (r);
+    g_object_unref (f);
+  } else if (g_str_equal (cmd, "create") || g_str_equal (cmd, "delete")
+      || g_str_equal (cmd, "reload") || g_str_equal (cmd, "devices")) {
+    VfdDBusManager *m = manager (&error);
+    if (!m)
       return fail (error);
-    {
-      const gchar *o;
-      g_variant_get (r, "(&o)", &o);
-      g_print ("%s\n", o);
-    }
-    g_variant_unref (r);
-    ret = 0;
-  } else if (g_str_equal (cmd, "delete")) {
-    gchar *path;
-    if (!need (argc, 1, "delete PIPELINE"))
-      return 2;
-    path = pipeline_path (argv[0]);
-    ret = simple (VFD_OBJECT_PATH, M, "RemovePipeline",
-        g_variant_new ("(o)", path));
-    g_free (path);
-  } else if (g_str_equal (cmd, "graph")) {
-    gchar *path;
-    GVariant *r;
-    if (!need (argc, 1, "graph PIPELINE"))
-      return 2;
-    path = pipeline_path (argv[0]);
-    r = call (path, P, "GetGraph", NULL, G_VARIANT_TYPE ("(s)"), &error);
-    g_free (path);
-    if (!r)
-      return fail (error);
-    {
-      const gchar *dot;
-      g_variant_get (r, "(&s)", &dot);
-      g_print ("%s", dot);
-    }
-    g_variant_unref (r);
-    ret = 0;
-  } else if (g_str_equal (cmd, "reload")) {
-    ret = simple (VFD_OBJECT_PATH, M, "Reload", NULL);
-  } else if (g_str_equal (cmd, "devices")) {
-    GVariant *d = get_all (VFD_OBJECT_PATH, M, &error), *devs;
-    GVariantIter it;
-    GVariant *dev;
-    if (!d)
-      return fail (error);
-    devs = g_variant_lookup_value (d, "Devices", G_VARIANT_TYPE ("aa{sv}"));
-    if (!devs || g_variant_n_children (devs) == 0)
-      g_print ("no V4L2 capture devices\n");
-    else {
-      g_variant_iter_init (&it, devs);
-      while ((dev = g_variant_iter_next_value (&it))) {
-        print_device (dev);
-        g_variant_unref (dev);
-      }
-    }
-    if (devs)
-      g_variant_unref (devs);
-    g_variant_unref (d);
-    ret = 0;
+    ret = manager_command (m, cmd, argc, argv);
+    g_object_unref (m);
   } else if (g_str_equal (cmd, "watch")) {
     ret = cmd_watch ();
   } else {
-    g_printerr ("vfilterctl: unknown command '%s'\n\n%s", cmd, usage_text);
-    ret = 2;
+    VfdDBusPipeline *p;
+    if (!is_pipeline_command (cmd)) {
+      g_printerr ("vfilterctl: unknown command '%s'\n\n%s", cmd, usage_text);
+      return 2;
+    }
+    if (!need (argc, 1, "COMMAND PIPELINE …"))
+      return 2;
+    if (!(p = pipeline_proxy (argv[0], &error)))
+      return fail (error);
+    ret = pipeline_command (p, cmd, argc, argv, at);
+    g_object_unref (p);
   }
   g_object_unref (conn);
   return ret;

@@ -40,7 +40,11 @@ struct _VfStage
   VfSnapshot *current;          /* published; replaced, never modified */
 };
 
-G_DEFINE_QUARK (vf - filter - error - quark, vf_filter_error);
+GQuark
+vf_filter_error_quark (void)
+{
+  return g_quark_from_static_string ("vf-filter-error-quark");
+}
 
 static void
 pending_clear (gpointer data)

@@ -256,6 +256,17 @@ def test_invalid_values_carry_the_element_message():
         check('a refused AddFilter adds nothing',
               'filter/m2' not in filters and 'filter/g' not in filters,
               filters)
+        # the daemon's own errors cross D-Bus with their registered names
+        r = subprocess.run(['gdbus', 'call', '--session', '--dest',
+                            'org.vfilterd.VFilter1', '--object-path',
+                            '/org/vfilterd/VFilter1', '--method',
+                            'org.vfilterd.VFilter1.Manager.RemovePipeline',
+                            '/org/vfilterd/VFilter1/pipeline/nosuch'],
+                           capture_output=True, text=True, timeout=10)
+        check('an unknown pipeline -> org.vfilterd.VFilter1.Error.NotFound',
+              r.returncode != 0
+              and 'org.vfilterd.VFilter1.Error.NotFound' in r.stderr,
+              r.stderr.strip())
         r = ctl('set', 'v', 'bl', 'diameter=-1', 'sigma-space=20')
         props = prop(fpath + 'bl', 'org.vfilterd.VFilter1.Filter',
                      'Properties')
