@@ -123,19 +123,19 @@ bilateral_filter_plane (VfFilter * self, const VfSnapshot * snap,
       snap->border_value, color_mask, p->tables) == 0;
 }
 
-static void
-vf_bilateral_class_init (VfBilateralClass * klass)
-{
-  VfFilterClass *filter_class = VF_FILTER_CLASS (klass);
+static const VfElementInfo bilateral_info = {
+  .longname = "Bilateral filter",
+  .description = "Edge-preserving smoothing with the semantics of "
+      "cv2.bilateralFilter, with every border policy",
+  .default_border = VF_BORDER_REFLECT,
+  .params_size = sizeof (BilateralParams),
+  .derived_offset = offsetof (BilateralParams, tables),
+  .params = bilateral_params,
+  .n_params = G_N_ELEMENTS (bilateral_params),
+  .params_clear = bilateral_params_clear,
+  .prepare = bilateral_prepare,
+  .extent = bilateral_extent,
+  .filter_plane = bilateral_filter_plane,
+};
 
-  VF_ELEMENT_METADATA (klass, "Bilateral filter", "Edge-preserving "
-      "smoothing with the semantics of cv2.bilateralFilter, with every "
-      "border policy");
-  vf_filter_class_install_params (filter_class, VF_BORDER_REFLECT,
-      sizeof (BilateralParams), offsetof (BilateralParams, tables),
-      bilateral_params, G_N_ELEMENTS (bilateral_params));
-  filter_class->params_clear = bilateral_params_clear;
-  filter_class->prepare = bilateral_prepare;
-  filter_class->extent = bilateral_extent;
-  filter_class->filter_plane = bilateral_filter_plane;
-}
+VF_ELEMENT_CLASS_INIT (VfBilateral, vf_bilateral, bilateral_info);

@@ -65,16 +65,17 @@ box_filter_plane (VfFilter * self, const VfSnapshot * snap,
       p->kh, (VfkBoxRounding) p->rounding) == 0;
 }
 
-static void
-vf_box_blur_class_init (VfBoxBlurClass * klass)
-{
-  VfFilterClass *filter_class = VF_FILTER_CLASS (klass);
+static const VfElementInfo box_info = {
+  .longname = "Box blur",
+  .description = "Averaging filter (cv2.blur) in "
+      "constant time per pixel, with every border policy",
+  .default_border = VF_BORDER_REFLECT,
+  .params_size = sizeof (BoxParams),
+  .derived_offset = sizeof (BoxParams),
+  .params = box_params,
+  .n_params = G_N_ELEMENTS (box_params),
+  .extent = box_extent,
+  .filter_plane = box_filter_plane,
+};
 
-  VF_ELEMENT_METADATA (klass, "Box blur", "Averaging filter (cv2.blur) in "
-      "constant time per pixel, with every border policy");
-  vf_filter_class_install_params (filter_class, VF_BORDER_REFLECT,
-      sizeof (BoxParams), sizeof (BoxParams), box_params,
-      G_N_ELEMENTS (box_params));
-  filter_class->extent = box_extent;
-  filter_class->filter_plane = box_filter_plane;
-}
+VF_ELEMENT_CLASS_INIT (VfBoxBlur, vf_box_blur, box_info);

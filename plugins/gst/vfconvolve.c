@@ -234,18 +234,20 @@ conv_filter_plane (VfFilter * self, const VfSnapshot * snap,
       p->kernel) == 0;
 }
 
-static void
-vf_convolve_class_init (VfConvolveClass * klass)
-{
-  VfFilterClass *filter_class = VF_FILTER_CLASS (klass);
+static const VfElementInfo conv_info = {
+  .longname = "Convolution",
+  .description =
+      "Convolution or correlation with any kernel, exact for integer "
+      "kernels, with every border policy",
+  .default_border = VF_BORDER_REFLECT,
+  .params_size = sizeof (ConvParams),
+  .derived_offset = offsetof (ConvParams, kw),
+  .params = conv_params,
+  .n_params = G_N_ELEMENTS (conv_params),
+  .params_clear = conv_params_clear,
+  .prepare = conv_prepare,
+  .extent = conv_extent,
+  .filter_plane = conv_filter_plane,
+};
 
-  VF_ELEMENT_METADATA (klass, "Convolution", "Convolution or correlation "
-      "with any kernel, exact for integer kernels, with every border policy");
-  vf_filter_class_install_params (filter_class, VF_BORDER_REFLECT,
-      sizeof (ConvParams), offsetof (ConvParams, kw), conv_params,
-      G_N_ELEMENTS (conv_params));
-  filter_class->params_clear = conv_params_clear;
-  filter_class->prepare = conv_prepare;
-  filter_class->extent = conv_extent;
-  filter_class->filter_plane = conv_filter_plane;
-}
+VF_ELEMENT_CLASS_INIT (VfConvolve, vf_convolve, conv_info);

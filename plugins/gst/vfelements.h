@@ -38,14 +38,13 @@ GST_ELEMENT_REGISTER_DECLARE (vfconvolve);
   GST_ELEMENT_REGISTER_DEFINE (factory, #factory, GST_RANK_NONE, TYPE); \
   static void type_name##_init (TypeName * self) { }
 
-/* The metadata and pad templates every element has. */
-#define VF_ELEMENT_METADATA(klass, longname, description) \
-  do { \
-    gst_element_class_set_static_metadata (GST_ELEMENT_CLASS (klass), \
-        longname, "Filter/Effect/Video", description, \
-        "vfilterd developers <vfilterd@example.org>"); \
-    vf_filter_class_add_pad_templates (GST_ELEMENT_CLASS (klass)); \
-  } while (0)
+/* Its class_init: everything is in the element's VfElementInfo. */
+#define VF_ELEMENT_CLASS_INIT(TypeName, type_name, info) \
+  static void \
+  type_name##_class_init (TypeName##Class * klass) \
+  { \
+    vf_filter_class_setup (VF_FILTER_CLASS (klass), &(info)); \
+  }
 
 G_END_DECLS
 

@@ -62,7 +62,7 @@ snapshot_extent (VfFilterClass * klass, const VfSnapshot * snap, VfExtent * e)
 {
   e->kw = e->kh = 1;
   e->ax = e->ay = 0;
-  klass->extent (snap->params, e);
+  klass->info->extent (snap->params, e);
 }
 
 /* Output size for an input size under a parameter set; FALSE when the
@@ -154,14 +154,15 @@ vf_filter_take_refusals (VfFilter * self)
 }
 
 void
-vf_filter_class_install_params (VfFilterClass * klass, VfBorder default_border,
-    gsize params_size, gsize derived_offset, const VfParam * params, guint n)
+vf_filter_class_setup (VfFilterClass * klass, const VfElementInfo * info)
 {
-  klass->default_border = default_border;
-  klass->params_size = params_size;
-  klass->derived_offset = derived_offset;
-  klass->params = params;
-  klass->n_params = n;
+  GstElementClass *element_class = GST_ELEMENT_CLASS (klass);
+
+  gst_element_class_set_static_metadata (element_class, info->longname,
+      "Filter/Effect/Video", info->description,
+      "vfilterd developers <vfilterd@example.org>");
+  vf_filter_class_add_pad_templates (element_class);
+  klass->info = info;
   /* GObject does not inherit these: every class that installs properties
    * names its own (ours) */
   G_OBJECT_CLASS (klass)->set_property = vf_filter_set_property;
@@ -427,7 +428,7 @@ filter_frame (VfFilter * self, const VfSnapshot * snap,
         guide.channels = 1 << pl->wsub;
         g = &guide;
       }
-      if (!klass->filter_plane (self, snap, &src, &dst, ox, oy,
+      if (!klass->info->filter_plane (self, snap, &src, &dst, ox, oy,
               (VfkBorder) snap->border, mask, g, pool))
         return FALSE;
     }

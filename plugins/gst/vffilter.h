@@ -106,19 +106,19 @@ vf_extent_centred (VfExtent * e, gint kw, gint kh)
   e->ay = kh / 2;
 }
 
-struct _VfFilterClass {
-  GstVideoFilterClass parent_class;
-
-  /* set by vf_filter_class_install_params */
+/* All an element tells the base class: its metadata, its parameters (a
+ * params_size-byte struct described by `params`, whose bytes from
+ * derived_offset on belong to prepare) and its hooks. */
+typedef struct {
+  const gchar *longname;
+  const gchar *description;
   VfBorder default_border;
   gsize params_size;
-  /* bytes from here to params_size are derived by prepare: zeroed in a
-   * copy, released by params_clear */
   gsize derived_offset;
   const VfParam *params;
   guint n_params;
-  GParamSpec **pspecs;          /* by parameter index, common ones first */
-
+  /* bytes from derived_offset to params_size are derived by prepare:
+   * zeroed in a copy, released by params_clear */
   /* Release what prepare derived (optional). */
   void (*params_clear) (gpointer params);
   /* The one validation of a whole set, and where derived state is made:
@@ -136,15 +136,19 @@ struct _VfFilterClass {
   gboolean (*filter_plane) (VfFilter * self, const VfSnapshot * snap,
       const VfkImage * src, VfkImage * dst, gint ox, gint oy, VfkBorder border,
       guint color_mask, const VfkImage * guide, VfkPool * pool);
+} VfElementInfo;
+
+struct _VfFilterClass {
+  GstVideoFilterClass parent_class;
+
+  const VfElementInfo *info;    /* set by vf_filter_class_setup */
+  GParamSpec **pspecs;          /* by parameter index, common ones first */
 };
 
-/* For the subclasses' class_init: installs the common properties (border
- * with default_border, border-value, n-threads) and the element's own from
- * `params` (n entries describing a params_size-byte struct whose bytes
- * from derived_offset on belong to prepare). */
-void vf_filter_class_install_params (VfFilterClass * klass,
-    VfBorder default_border, gsize params_size, gsize derived_offset,
-    const VfParam * params, guint n);
+/* The class_init of every element: metadata, pad templates, the common
+ * properties (border with its default, border-value, n-threads) and the
+ * element's own, the hooks. */
+void vf_filter_class_setup (VfFilterClass * klass, const VfElementInfo * info);
 
 /* Adds the sink and src pad templates with VF_FILTER_FORMATS. */
 void vf_filter_class_add_pad_templates (GstElementClass * element_class);

@@ -131,17 +131,18 @@ gauss_filter_plane (VfFilter * self, const VfSnapshot * snap,
       p->rkw, p->rkh, p->rsx, p->rsy) == 0;
 }
 
-static void
-vf_gaussian_blur_class_init (VfGaussianBlurClass * klass)
-{
-  VfFilterClass *filter_class = VF_FILTER_CLASS (klass);
+static const VfElementInfo gauss_info = {
+  .longname = "Gaussian blur",
+  .description = "Gaussian smoothing bit-identical to OpenCV 4.6 GaussianBlur, "
+      "with every border policy",
+  .default_border = VF_BORDER_REFLECT,
+  .params_size = sizeof (GaussParams),
+  .derived_offset = offsetof (GaussParams, rkw),
+  .params = gauss_params,
+  .n_params = G_N_ELEMENTS (gauss_params),
+  .prepare = gauss_prepare,
+  .extent = gauss_extent,
+  .filter_plane = gauss_filter_plane,
+};
 
-  VF_ELEMENT_METADATA (klass, "Gaussian blur", "Gaussian smoothing "
-      "bit-identical to OpenCV 4.6 GaussianBlur, with every border policy");
-  vf_filter_class_install_params (filter_class, VF_BORDER_REFLECT,
-      sizeof (GaussParams), offsetof (GaussParams, rkw), gauss_params,
-      G_N_ELEMENTS (gauss_params));
-  filter_class->prepare = gauss_prepare;
-  filter_class->extent = gauss_extent;
-  filter_class->filter_plane = gauss_filter_plane;
-}
+VF_ELEMENT_CLASS_INIT (VfGaussianBlur, vf_gaussian_blur, gauss_info);

@@ -70,19 +70,19 @@ median_filter_plane (VfFilter * self, const VfSnapshot * snap,
       p->kw, p->kh) == 0;
 }
 
-static void
-vf_median_class_init (VfMedianClass * klass)
-{
-  VfFilterClass *filter_class = VF_FILTER_CLASS (klass);
-
-  VF_ELEMENT_METADATA (klass, "Median", "Exact median filter "
+static const VfElementInfo median_info = {
+  .longname = "Median",
+  .description = "Exact median filter "
       "(cv2.medianBlur) up to 255x255 in constant time per pixel, with every "
-      "border policy");
-  /* the default border is replicate, like cv2.medianBlur */
-  vf_filter_class_install_params (filter_class, VF_BORDER_REPLICATE,
-      sizeof (MedianParams), sizeof (MedianParams), median_params,
-      G_N_ELEMENTS (median_params));
-  filter_class->prepare = median_prepare;
-  filter_class->extent = median_extent;
-  filter_class->filter_plane = median_filter_plane;
-}
+      "border policy",
+  .default_border = VF_BORDER_REPLICATE,
+  .params_size = sizeof (MedianParams),
+  .derived_offset = sizeof (MedianParams),
+  .params = median_params,
+  .n_params = G_N_ELEMENTS (median_params),
+  .prepare = median_prepare,
+  .extent = median_extent,
+  .filter_plane = median_filter_plane,
+};
+
+VF_ELEMENT_CLASS_INIT (VfMedian, vf_median, median_info);

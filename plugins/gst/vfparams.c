@@ -74,14 +74,14 @@ vf_border_get_type (void)
 guint
 vf_params_count (VfFilterClass * klass)
 {
-  return VF_N_COMMON + klass->n_params;
+  return VF_N_COMMON + klass->info->n_params;
 }
 
 const VfParam *
 vf_params_at (VfFilterClass * klass, guint index)
 {
   return index < VF_N_COMMON ? &common_params[index] :
-      &klass->params[index - VF_N_COMMON];
+      &klass->info->params[index - VF_N_COMMON];
 }
 
 static gpointer
@@ -181,7 +181,7 @@ make_pspec (VfFilterClass * klass, guint index)
       GParamSpecEnum *e = g_param_spec_internal (lax_type (G_TYPE_PARAM_ENUM),
           p->name, p->nick, p->blurb, flags);
       e->enum_class = g_type_class_ref (type);
-      e->default_value = index == 0 ? (gint) klass->default_border :
+      e->default_value = index == 0 ? (gint) klass->info->default_border :
           (gint) p->def;
       G_PARAM_SPEC (e)->value_type = type;
       pspec = G_PARAM_SPEC (e);
@@ -214,11 +214,12 @@ snapshot_clear (gpointer data)
   VfSnapshot *snap = data;
   VfFilterClass *klass = (VfFilterClass *) snap->clear;
 
-  if (klass->params_clear)
-    klass->params_clear (snap->params);
-  for (guint i = 0; i < klass->n_params; i++)
-    if (klass->params[i].kind == VF_PARAM_STRING)
-      g_free (*(gchar **) field (snap, VF_N_COMMON + i, &klass->params[i]));
+  if (klass->info->params_clear)
+    klass->info->params_clear (snap->params);
+  for (guint i = 0; i < klass->info->n_params; i++)
+    if (klass->info->params[i].kind == VF_PARAM_STRING)
+      g_free (*(gchar **) field (snap, VF_N_COMMON + i,
+              &klass->info->params[i]));
   g_type_class_unref (klass);
 }
 
@@ -226,7 +227,7 @@ static VfSnapshot *
 snapshot_new (VfFilterClass * klass)
 {
   const gsize off = (sizeof (VfSnapshot) + 15) & ~(gsize) 15;
-  VfSnapshot *snap = g_atomic_rc_box_alloc0 (off + klass->params_size);
+  VfSnapshot *snap = g_atomic_rc_box_alloc0 (off + klass->info->params_size);
   snap->params = (guint8 *) snap + off;
   /* the class, kept alive as long as a snapshot needs its table */
   snap->clear = g_type_class_ref (G_TYPE_FROM_CLASS (klass));
@@ -252,10 +253,10 @@ vf_snapshot_copy (VfFilterClass * klass, const VfSnapshot * src)
   snap->border = src->border;
   snap->border_value = src->border_value;
   snap->n_threads = src->n_threads;
-  memcpy (snap->params, src->params, klass->derived_offset);
-  for (guint i = 0; i < klass->n_params; i++) {
-    if (klass->params[i].kind == VF_PARAM_STRING) {
-      gchar **s = field (snap, VF_N_COMMON + i, &klass->params[i]);
+  memcpy (snap->params, src->params, klass->info->derived_offset);
+  for (guint i = 0; i < klass->info->n_params; i++) {
+    if (klass->info->params[i].kind == VF_PARAM_STRING) {
+      gchar **s = field (snap, VF_N_COMMON + i, &klass->info->params[i]);
       *s = g_strdup (*s);
     }
   }

@@ -75,8 +75,8 @@ vf_stage_new (VfFilter * owner)
   stage->pending = pending_new ();
   stage->refusals = g_string_new (NULL);
   stage->current = vf_snapshot_new_default (stage->klass);
-  if (stage->klass->prepare
-      && !stage->klass->prepare (owner, stage->current->params, &error)) {
+  if (stage->klass->info->prepare
+      && !stage->klass->info->prepare (owner, stage->current->params, &error)) {
     /* a programming error in the element's table: say so, run anyway */
     g_critical ("%s: default parameters refused: %s",
         G_OBJECT_TYPE_NAME (owner), error->message);
@@ -132,7 +132,8 @@ try_values (VfStage * stage, const VfSnapshot * base, const guint * index,
     }
     vf_snapshot_set (klass, cand, index[i], &values[i]);
   }
-  if (klass->prepare && !klass->prepare (stage->owner, cand->params, error)) {
+  if (klass->info->prepare
+      && !klass->info->prepare (stage->owner, cand->params, error)) {
     vf_snapshot_unref (cand);
     return NULL;
   }
