@@ -1,111 +1,180 @@
-/* Relinking the filter chain of a running pipeline.
- * SPDX-License-Identifier: LGPL-2.1-or-later */
+/* The filter chain of a pipeline, relinked live.
+ * SPDX-License-Identifier: LGPL-2.1-or-later
+ *
+ * Edits come from the main loop as the whole chain wanted; the chain is
+ * rebuilt by whichever thread gets there, under apply_lock, so that two
+ * relinks never run at once (they used to: one on the main thread, one in
+ * the streaming thread's probe, and the links could form a cycle).
+ * `current` is what is linked; the links are taken apart from it, not by
+ * walking pads. */
 #include "vfd-chain.h"
 
-typedef struct
+struct _VfdChain
 {
-  GstElement *pipeline;         /* may outlive the VfdPipeline */
-  GstElement *head, *tail;
-  GPtrArray *chain;             /* elements to link, in order (refs) */
-  GPtrArray *removed;           /* elements to take out of the bin (refs) */
-} Relink;
+  gint ref;                     /* ours, and one per pending probe */
+  GstElement *pipeline, *head, *tail;
+  GMutex lock;                  /* wanted, probe_pending */
+  GPtrArray *wanted;            /* the latest edit not applied, or NULL */
+  gboolean probe_pending;
+  GMutex apply_lock;            /* one relink at a time; current */
+  GPtrArray *current;           /* what is linked now (refs) */
+};
 
-static void
-relink_free (Relink * r)
+static VfdChain *
+chain_ref (VfdChain * c)
 {
-  gst_object_unref (r->pipeline);
-  gst_object_unref (r->head);
-  gst_object_unref (r->tail);
-  g_ptr_array_unref (r->chain);
-  g_ptr_array_unref (r->removed);
-  g_free (r);
+  g_atomic_int_inc (&c->ref);
+  return c;
 }
 
-static gboolean
-drop_removed_cb (gpointer data)
+static void
+chain_unref (VfdChain * c)
 {
-  GPtrArray *removed = data;
-  for (guint i = 0; i < removed->len; i++)
-    gst_element_set_state (g_ptr_array_index (removed, i), GST_STATE_NULL);
-  return G_SOURCE_REMOVE;
+  if (!g_atomic_int_dec_and_test (&c->ref))
+    return;
+  gst_object_unref (c->pipeline);
+  gst_object_unref (c->head);
+  gst_object_unref (c->tail);
+  if (c->wanted)
+    g_ptr_array_unref (c->wanted);
+  g_ptr_array_unref (c->current);
+  g_mutex_clear (&c->lock);
+  g_mutex_clear (&c->apply_lock);
+  g_free (c);
 }
 
-/* Runs with the chain empty of data (IDLE probe, or not streaming). */
-static void
-relink_now (Relink * r)
+static GPtrArray *
+copy_elements (GPtrArray * elements)
 {
-  GstElement *e = r->head;
-  GstBin *bin = GST_BIN (r->pipeline);
+  GPtrArray *a = g_ptr_array_new_with_free_func (gst_object_unref);
+  for (guint i = 0; i < elements->len; i++)
+    g_ptr_array_add (a, gst_object_ref (g_ptr_array_index (elements, i)));
+  return a;
+}
 
-  /* take the current chain apart */
-  for (;;) {
-    GstPad *src = gst_element_get_static_pad (e, "src");
-    GstPad *peer = gst_pad_get_peer (src);
-    GstElement *next = peer ? gst_pad_get_parent_element (peer) : NULL;
-    if (peer) {
-      gst_pad_unlink (src, peer);
-      gst_object_unref (peer);
-    }
-    gst_object_unref (src);
-    if (!next)
-      break;
-    gst_object_unref (next);
-    if (next == r->tail)
-      break;
+VfdChain *
+vfd_chain_new (GstElement * pipeline, GstElement * head, GstElement * tail,
+    GPtrArray * elements)
+{
+  VfdChain *c = g_new0 (VfdChain, 1);
+  c->ref = 1;
+  c->pipeline = gst_object_ref (pipeline);
+  c->head = gst_object_ref (head);
+  c->tail = gst_object_ref (tail);
+  g_mutex_init (&c->lock);
+  g_mutex_init (&c->apply_lock);
+  c->current = copy_elements (elements);
+  return c;
+}
+
+void
+vfd_chain_free (VfdChain * c)
+{
+  if (c)
+    chain_unref (c);
+}
+
+static void
+unlink_all (GstElement * head, GPtrArray * elements, GstElement * tail)
+{
+  GstElement *e = head;
+  for (guint i = 0; i <= elements->len; i++) {
+    GstElement *next = i < elements->len ?
+        g_ptr_array_index (elements, i) : tail;
+    gst_element_unlink (e, next);
     e = next;
   }
-  for (guint i = 0; i < r->removed->len; i++) {
-    GstElement *x = g_ptr_array_index (r->removed, i);
-    if (GST_OBJECT_PARENT (x) == GST_OBJECT (bin)) {
-      gst_element_set_locked_state (x, TRUE);
+}
+
+/* Runs with the chain empty of data (IDLE probe, or not streaming), under
+ * apply_lock. */
+static void
+relink (VfdChain * c, GPtrArray * wanted)
+{
+  GstBin *bin = GST_BIN (c->pipeline);
+  GstElement *e = c->head;
+
+  unlink_all (c->head, c->current, c->tail);
+  /* what leaves is stopped and out of the bin before it can come back */
+  for (guint i = 0; i < c->current->len; i++) {
+    GstElement *x = g_ptr_array_index (c->current, i);
+    guint at;
+    if (g_ptr_array_find (wanted, x, &at))
+      continue;
+    gst_element_set_state (x, GST_STATE_NULL);
+    if (GST_OBJECT_PARENT (x) == GST_OBJECT (bin))
       gst_bin_remove (bin, x);
-    }
   }
-  /* and build the new one */
-  e = r->head;
-  for (guint i = 0; i < r->chain->len; i++) {
-    GstElement *x = g_ptr_array_index (r->chain, i);
-    if (!GST_OBJECT_PARENT (x))
+  for (guint i = 0; i < wanted->len; i++) {
+    GstElement *x = g_ptr_array_index (wanted, i);
+    gboolean added = !GST_OBJECT_PARENT (x);
+    if (added)
       gst_bin_add (bin, x);     /* takes its own reference */
     gst_element_link (e, x);
-    gst_element_sync_state_with_parent (x);
+    if (added)
+      gst_element_sync_state_with_parent (x);
     e = x;
   }
-  gst_element_link (e, r->tail);
-  if (r->removed->len)
-    g_idle_add_full (G_PRIORITY_DEFAULT, drop_removed_cb,
-        g_ptr_array_ref (r->removed), (GDestroyNotify) g_ptr_array_unref);
+  gst_element_link (e, c->tail);
+  g_ptr_array_unref (c->current);
+  c->current = g_ptr_array_ref (wanted);
+}
+
+/* Applies edits until none is left. */
+static void
+apply (VfdChain * c)
+{
+  g_mutex_lock (&c->apply_lock);
+  for (;;) {
+    GPtrArray *wanted;
+    g_mutex_lock (&c->lock);
+    wanted = c->wanted;
+    c->wanted = NULL;
+    g_mutex_unlock (&c->lock);
+    if (!wanted)
+      break;
+    relink (c, wanted);
+    g_ptr_array_unref (wanted);
+  }
+  g_mutex_unlock (&c->apply_lock);
 }
 
 static GstPadProbeReturn
 relink_probe (GstPad * pad, GstPadProbeInfo * info, gpointer data)
 {
-  relink_now (data);
+  VfdChain *c = data;
+  g_mutex_lock (&c->lock);
+  c->probe_pending = FALSE;
+  g_mutex_unlock (&c->lock);
+  apply (c);
   return GST_PAD_PROBE_REMOVE;
 }
 
 void
-vfd_chain_relink (GstElement * pipeline, GstElement * head, GstElement * tail,
-    GPtrArray * chain, GPtrArray * removed)
+vfd_chain_set (VfdChain * c, GPtrArray * elements)
 {
-  Relink *r = g_new0 (Relink, 1);
   GstState state;
-  GstPad *pad;
+  gboolean add_probe = FALSE;
 
-  r->pipeline = gst_object_ref (pipeline);
-  r->head = gst_object_ref (head);
-  r->tail = gst_object_ref (tail);
-  r->chain = g_ptr_array_ref (chain);
-  r->removed = g_ptr_array_ref (removed);
+  g_mutex_lock (&c->lock);
+  if (c->wanted)
+    g_ptr_array_unref (c->wanted);
+  c->wanted = copy_elements (elements);
+  g_mutex_unlock (&c->lock);
 
-  gst_element_get_state (pipeline, &state, NULL, 0);
-  pad = gst_element_get_static_pad (head, "src");
-  if (state >= GST_STATE_PAUSED)
-    gst_pad_add_probe (pad, GST_PAD_PROBE_TYPE_IDLE, relink_probe, r,
-        (GDestroyNotify) relink_free);
-  else {
-    relink_now (r);
-    relink_free (r);
+  gst_element_get_state (c->pipeline, &state, NULL, 0);
+  if (state < GST_STATE_PAUSED) {
+    apply (c);
+    return;
   }
-  gst_object_unref (pad);
+  g_mutex_lock (&c->lock);
+  if (!c->probe_pending)
+    add_probe = c->probe_pending = TRUE;
+  g_mutex_unlock (&c->lock);
+  if (add_probe) {
+    GstPad *pad = gst_element_get_static_pad (c->head, "src");
+    gst_pad_add_probe (pad, GST_PAD_PROBE_TYPE_IDLE, relink_probe,
+        chain_ref (c), (GDestroyNotify) chain_unref);
+    gst_object_unref (pad);
+  }
 }

@@ -1,4 +1,4 @@
-/* Relinking the filter chain of a running pipeline.
+/* The filter chain of a pipeline, relinked live.
  * SPDX-License-Identifier: LGPL-2.1-or-later */
 #ifndef VFD_CHAIN_H
 #define VFD_CHAIN_H
@@ -7,13 +7,22 @@
 
 G_BEGIN_DECLS
 
-/* Links head ! chain... ! tail in `pipeline` (chain: the elements in
- * order; those not in the bin yet are added), taking out of the bin the
- * elements of `removed` (set to NULL afterwards); in an IDLE probe on
- * head's src pad when the pipeline streams (no buffer is in the chain
- * then: nothing lost, the stream continues), else at once. */
-void vfd_chain_relink (GstElement * pipeline, GstElement * head,
-    GstElement * tail, GPtrArray * chain, GPtrArray * removed);
+typedef struct _VfdChain VfdChain;
+
+/* The chain between `head` and `tail` of `pipeline`, now `elements` (in
+ * the bin and linked already; may be empty). */
+VfdChain *vfd_chain_new (GstElement * pipeline, GstElement * head,
+    GstElement * tail, GPtrArray * elements);
+void vfd_chain_free (VfdChain * chain);
+
+/* Makes the chain head ! elements... ! tail.  One owner applies edits, one
+ * at a time and never two at once: at once when the pipeline does not
+ * stream, else from an IDLE probe on head's src pad (no buffer is in the
+ * chain then: nothing is lost and the stream goes on); edits made while
+ * one is pending are merged, the latest wins.  An element that leaves the
+ * chain is unlinked, set to NULL and taken out of the bin before anything
+ * else happens to it, so it can come back at any time. */
+void vfd_chain_set (VfdChain * chain, GPtrArray * elements);
 
 G_END_DECLS
 #endif

@@ -39,5 +39,15 @@ GPtrArray *vfd_config_load (const gchar * file, gboolean required,
 VfdPipelineConfig *vfd_pipeline_config_from_variant (const gchar * name,
     GVariant * dict, GError ** error);
 
+/* The largest frame a pipeline takes: sides as the vfilter elements
+ * (VF_FILTER_MAX_SIDE), bytes at 4 per pixel. */
+#define VFD_MAX_SIDE 16384
+#define VFD_MAX_FRAME_BYTES (512u << 20)
+/* Pipeline caps: parseable, raw video only, every width, height and
+ * framerate a value that can negotiate (1..VFD_MAX_SIDE, a fraction >= 0)
+ * and frames no larger than VFD_MAX_FRAME_BYTES.  The error names the
+ * field, the value and the limit. */
+gboolean vfd_caps_check (const gchar * caps, GError ** error);
+
 G_END_DECLS
 #endif

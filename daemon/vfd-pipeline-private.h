@@ -4,6 +4,7 @@
 #ifndef VFD_PIPELINE_PRIVATE_H
 #define VFD_PIPELINE_PRIVATE_H
 
+#include "vfd-chain.h"
 #include "vfd-pipeline.h"
 #include "vfd-worker.h"
 
@@ -21,6 +22,7 @@ struct _VfdPipeline
   GstElement *in_convert, *in_caps, *out_convert, *out_queue;
   VfdPipelineConfig *orig;      /* as created, for Reload's comparison */
   GPtrArray *filters;           /* VfdFilter, in order */
+  VfdChain *chain;              /* what of them is linked */
 
   VfdWorker *worker;
   guint bus_watch;

@@ -31,22 +31,17 @@ filter_free (VfdFilter * f)
 }
 
 static void
-rebuild_chain (VfdPipeline * p, GPtrArray * removed)
+rebuild_chain (VfdPipeline * p)
 {
-  GPtrArray *chain = g_ptr_array_new_with_free_func (gst_object_unref);
-  GPtrArray *none = removed ? NULL :
-      g_ptr_array_new_with_free_func (gst_object_unref);
+  GPtrArray *chain = g_ptr_array_new ();
 
   for (guint i = 0; i < p->filters->len; i++) {
     VfdFilter *f = g_ptr_array_index (p->filters, i);
     if (f->enabled)
-      g_ptr_array_add (chain, gst_object_ref (f->element));
+      g_ptr_array_add (chain, f->element);
   }
-  vfd_chain_relink (p->pipeline, p->in_caps, p->out_convert, chain,
-      removed ? removed : none);
+  vfd_chain_set (p->chain, chain);
   g_ptr_array_unref (chain);
-  if (none)
-    g_ptr_array_unref (none);
   vfd_pipeline_notify (p, VFD_CHANGED_FILTERS, NULL);
 }
 
@@ -169,7 +164,6 @@ vfd_pipeline_new (const VfdPipelineConfig * cfg, VfdChangedFunc changed,
 
   for (guint i = 0; i < elements->len; i++)
     g_ptr_array_add (p->filters, filter_new (g_ptr_array_index (elements, i)));
-  g_ptr_array_unref (elements);
   {
     GstElement *e = p->in_caps;
     for (guint i = 0; i < p->filters->len; i++) {
@@ -180,6 +174,8 @@ vfd_pipeline_new (const VfdPipelineConfig * cfg, VfdChangedFunc changed,
     }
     gst_element_link (e, p->out_convert);
   }
+  p->chain = vfd_chain_new (p->pipeline, p->in_caps, p->out_convert, elements);
+  g_ptr_array_unref (elements);
 
   pad = gst_element_get_static_pad (p->out_convert, "sink");
   gst_pad_add_probe (pad, GST_PAD_PROBE_TYPE_BUFFER |
@@ -211,6 +207,7 @@ vfd_pipeline_free_full (VfdPipeline * p, gboolean wait)
   vfd_worker_set_state (p->worker, GST_STATE_NULL);
   vfd_worker_release (p->worker, p->source);
   vfd_worker_free (p->worker, wait);
+  vfd_chain_free (p->chain);
   gst_object_unref (p->pipeline);
   gst_object_unref (p->source);
   gst_object_unref (p->sink);
@@ -352,18 +349,15 @@ vfd_pipeline_add_filter (VfdPipeline * p, const gchar * desc, gint position,
     return NULL;
   }
   g_ptr_array_insert (p->filters, position, f);
-  rebuild_chain (p, NULL);
+  rebuild_chain (p);
   return f;
 }
 
 gboolean
 vfd_pipeline_remove_filter (VfdPipeline * p, VfdFilter * f, GError ** error)
 {
-  GPtrArray *removed = g_ptr_array_new_with_free_func (gst_object_unref);
-  g_ptr_array_add (removed, gst_object_ref (f->element));
   g_ptr_array_remove (p->filters, f);   /* frees f */
-  rebuild_chain (p, removed);
-  g_ptr_array_unref (removed);
+  rebuild_chain (p);
   return TRUE;
 }
 
@@ -382,7 +376,7 @@ vfd_pipeline_move_filter (VfdPipeline * p, VfdFilter * f, gint position,
     g_ptr_array_add (p->filters, f);
   else
     g_ptr_array_insert (p->filters, position, f);
-  rebuild_chain (p, NULL);
+  rebuild_chain (p);
   return TRUE;
 }
 
@@ -390,16 +384,11 @@ gboolean
 vfd_pipeline_set_filter_enabled (VfdPipeline * p, VfdFilter * f,
     gboolean enabled, GError ** error)
 {
-  GPtrArray *removed;
   if (f->enabled == enabled)
     return TRUE;
   f->enabled = enabled;
   /* a disabled filter leaves the bin; it keeps its properties */
-  removed = g_ptr_array_new_with_free_func (gst_object_unref);
-  if (!enabled)
-    g_ptr_array_add (removed, gst_object_ref (f->element));
-  rebuild_chain (p, removed);
-  g_ptr_array_unref (removed);
+  rebuild_chain (p);
   vfd_pipeline_notify (p, VFD_CHANGED_FILTER_PROPS, f);
   return TRUE;
 }

@@ -32,6 +32,7 @@ GstElement *vfd_sink_new (const gchar * uri, GError ** error);
 guint vfd_source_release (GstElement * bin);
 /* Validation only. */
 gboolean vfd_source_check (const gchar * uri, GError ** error);
+
 gboolean vfd_sink_check (const gchar * uri, GError ** error);
 /* The V4L2 device path of a v4l2:// URI, or NULL. */
 gchar *vfd_uri_v4l2_path (const gchar * uri);

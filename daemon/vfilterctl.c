@@ -61,20 +61,24 @@ filter_path (const gchar * pipeline, const gchar * filter)
 }
 
 /* Proxies of the generated interface classes (vfd-dbus-generated.h): the
- * properties come with them, the methods are typed calls. */
+ * methods are typed calls; the properties come with them when `props` (one
+ * GetAll), and no command listens to signals (no match rule to add). */
+#define FLAGS(props) (G_DBUS_PROXY_FLAGS_DO_NOT_CONNECT_SIGNALS | \
+    ((props) ? 0 : G_DBUS_PROXY_FLAGS_DO_NOT_LOAD_PROPERTIES))
+
 static VfdDBusManager *
-manager (GError ** error)
+manager (gboolean props, GError ** error)
 {
-  return vfd_dbus_manager_proxy_new_sync (conn, G_DBUS_PROXY_FLAGS_NONE,
-      bus_name, VFD_OBJECT_PATH, NULL, error);
+  return vfd_dbus_manager_proxy_new_sync (conn, FLAGS (props), bus_name,
+      VFD_OBJECT_PATH, NULL, error);
 }
 
 static VfdDBusPipeline *
-pipeline_proxy (const gchar * name, GError ** error)
+pipeline_proxy (const gchar * name, gboolean props, GError ** error)
 {
   gchar *path = pipeline_path (name);
-  VfdDBusPipeline *p = vfd_dbus_pipeline_proxy_new_sync (conn,
-      G_DBUS_PROXY_FLAGS_NONE, bus_name, path, NULL, error);
+  VfdDBusPipeline *p = vfd_dbus_pipeline_proxy_new_sync (conn, FLAGS (props),
+      bus_name, path, NULL, error);
   g_free (path);
   return p;
 }
@@ -83,8 +87,8 @@ static VfdDBusFilter *
 filter_proxy (const gchar * pipeline, const gchar * filter, GError ** error)
 {
   gchar *path = filter_path (pipeline, filter);
-  VfdDBusFilter *f = vfd_dbus_filter_proxy_new_sync (conn,
-      G_DBUS_PROXY_FLAGS_NONE, bus_name, path, NULL, error);
+  VfdDBusFilter *f = vfd_dbus_filter_proxy_new_sync (conn, FLAGS (FALSE),
+      bus_name, path, NULL, error);
   g_free (path);
   return f;
 }
@@ -133,7 +137,7 @@ static int
 cmd_status (gboolean brief)
 {
   GError *error = NULL;
-  VfdDBusManager *m = manager (&error);
+  VfdDBusManager *m = manager (TRUE, &error);
   const gchar *const *paths;
 
   if (!m || !exists (m, "daemon", bus_name, &error))
@@ -142,7 +146,7 @@ cmd_status (gboolean brief)
   if (!paths || !paths[0])
     g_print ("no pipelines\n");
   for (guint i = 0; paths && paths[i]; i++) {
-    VfdDBusPipeline *p = pipeline_proxy (paths[i], &error);
+    VfdDBusPipeline *p = pipeline_proxy (paths[i], TRUE, &error);
     const gchar *const *filters;
     if (!p)
       return fail (error);
@@ -164,8 +168,8 @@ cmd_status (gboolean brief)
     }
     filters = vfd_dbus_pipeline_get_filters (p);
     for (guint j = 0; filters && filters[j]; j++) {
-      VfdDBusFilter *f = vfd_dbus_filter_proxy_new_sync (conn,
-          G_DBUS_PROXY_FLAGS_NONE, bus_name, filters[j], NULL, &error);
+      VfdDBusFilter *f = vfd_dbus_filter_proxy_new_sync (conn, FLAGS (TRUE),
+          bus_name, filters[j], NULL, &error);
       if (!f)
         return fail (error);
       if (brief) {
@@ -520,7 +524,7 @@ main (int argc, char **argv)
     g_object_unref (f);
   } else if (g_str_equal (cmd, "create") || g_str_equal (cmd, "delete")
       || g_str_equal (cmd, "reload") || g_str_equal (cmd, "devices")) {
-    VfdDBusManager *m = manager (&error);
+    VfdDBusManager *m = manager (g_str_equal (cmd, "devices"), &error);
     if (!m)
       return fail (error);
     ret = manager_command (m, cmd, argc, argv);
@@ -535,7 +539,7 @@ main (int argc, char **argv)
     }
     if (!need (argc, 1, "COMMAND PIPELINE …"))
       return 2;
-    if (!(p = pipeline_proxy (argv[0], &error)))
+    if (!(p = pipeline_proxy (argv[0], FALSE, &error)))
       return fail (error);
     ret = pipeline_command (p, cmd, argc, argv, at);
     g_object_unref (p);

@@ -31,6 +31,27 @@ expect_error (const gchar * text, const gchar * message)
   g_error_free (error);
 }
 
+/* The same where the message may go on after `prefix`. */
+static void
+expect_error_prefix (const gchar * text, const gchar * prefix)
+{
+  GError *error = NULL;
+  GPtrArray *p = parse (text, &error);
+  ck_assert_msg (p == NULL, "accepted a bad file:\n%s", text);
+  ck_assert_msg (g_str_has_prefix (error->message, prefix),
+      "'%s' does not start with '%s'", error->message, prefix);
+  g_error_free (error);
+}
+
+static void
+expect_ok (const gchar * text)
+{
+  GError *error = NULL;
+  GPtrArray *p = parse (text, &error);
+  ck_assert_msg (p != NULL, "refused %s: %s", text, error->message);
+  g_ptr_array_unref (p);
+}
+
 START_TEST (test_good_file_with_two_pipelines)
 {
   GError *error = NULL;
@@ -247,6 +268,48 @@ START_TEST (test_bad_caps_and_loop)
 
 END_TEST;
 
+/* Caps that could never negotiate, or only frames the elements cannot
+ * take, are refused with the field, the value and the limit: before, a
+ * 30000x30000 frame crashed the daemon and width=0 retried for ever. */
+START_TEST (test_caps_bounds)
+{
+  static const struct
+  {
+    const gchar *caps, *message;
+  } cases[] = {
+    {"video/x-raw,format=RGBA,width=30000,height=30000",
+        "caps width 30000 is out of range (expected 1 to 16384)"},
+    {"video/x-raw,width=0", "caps width 0 is out of range (expected 1 to "
+          "16384)"},
+    {"video/x-raw,height=-5", "caps height -5 is out of range"},
+    {"video/x-raw,width=2147483647", "caps width 2147483647 is out of range"},
+    {"video/x-raw,width=[1,30000]", "caps width 30000 is out of range"},
+    {"video/x-raw,width={ 320, 0 }", "caps width 0 is out of range"},
+    {"video/x-raw,width=wide", "caps width 'wide' is not a whole number"},
+    {"video/x-raw,framerate=nan", "caps framerate"},
+    {"video/x-raw,framerate=-1/1", "caps framerate '-1/1' is not a rate"},
+    {"ANY", "caps 'ANY' allow any format"},
+    {"EMPTY", "caps 'EMPTY' allow nothing"},
+    {"video/x-raw,width=16384,height=16384",
+        "caps allow 16384x16384 frames, 1024 MiB at 4 bytes a pixel (at most "
+          "512 MiB expected)"},
+    {"image/jpeg,width=320", "caps 'image/jpeg,width=320' are not raw video"},
+  };
+  for (guint i = 0; i < G_N_ELEMENTS (cases); i++) {
+    gchar *text = g_strdup_printf ("[pipeline a]\nsource=test:\ncaps=%s\n",
+        cases[i].caps);
+    gchar *want = g_strdup_printf ("t.conf:3: %s", cases[i].message);
+    expect_error_prefix (text, want);
+    g_free (text);
+    g_free (want);
+  }
+  /* the limits themselves are fine */
+  expect_ok ("[pipeline a]\nsource=test:\ncaps=video/x-raw,width=16384,"
+      "height=8192,framerate=0/1\n");
+}
+
+END_TEST;
+
 START_TEST (test_conf_d_dropins_and_cross_file_duplicates)
 {
   gchar *dir = g_dir_make_tmp ("vfd-test-XXXXXX", NULL);
@@ -339,6 +402,7 @@ config_suite (void)
   tcase_add_test (tc, test_filter_without_name);
   tcase_add_test (tc, test_duplicate_names);
   tcase_add_test (tc, test_bad_caps_and_loop);
+  tcase_add_test (tc, test_caps_bounds);
   tcase_add_test (tc, test_conf_d_dropins_and_cross_file_duplicates);
   tcase_add_test (tc, test_filters_parse_in_order);
   suite_add_tcase (s, tc);

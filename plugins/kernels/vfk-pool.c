@@ -114,6 +114,8 @@ vfk_pool_new (unsigned n_threads)
     w->index = (int) i;
     if (pthread_create (&w->thread, NULL, worker_main, w) != 0)
       break;
+    /* named at once, so tools (and the tests counting pools) see it */
+    pthread_setname_np (w->thread, "vfk-worker");
     pool->n++;
   }
   return pool;
