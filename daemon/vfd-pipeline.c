@@ -219,10 +219,10 @@ vfd_pipeline_free_full (VfdPipeline * p, gboolean wait)
   g_free (p);
 }
 
-void
-vfd_pipeline_wait_freed (void)
+gchar **
+vfd_pipeline_wait_freed (gint64 end_time)
 {
-  vfd_worker_wait_freed ();
+  return vfd_worker_wait_freed (end_time);
 }
 
 /* ---- control ----------------------------------------------------------------- */

@@ -53,8 +53,9 @@ VfdPipeline *vfd_pipeline_new (const VfdPipelineConfig * cfg,
 void vfd_pipeline_free (VfdPipeline * p);
 /* The same, waiting for the pipeline to be down when `wait` (at exit). */
 void vfd_pipeline_free_full (VfdPipeline * p, gboolean wait);
-/* Returns once every pipeline freed without waiting is gone (at exit). */
-void vfd_pipeline_wait_freed (void);
+/* Returns once every pipeline freed without waiting is gone, or at
+ * `end_time` with the names of those still going down (at exit). */
+gchar **vfd_pipeline_wait_freed (gint64 end_time);
 
 void vfd_pipeline_play (VfdPipeline * p);
 void vfd_pipeline_pause (VfdPipeline * p);

@@ -628,6 +628,10 @@ vfd_service_reload (VfdService * s, GError ** error)
   return TRUE;
 }
 
+/* SIGTERM: pipelines get this long to stop (EOS), then this long to be
+ * down, then the daemon exits anyway. */
+#define SHUTDOWN_WAIT_S 2
+
 typedef struct
 {
   VfdService *s;
@@ -647,7 +651,7 @@ shutdown_poll (gpointer data)
     if (g_str_equal (st, "playing") || g_str_equal (st, "paused"))
       all_down = FALSE;
   }
-  if (all_down || ++sd->polls > 40) {
+  if (all_down || ++sd->polls > SHUTDOWN_WAIT_S * 10) {
     sd->done (sd->data);
     g_free (sd);
     return G_SOURCE_REMOVE;
@@ -667,16 +671,29 @@ vfd_service_shutdown (VfdService * s, GSourceFunc done, gpointer data)
   g_timeout_add (100, shutdown_poll, sd);
 }
 
-void
+gboolean
 vfd_service_free (VfdService * s)
 {
+  gchar **left;
+  gboolean clean = TRUE;
+
   if (!s)
-    return;
+    return TRUE;
+  /* every pipeline goes down on its own worker; a sink blocked for good
+   * (a FIFO nobody reads) must not keep the daemon from exiting */
   while (s->entries->len)
     entry_remove_full (s, g_ptr_array_index (s->entries,
-            s->entries->len - 1), TRUE);
+            s->entries->len - 1), FALSE);
   g_ptr_array_unref (s->entries);
-  vfd_pipeline_wait_freed ();
+  left = vfd_pipeline_wait_freed (g_get_monotonic_time () +
+      SHUTDOWN_WAIT_S * G_TIME_SPAN_SECOND);
+  for (guint i = 0; left && left[i]; i++) {
+    g_log_structured ("vfilterd", G_LOG_LEVEL_MESSAGE, "PIPELINE", left[i],
+        "MESSAGE", "pipeline '%s' did not stop within %d s: abandoned",
+        left[i], SHUTDOWN_WAIT_S);
+    clean = FALSE;
+  }
+  g_strfreev (left);
   if (s->configs)
     g_ptr_array_unref (s->configs);
   if (s->conn)
@@ -688,4 +705,5 @@ vfd_service_free (VfdService * s)
   g_free (s->config_file);
   g_free (s->confd);
   g_free (s);
+  return clean;
 }

@@ -19,7 +19,9 @@ gboolean vfd_instance_valid (const gchar * name);
  * required: a missing main file is an error. */
 VfdService *vfd_service_new (const gchar * config_file, const gchar * confd,
     gboolean required);
-void vfd_service_free (VfdService * s);
+/* Frees the service; FALSE when a pipeline could not be stopped in time
+ * (it was abandoned: the process should not tear GStreamer down). */
+gboolean vfd_service_free (VfdService * s);
 
 /* Loads the configuration (FALSE + error on a bad file). */
 gboolean vfd_service_load (VfdService * s, GError ** error);

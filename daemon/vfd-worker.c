@@ -21,7 +21,7 @@ typedef enum
 /* Pipelines freed without waiting whose worker has not finished yet. */
 static GMutex freeing_lock;
 static GCond freeing_cond;
-static guint n_freeing;
+static GPtrArray *freeing;      /* names of the pipelines going down */
 
 typedef struct
 {
@@ -90,25 +90,40 @@ worker_run (gpointer data, gpointer user_data)
     case TASK_RELEASE:
       release_source (t->pipeline, t->old);
       break;
-    case TASK_FREED:
+    case TASK_FREED:{
       /* the last task: after it the pipeline's last reference is gone */
+      gchar *name = gst_object_get_name (GST_OBJECT (t->pipeline));
       task_free (t);
       g_mutex_lock (&freeing_lock);
-      n_freeing--;
+      for (guint i = 0; i < freeing->len; i++)
+        if (g_str_equal (g_ptr_array_index (freeing, i), name)) {
+          g_ptr_array_remove_index (freeing, i);
+          break;
+        }
       g_cond_broadcast (&freeing_cond);
       g_mutex_unlock (&freeing_lock);
+      g_free (name);
       return;
+    }
   }
   task_free (t);
 }
 
-void
-vfd_worker_wait_freed (void)
+gchar **
+vfd_worker_wait_freed (gint64 end_time)
 {
+  gchar **left = NULL;
+
   g_mutex_lock (&freeing_lock);
-  while (n_freeing)
-    g_cond_wait (&freeing_cond, &freeing_lock);
+  while (freeing && freeing->len
+      && g_cond_wait_until (&freeing_cond, &freeing_lock, end_time));
+  if (freeing && freeing->len) {
+    left = g_new0 (gchar *, freeing->len + 1);
+    for (guint i = 0; i < freeing->len; i++)
+      left[i] = g_strdup (g_ptr_array_index (freeing, i));
+  }
   g_mutex_unlock (&freeing_lock);
+  return left;
 }
 
 VfdWorker *
@@ -174,7 +189,9 @@ vfd_worker_free (VfdWorker * w, gboolean wait)
     Task *t = g_new0 (Task, 1);
     t->op = TASK_FREED;
     g_mutex_lock (&freeing_lock);
-    n_freeing++;
+    if (!freeing)
+      freeing = g_ptr_array_new_with_free_func (g_free);
+    g_ptr_array_add (freeing, gst_object_get_name (GST_OBJECT (w->pipeline)));
     g_mutex_unlock (&freeing_lock);
     push (w, t);
   }

@@ -24,7 +24,10 @@ void vfd_worker_release (VfdWorker * w, GstElement * source);
 /* The queue is finished, then the worker goes; `wait`: returns when it
  * has, else vfd_worker_wait_freed () waits for it (at exit). */
 void vfd_worker_free (VfdWorker * w, gboolean wait);
-void vfd_worker_wait_freed (void);
+/* Waits until every worker freed without waiting is gone, or until
+ * `end_time` (g_get_monotonic_time): NULL, or the names of the pipelines
+ * still going down (a sink blocked in a write, say). */
+gchar **vfd_worker_wait_freed (gint64 end_time);
 
 G_END_DECLS
 #endif

@@ -71,6 +71,7 @@ on_name_lost (GDBusConnection * connection, const gchar * name, gpointer data)
 int
 main (int argc, char **argv)
 {
+  gboolean clean;
   gchar *config = NULL;
   gboolean session = FALSE, system_bus = FALSE, replace = FALSE;
   gboolean verbose = FALSE;
@@ -157,12 +158,14 @@ main (int argc, char **argv)
       on_name_acquired, on_name_lost, GINT_TO_POINTER (system_bus), NULL);
   g_main_loop_run (loop);
   g_bus_unown_name (owner);
-  vfd_service_free (service);
+  clean = vfd_service_free (service);
   g_main_loop_unref (loop);
   g_free (config);
   g_free (confd);
   g_free (bus_name);
   g_free (instance);
-  gst_deinit ();
+  /* with a pipeline abandoned, its threads are still inside GStreamer */
+  if (clean)
+    gst_deinit ();
   return exit_status;
 }

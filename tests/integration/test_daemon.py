@@ -388,6 +388,50 @@ def test_edit_storm_keeps_the_stream():
               '; '.join(bad[:3]))
 
 
+def test_sigterm_with_a_blocked_sink():
+    """A sink blocked for good (a FIFO nobody reads: opening it never
+    returns) must not keep SIGTERM from ending the daemon, nor may a
+    removed pipeline stuck the same way: exit within 5 s, status 0, the
+    abandoned pipelines named in the log."""
+    fifo = os.path.join(tmp, 'blocked.fifo')
+    fifo2 = os.path.join(tmp, 'blocked2.fifo')
+    for p in (fifo, fifo2):
+        if not os.path.exists(p):
+            os.mkfifo(p)
+    conf = os.path.join(tmp, 'term.conf')
+    with open(conf, 'w') as f:
+        f.write(f'[pipeline stuck]\nsource=test:\ncaps={CAPS}\n'
+                f'sink=gst:filesink location={fifo}\n'
+                f'[pipeline fine]\nsource=test:\ncaps={CAPS}\n'
+                'sink=gst:fakesink\n')
+    d = start_daemon(conf)
+    try:
+        check('the other pipeline plays',
+              wait_for(lambda: "'playing'" in pipe_prop('fine', 'State'), 10))
+        ctl('create', 'gone', 'source=test:',
+            f'sink=gst:filesink location={fifo2}')
+        time.sleep(0.5)
+        ctl('delete', 'gone')
+        t0 = time.time()
+        d.send_signal(signal.SIGTERM)
+        try:
+            d.wait(10)
+        except subprocess.TimeoutExpired:
+            pass
+        elapsed = time.time() - t0
+        check(f'SIGTERM ends the daemon within 5 s ({elapsed:.1f} s)',
+              d.returncode is not None and elapsed <= 5, str(d.returncode))
+        check('with exit status 0', d.returncode == 0, str(d.returncode))
+        log = d.stdout.read() if d.returncode is not None else ''
+        check('the log names the abandoned pipelines',
+              "pipeline 'stuck' did not stop" in log
+              and "pipeline 'gone' did not stop" in log, log[-300:])
+    finally:
+        if d.poll() is None:
+            d.kill()
+            d.wait()
+
+
 def test_add_remove_move_disable_while_playing():
     conf = os.path.join(tmp, 'c.conf')
     n = 210
@@ -585,6 +629,7 @@ def main():
              test_invalid_values_carry_the_element_message,
              test_add_remove_move_disable_while_playing,
              test_edit_storm_keeps_the_stream,
+             test_sigterm_with_a_blocked_sink,
              test_two_pipelines_and_failing_source,
              test_sighup_valid_and_invalid]
     # meson runs each scenario as its own test: `test_daemon.py NAME`, and
