@@ -6,7 +6,7 @@
 #include "vfd-uri.h"
 
 #define MAX_NAME 64
-#define MAX_FILTERS 64
+#define MAX_TEXT (64 << 10)
 
 gboolean
 vfd_name_valid (const gchar * name)
@@ -21,6 +21,45 @@ vfd_name_valid (const gchar * name)
 }
 
 /* ---- parsing ------------------------------------------------------------- */
+
+/* Checked before GStreamer's parser sees the text, which is slow on long
+ * or deeply nested input (seconds for a few KB of '(' on the main loop): a
+ * bounded length, and no bins, since a chain of filters needs none. */
+static gboolean
+shape_ok (const gchar * desc, GError ** error)
+{
+  gsize len = strlen (desc);
+  gchar quote = 0;
+
+  if (len > MAX_TEXT) {
+    g_set_error (error, VFD_ERROR, VFD_ERROR_INVALID, "the description is "
+        "%" G_GSIZE_FORMAT " bytes long (at most %d expected)", len,
+        MAX_TEXT);
+    return FALSE;
+  }
+  for (gsize i = 0; i < len; i++) {
+    const gchar c = desc[i];
+    if (quote) {
+      if (c == '\\' && desc[i + 1])
+        i++;
+      else if (c == quote)
+        quote = 0;
+    } else if (c == '"' || c == '\'') {
+      quote = c;
+    } else if (c == '(' || c == ')' || c == '{' || c == '}') {
+      g_set_error (error, VFD_ERROR, VFD_ERROR_INVALID, "'%c' at offset %"
+          G_GSIZE_FORMAT ": bins are not filters (expected a chain such as "
+          "'vfboxblur name=a ! vfmedian name=b')", c, i);
+      return FALSE;
+    }
+  }
+  if (quote) {
+    g_set_error (error, VFD_ERROR, VFD_ERROR_INVALID, "a %c quote is not "
+        "closed (expected name=value pairs such as kernel=\"1 2 1\")", quote);
+    return FALSE;
+  }
+  return TRUE;
+}
 
 /* What a vfilter element refused while the parser set its properties
  * (its "take-refusals" action signal), or NULL. */
@@ -79,6 +118,8 @@ vfd_filters_parse (const gchar * desc, GError ** error)
     if (empty)
       return out;
   }
+  if (!shape_ok (desc, error))
+    goto fail;
 
   bin = gst_parse_bin_from_description_full (desc, FALSE, NULL,
       GST_PARSE_FLAG_FATAL_ERRORS, &perror);
@@ -91,9 +132,9 @@ vfd_filters_parse (const gchar * desc, GError ** error)
   gst_object_ref_sink (bin);
 
   n_children = GST_BIN_NUMCHILDREN (bin);
-  if (n_children > MAX_FILTERS) {
+  if (n_children > VFD_MAX_FILTERS) {
     g_set_error (error, VFD_ERROR, VFD_ERROR_INVALID,
-        "%u filters, at most %d expected", n_children, MAX_FILTERS);
+        "%u filters, at most %d expected", n_children, VFD_MAX_FILTERS);
     goto fail;
   }
   /* every element: one sink pad, one src pad, named explicitly */

@@ -16,6 +16,9 @@ G_BEGIN_DECLS
  * an empty chain. */
 GPtrArray *vfd_filters_parse (const gchar * desc, GError ** error);
 
+/* Filters in one pipeline, through every path (config, AddFilter). */
+#define VFD_MAX_FILTERS 64
+
 /* A filter name usable in a D-Bus object path. */
 gboolean vfd_name_valid (const gchar * name);
 

@@ -328,6 +328,12 @@ vfd_pipeline_add_filter (VfdPipeline * p, const gchar * desc, gint position,
   GPtrArray *elements;
   VfdFilter *f;
 
+  if (p->filters->len >= VFD_MAX_FILTERS) {
+    g_set_error (error, VFD_ERROR, VFD_ERROR_INVALID, "pipeline '%s' has %u "
+        "filters already (at most %d)", p->cfg->name, p->filters->len,
+        VFD_MAX_FILTERS);
+    return NULL;
+  }
   if (!check_position (p, position, p->filters->len, error))
     return NULL;
   elements = vfd_filters_parse (desc, error);

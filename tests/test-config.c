@@ -268,6 +268,43 @@ START_TEST (test_bad_caps_and_loop)
 
 END_TEST;
 
+/* Bins and long or unbalanced text are refused before GStreamer's parser,
+ * which took seconds on a few KB of nesting (on the daemon's main loop). */
+START_TEST (test_description_shape)
+{
+  GString *deep = g_string_new ("[pipeline a]\nsource=test:\nfilters=");
+  gint64 t0;
+  for (int i = 0; i < 2000; i++)
+    g_string_append_c (deep, '(');
+  g_string_append (deep, " vfboxblur name=b ");
+  for (int i = 0; i < 2000; i++)
+    g_string_append_c (deep, ')');
+  g_string_append_c (deep, '\n');
+  t0 = g_get_monotonic_time ();
+  expect_error_prefix (deep->str, "t.conf:3: filters '(((");
+  ck_assert_msg (g_get_monotonic_time () - t0 < G_TIME_SPAN_SECOND / 10,
+      "2000 levels took %" G_GINT64_FORMAT " us", g_get_monotonic_time () - t0);
+  g_string_free (deep, TRUE);
+  {
+    GError *error = NULL;
+    GPtrArray *p = parse ("[pipeline a]\nsource=test:\n"
+        "filters=( vfboxblur name=b )\n", &error);
+    ck_assert (p == NULL);
+    ck_assert_msg (strstr (error->message, "'(' at offset 0: bins are not "
+            "filters"), "%s", error->message);
+    g_error_free (error);
+  }
+  expect_error ("[pipeline a]\nsource=test:\n"
+      "filters=vfconvolve name=c kernel=\"1 2\n",
+      "t.conf:3: filters 'vfconvolve name=c kernel=\"1 2': a \" quote is "
+      "not closed (expected name=value pairs such as kernel=\"1 2 1\")");
+  /* brackets inside a quoted value are values */
+  expect_ok ("[pipeline a]\nsource=test:\n"
+      "filters=vfconvolve name=c kernel=\"1 2 1\" bias=0\n");
+}
+
+END_TEST;
+
 /* Caps that could never negotiate, or only frames the elements cannot
  * take, are refused with the field, the value and the limit: before, a
  * 30000x30000 frame crashed the daemon and width=0 retried for ever. */
@@ -403,6 +440,7 @@ config_suite (void)
   tcase_add_test (tc, test_duplicate_names);
   tcase_add_test (tc, test_bad_caps_and_loop);
   tcase_add_test (tc, test_caps_bounds);
+  tcase_add_test (tc, test_description_shape);
   tcase_add_test (tc, test_conf_d_dropins_and_cross_file_duplicates);
   tcase_add_test (tc, test_filters_parse_in_order);
   suite_add_tcase (s, tc);

@@ -269,6 +269,21 @@ def test_invalid_values_carry_the_element_message():
                   r.stderr.strip()[:200])
         check('the daemon is alive after them',
               ctl('status', ok=False).returncode == 0 and d.poll() is None)
+        # 2000 levels of nesting: refused at once, the bus answering
+        t0 = time.time()
+        r = ctl('add', 'v', '(' * 2000 + 'vfboxblur name=n' + ')' * 2000,
+                ok=False)
+        took = time.time() - t0
+        check(f'2000 levels of nesting refused in {took:.2f} s',
+              r.returncode != 0 and 'bins are not filters' in r.stderr
+              and took < 1.0, r.stderr.strip()[:120])
+        # the 65th filter is refused, as in the config
+        for i in range(62):
+            ctl('add', 'v', f'vfboxblur name=f{i}')
+        r = ctl('add', 'v', 'vfboxblur name=f62', ok=False)
+        check('the 65th AddFilter is refused',
+              r.returncode != 0 and 'has 64 filters already (at most 64)'
+              in r.stderr, r.stderr.strip()[:160])
         # the daemon's own errors cross D-Bus with their registered names
         r = subprocess.run(['gdbus', 'call', '--session', '--dest',
                             'org.vfilterd.VFilter1', '--object-path',
