@@ -37,6 +37,48 @@ vfd_pipeline_config_equal (const VfdPipelineConfig * a,
       && g_strcmp0 (a->sink, b->sink) == 0 && a->loop == b->loop;
 }
 
+/* The file as text: no NUL byte, valid UTF-8 (GKeyFile's rules, reported
+ * with the line). */
+static gboolean
+text_ok (const gchar * data, gsize length, const gchar * filename,
+    GError ** error)
+{
+  const gchar *end = NULL, *nul = memchr (data, '\0', length);
+  gint line = 1;
+
+  if (!nul && g_utf8_validate (data, length, &end))
+    return TRUE;
+  if (nul && (!end || nul < end))
+    end = nul;
+  for (const gchar * p = data; p < end; p++)
+    line += *p == '\n';
+  if (end == nul)
+    g_set_error (error, VFD_ERROR, VFD_ERROR_INVALID, "%s:%d: a NUL byte "
+        "(expected text)", filename, line);
+  else
+    g_set_error (error, VFD_ERROR, VFD_ERROR_INVALID, "%s:%d: byte 0x%02x is "
+        "not UTF-8 (expected UTF-8 text)", filename, line, (guint8) * end);
+  return FALSE;
+}
+
+/* `; comment` lines, which INI files allow and GKeyFile does not, as
+ * `# comment` (same length: line numbers stay). */
+static gchar *
+semicolon_comments (const gchar * data, gsize length)
+{
+  gchar *copy = g_strndup (data, length);
+  gboolean line_start = TRUE;
+  for (gchar * p = copy; *p; p++) {
+    if (line_start && *p == ';')
+      *p = '#';
+    if (*p == '\n')
+      line_start = TRUE;
+    else if (*p != ' ' && *p != '\t')
+      line_start = FALSE;
+  }
+  return copy;
+}
+
 /* line numbers: "group" -> line, "group\x1fkey" -> line */
 typedef struct
 {
@@ -67,8 +109,13 @@ scan_lines (const gchar * data, const gchar * filename, LineMap * m,
       continue;
     if (*t == '[') {
       gchar *end = strrchr (t, ']');
-      if (!end)
-        continue;               /* GKeyFile reports it */
+      if (!end) {
+        g_set_error (error, VFD_ERROR, VFD_ERROR_INVALID, "%s:%d: section "
+            "header '%.40s' has no ']' (expected [pipeline NAME])", filename,
+            lineno, t);
+        ok = FALSE;
+        break;
+      }
       g_free (group);
       group = g_strndup (t + 1, end - t - 1);
       if (g_hash_table_contains (m->lines, group)) {
@@ -81,8 +128,25 @@ scan_lines (const gchar * data, const gchar * filename, LineMap * m,
         g_hash_table_insert (m->lines, g_strdup (group),
             GINT_TO_POINTER (lineno));
       }
-    } else if (group && strchr (t, '=')) {
+    } else if (!strchr (t, '=')) {
+      g_set_error (error, VFD_ERROR, VFD_ERROR_INVALID, "%s:%d: '%.40s' is "
+          "neither key=value, a [section] nor a # comment", filename, lineno,
+          t);
+      ok = FALSE;
+    } else if (!group) {
+      g_set_error (error, VFD_ERROR, VFD_ERROR_INVALID, "%s:%d: '%.40s' comes "
+          "before any [pipeline NAME] section", filename, lineno, t);
+      ok = FALSE;
+    } else {
       gchar *key = g_strstrip (g_strndup (t, strchr (t, '=') - t));
+      if (strchr (key, '[')) {
+        g_set_error (error, VFD_ERROR, VFD_ERROR_INVALID, "%s:%d: localized "
+            "key '%.40s' (expected a plain key: " KEYS ")", filename, lineno,
+            key);
+        g_free (key);
+        ok = FALSE;
+        break;
+      }
       gchar *k = g_strdup_printf ("%s\x1f%s", group, key);
       if (g_hash_table_contains (m->lines, k)) {
         g_set_error (error, VFD_ERROR, VFD_ERROR_INVALID,
@@ -182,16 +246,20 @@ vfd_config_parse (const gchar * data, gsize length, const gchar * filename,
         NULL)
   };
   gchar **groups = NULL;
+  g_autofree gchar *commented = NULL;
   gboolean ok = FALSE;
 
-  if (!g_key_file_load_from_data (kf, data, length, G_KEY_FILE_NONE, &e)) {
+  /* what GKeyFile would refuse without a line number, with one */
+  if (!text_ok (data, length, filename, error)
+      || !scan_lines (data, filename, &map, error))
+    goto out;
+  commented = semicolon_comments (data, length);
+  if (!g_key_file_load_from_data (kf, commented, length, G_KEY_FILE_NONE, &e)) {
     g_set_error (error, VFD_ERROR, VFD_ERROR_INVALID, "%s: %s", filename,
         e->message);
     g_error_free (e);
     goto out;
   }
-  if (!scan_lines (data, filename, &map, error))
-    goto out;
 
   groups = g_key_file_get_groups (kf, NULL);
   for (guint i = 0; groups[i]; i++) {

@@ -33,8 +33,7 @@ shape_ok (const gchar * desc, GError ** error)
 
   if (len > MAX_TEXT) {
     g_set_error (error, VFD_ERROR, VFD_ERROR_INVALID, "the description is "
-        "%" G_GSIZE_FORMAT " bytes long (at most %d expected)", len,
-        MAX_TEXT);
+        "%" G_GSIZE_FORMAT " bytes long (at most %d expected)", len, MAX_TEXT);
     return FALSE;
   }
   for (gsize i = 0; i < len; i++) {

@@ -268,6 +268,42 @@ START_TEST (test_bad_caps_and_loop)
 
 END_TEST;
 
+/* What GKeyFile refused without a line number now has one; ';' comments
+ * are comments; localized keys and NUL bytes are refused, not ignored. */
+START_TEST (test_file_level_errors_have_lines)
+{
+  expect_error ("# a\n[pipeline a]\nsource=test:\nthis is not a key\n",
+      "t.conf:4: 'this is not a key' is neither key=value, a [section] nor a "
+      "# comment");
+  expect_error ("[pipeline a\nsource=test:\n",
+      "t.conf:1: section header '[pipeline a' has no ']' (expected "
+      "[pipeline NAME])");
+  expect_error ("source=test:\n[pipeline a]\n",
+      "t.conf:1: 'source=test:' comes before any [pipeline NAME] section");
+  expect_error ("[pipeline a]\nsource=test:\nsource[de]=test:ball\n",
+      "t.conf:3: localized key 'source[de]' (expected a plain key: source, "
+      "caps, filters, sink, loop)");
+  {
+    const gchar bad[] = "[pipeline a]\nsource=test:\nsink=gst:fakesink "
+        "name=\xff\xfe\n";
+    expect_error (bad, "t.conf:3: byte 0xff is not UTF-8 (expected UTF-8 "
+        "text)");
+  }
+  {
+    GError *error = NULL;
+    const gchar nul[] = "[pipeline a]\nsource=test:\0ball\n";
+    GPtrArray *p = g_ptr_array_new_with_free_func ((GDestroyNotify)
+        vfd_pipeline_config_free);
+    ck_assert (!vfd_config_parse (nul, sizeof nul - 1, "t.conf", p, &error));
+    ck_assert_str_eq (error->message, "t.conf:2: a NUL byte (expected text)");
+    g_error_free (error);
+    g_ptr_array_unref (p);
+  }
+  expect_ok ("; an INI comment\n[pipeline a]\n  ; another\nsource=test:\n");
+}
+
+END_TEST;
+
 /* Bins and long or unbalanced text are refused before GStreamer's parser,
  * which took seconds on a few KB of nesting (on the daemon's main loop). */
 START_TEST (test_description_shape)
@@ -441,6 +477,7 @@ config_suite (void)
   tcase_add_test (tc, test_bad_caps_and_loop);
   tcase_add_test (tc, test_caps_bounds);
   tcase_add_test (tc, test_description_shape);
+  tcase_add_test (tc, test_file_level_errors_have_lines);
   tcase_add_test (tc, test_conf_d_dropins_and_cross_file_duplicates);
   tcase_add_test (tc, test_filters_parse_in_order);
   suite_add_tcase (s, tc);

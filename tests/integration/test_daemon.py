@@ -561,6 +561,21 @@ def test_sighup_valid_and_invalid():
         check('Reload() of a bad file returns FILE:LINE: reason',
               r.returncode != 0 and f'{conf}:3: unknown key' in r.stderr,
               r.stderr.strip())
+        # a file that is not UTF-8: the error says where, in valid UTF-8
+        with open(conf, 'wb') as f:
+            f.write(b'[pipeline first]\nsource=test:\nsink=gst:fakesink '
+                    b'name=\xff\xfe\n')
+        r = subprocess.run([VFILTERCTL, '--session', 'reload'],
+                           capture_output=True, timeout=30)
+        err = r.stderr.decode('utf-8', 'replace')
+        valid = True
+        try:
+            r.stderr.decode('utf-8')
+        except UnicodeDecodeError:
+            valid = False
+        check('Reload() of a non-UTF-8 file: FILE:LINE in valid UTF-8',
+              r.returncode != 0 and valid and 'Invalid UTF-8' not in err
+              and f'{conf}:3: byte 0xff is not UTF-8' in err, err.strip())
     finally:
         stop_daemon(d)
 
