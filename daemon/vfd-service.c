@@ -63,30 +63,10 @@ vfd_instance_valid (const gchar * name)
 /* Internal errors become D-Bus errors here, at the edge: the daemon's own
  * by their registered names (vfd_error_quark), an invalid argument as the
  * standard InvalidArgs. */
-/* Every message leaves valid UTF-8 (a file quoted in it may not be) and of
- * a sensible length (a 1 MB value was echoed whole). */
-static void
-sanitize (GError * error)
-{
-  gchar *msg = g_utf8_make_valid (error->message, -1);
-  if (strlen (msg) > 1024) {
-    gchar *cut = g_utf8_find_prev_char (msg, msg + 1000);
-    gsize total = strlen (error->message);
-    *cut = '\0';
-    g_free (error->message);
-    error->message = g_strdup_printf ("%s… (%" G_GSIZE_FORMAT " bytes)", msg,
-        total);
-    g_free (msg);
-  } else {
-    g_free (error->message);
-    error->message = msg;
-  }
-}
-
 static void
 return_error (GDBusMethodInvocation * inv, GError * error)
 {
-  sanitize (error);
+  vfd_error_sanitize (error);
   if (error->domain == VFD_ERROR && error->code == VFD_ERROR_INVALID)
     g_dbus_method_invocation_return_error_literal (inv, G_DBUS_ERROR,
         G_DBUS_ERROR_INVALID_ARGS, error->message);

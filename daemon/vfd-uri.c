@@ -27,6 +27,26 @@ vfd_error_quark (void)
   return (GQuark) quark;
 }
 
+/* Every message leaves valid UTF-8 (a file quoted in it may not be) and of
+ * a sensible length (a 1 MB value was echoed whole). */
+void
+vfd_error_sanitize (GError * error)
+{
+  gchar *msg = g_utf8_make_valid (error->message, -1);
+  if (strlen (msg) > 1024) {
+    gchar *cut = g_utf8_find_prev_char (msg, msg + 1000);
+    gsize total = strlen (error->message);
+    *cut = '\0';
+    g_free (error->message);
+    error->message = g_strdup_printf ("%s… (%" G_GSIZE_FORMAT " bytes)", msg,
+        total);
+    g_free (msg);
+  } else {
+    g_free (error->message);
+    error->message = msg;
+  }
+}
+
 #define SOURCE_FORMS "v4l2:///dev/videoN, file:///path, test:, test:PATTERN " \
   "or gst:DESCRIPTION"
 #define SINK_FORMS "preview, null, file:///path.mkv, file:///path.webm, " \

@@ -16,6 +16,10 @@ typedef enum {
   VFD_ERROR_FAILED,             /* -> org.vfilterd.VFilter1.Error.Failed */
 } VfdError;
 
+/* Makes error's message valid UTF-8 (a file quoted in it may not be) and
+ * cuts it at about 1000 bytes, saying how long it was. */
+void vfd_error_sanitize (GError * error);
+
 /* A bin with one "src" ghost pad producing raw video, for
  * v4l2:///dev/videoN, file:///path, test:[PATTERN], gst:DESCRIPTION. */
 GstElement *vfd_source_new (const gchar * uri, GError ** error);
