@@ -8,6 +8,7 @@
 
 #include "vfd-config.h"
 #include "vfd-filters.h"
+#include "vfd-policy.h"
 #include "vfd-uri.h"
 
 #define KEYS "source, caps, filters, sink, loop"
@@ -169,6 +170,8 @@ scan_lines (const gchar * data, const gchar * filename, LineMap * m,
 /* Validates a pipeline's values; `where(key)` gives the message prefix. */
 typedef gchar *(*WhereFunc) (gpointer data, const gchar * key);
 
+static gchar *dbus_where (gpointer data, const gchar * key);
+
 static gboolean
 validate (VfdPipelineConfig * pc, WhereFunc where, gpointer wdata,
     GError ** error)
@@ -184,11 +187,13 @@ validate (VfdPipelineConfig * pc, WhereFunc where, gpointer wdata,
         "source=v4l2:///dev/video0)", w, pc->name);
     goto out;
   }
-  if (!vfd_source_check (pc->source, &e)) {
+  if (!vfd_policy_check_uri (pc->source, where == dbus_where, &e)
+      || !vfd_source_check (pc->source, &e)) {
     w = where (wdata, "source");
     goto fail;
   }
-  if (!vfd_sink_check (pc->sink, &e)) {
+  if (!vfd_policy_check_uri (pc->sink, where == dbus_where, &e)
+      || !vfd_sink_check (pc->sink, &e)) {
     w = where (wdata, "sink");
     goto fail;
   }
@@ -261,6 +266,19 @@ vfd_config_parse (const gchar * data, gsize length, const gchar * filename,
     goto out;
   }
 
+  {
+    /* the rules first: the pipelines are checked against them */
+    VfdPolicy policy = { 0, };
+    gchar *where = g_strdup_printf ("%s:%d", filename, line_of (&map,
+            "daemon", NULL));
+    gboolean good = vfd_policy_from_key_file (kf, &policy, where, error);
+    g_free (where);
+    if (good && g_key_file_has_group (kf, "daemon"))
+      vfd_policy_set (&policy);
+    vfd_policy_clear (&policy);
+    if (!good)
+      goto out;
+  }
   groups = g_key_file_get_groups (kf, NULL);
   for (guint i = 0; groups[i]; i++) {
     const gchar *g = groups[i];
@@ -269,10 +287,13 @@ vfd_config_parse (const gchar * data, gsize length, const gchar * filename,
     gchar **keys;
     FileWhere fw = { filename, &map, g };
 
+    if (g_str_equal (g, "daemon"))
+      continue;
+
     if (!g_str_has_prefix (g, "pipeline ")) {
       g_set_error (error, VFD_ERROR, VFD_ERROR_INVALID,
-          "%s:%d: unknown section [%s] (expected [pipeline NAME])", filename,
-          gline, g);
+          "%s:%d: unknown section [%s] (expected [pipeline NAME] or "
+          "[daemon])", filename, gline, g);
       goto out;
     }
     pc = g_new0 (VfdPipelineConfig, 1);
@@ -381,7 +402,10 @@ vfd_config_load (const gchar * file, gboolean required, const gchar * confd,
 {
   GPtrArray *pipelines = g_ptr_array_new_with_free_func ((GDestroyNotify)
       vfd_pipeline_config_free);
+  /* a file that fails leaves the rules as they were */
+  VfdPolicy *saved = vfd_policy_save ();
 
+  vfd_policy_defaults ();
   if (g_file_test (file, G_FILE_TEST_EXISTS) || required) {
     if (!load_file (file, pipelines, error))
       goto fail;
@@ -403,9 +427,12 @@ vfd_config_load (const gchar * file, gboolean required, const gchar * confd,
     if (!ok)
       goto fail;
   }
+  vfd_policy_clear (saved);
+  g_free (saved);
   return pipelines;
 
 fail:
+  vfd_policy_restore (saved);
   g_ptr_array_unref (pipelines);
   return NULL;
 }

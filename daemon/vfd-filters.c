@@ -3,6 +3,7 @@
 #include <string.h>
 
 #include "vfd-filters.h"
+#include "vfd-policy.h"
 #include "vfd-uri.h"
 
 #define MAX_NAME 64
@@ -156,6 +157,8 @@ vfd_filters_parse (const gchar * desc, GError ** error)
       g_free (refused);
       goto fail;
     }
+    if (!vfd_policy_check_filter (e, error))
+      goto fail;
     if (nsink != 1 || nsrc != 1) {
       g_set_error (error, VFD_ERROR, VFD_ERROR_INVALID,
           "'%s' is not a filter (expected one video input and one output)",

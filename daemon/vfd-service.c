@@ -11,6 +11,7 @@
 #include "vfd-devices.h"
 #include "vfd-dbus-generated.h"
 #include "vfd-pipeline.h"
+#include "vfd-policy.h"
 #include "vfd-service.h"
 #include "vfd-uri.h"
 
@@ -238,7 +239,8 @@ handle_set_source (VfdDBusPipeline * iface, GDBusMethodInvocation * inv,
 {
   Entry *e = data;
   GError *error = NULL;
-  if (!vfd_pipeline_set_source (e->p, uri, &error))
+  if (!vfd_policy_check_uri (uri, TRUE, &error)
+      || !vfd_pipeline_set_source (e->p, uri, &error))
     return_error (inv, error);
   else
     vfd_dbus_pipeline_complete_set_source (iface, inv);
@@ -251,7 +253,8 @@ handle_set_sink (VfdDBusPipeline * iface, GDBusMethodInvocation * inv,
 {
   Entry *e = data;
   GError *error = NULL;
-  if (!vfd_pipeline_set_sink (e->p, uri, &error))
+  if (!vfd_policy_check_uri (uri, TRUE, &error)
+      || !vfd_pipeline_set_sink (e->p, uri, &error))
     return_error (inv, error);
   else
     vfd_dbus_pipeline_complete_set_sink (iface, inv);

@@ -7,6 +7,7 @@
 #include <gio/gio.h>
 
 #include "vfd-devices.h"
+#include "vfd-policy.h"
 #include "vfd-uri.h"
 
 /* The daemon's errors, registered with GIO so that they cross D-Bus with
@@ -409,6 +410,10 @@ vfd_source_new_full (const gchar * uri, const gchar * caps, GError ** error)
           "v4l2:///dev/videoN)", uri);
       return NULL;
     }
+    if (!vfd_policy_check_v4l2 (path, error)) {
+      g_free (path);
+      return NULL;
+    }
     bin = camera_source (path, caps, error);
     g_free (path);
     return bin;
@@ -575,6 +580,10 @@ vfd_sink_new (const gchar * uri, GError ** error)
       g_set_error (error, VFD_ERROR, VFD_ERROR_INVALID,
           "sink '%s' is not a V4L2 device URI (expected v4l2:///dev/videoN)",
           uri);
+      return NULL;
+    }
+    if (!vfd_policy_check_v4l2 (path, error)) {
+      g_free (path);
       return NULL;
     }
     if ((bin = chain_sink (f, els, error))) {

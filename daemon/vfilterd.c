@@ -7,6 +7,7 @@
 #include <unistd.h>
 
 #include "vfd-build-config.h"
+#include "vfd-policy.h"
 #include "vfd-service.h"
 
 static GMainLoop *loop;
@@ -142,6 +143,7 @@ main (int argc, char **argv)
     }
   }
 
+  vfd_policy_reset (system_bus);
   service = vfd_service_new (config, confd, required);
   if (!vfd_service_load (service, &error)) {
     g_printerr ("vfilterd: %s\n", error->message);

@@ -135,7 +135,8 @@ END_TEST;
 START_TEST (test_unknown_section)
 {
   expect_error ("[pipeline a]\nsource=test:\n\n[camera b]\nsource=test:\n",
-      "t.conf:4: unknown section [camera b] (expected [pipeline NAME])");
+      "t.conf:4: unknown section [camera b] (expected [pipeline NAME] or "
+      "[daemon])");
 }
 
 END_TEST;
@@ -264,6 +265,53 @@ START_TEST (test_bad_caps_and_loop)
   expect_error ("[pipeline a-b]\nsource=test:\n",
       "t.conf:1: pipeline name 'a-b' may only contain letters, digits and "
       "'_' (at most 64)");
+}
+
+END_TEST;
+
+/* The [daemon] rules: files below listed directories only, filters that
+ * are video filters on the allow list, v4l2:// only video4linux devices
+ * (looked at without following a link or opening them for I/O). */
+START_TEST (test_least_privilege_rules)
+{
+  const gchar *rules = "[daemon]\nfile-dirs=/srv/vfd;/var/lib/vfilterd\n"
+      "filters=vfbox*;vfgauss*\n";
+  gchar *t;
+
+#define WITH_RULES(rest) (t = g_strconcat (rules, rest, NULL))
+  expect_error_prefix (WITH_RULES ("[pipeline a]\nsource=file:///etc/passwd\n"),
+      "t.conf:5: 'file:///etc/passwd' is outside the directories files may be "
+      "used in (/srv/vfd, /var/lib/vfilterd; [daemon] file-dirs)");
+  g_free (t);
+  expect_error_prefix (WITH_RULES ("[pipeline a]\nsource=test:\n"
+          "sink=file:///srv/vfd/../../etc/x.mkv\n"), "t.conf:6: "
+      "'file:///srv/vfd/../../etc/x.mkv' is outside the directories");
+  g_free (t);
+  expect_error_prefix (WITH_RULES ("[pipeline a]\nsource=file://host/srv/vfd/"
+          "a.mkv\n"), "t.conf:5: 'file://host/srv/vfd/a.mkv': a file on host "
+      "'host' (expected file:///path on this machine)");
+  g_free (t);
+  expect_ok (WITH_RULES ("[pipeline a]\nsource=test:\n"
+          "sink=file:///srv/vfd/out.mkv\nfilters=vfboxblur name=b\n"));
+  g_free (t);
+  expect_error_prefix (WITH_RULES ("[pipeline a]\nsource=test:\n"
+          "filters=vfmedian name=m\n"), "t.conf:6: filters 'vfmedian name=m': "
+      "filter 'vfmedian' is not allowed ([daemon] filters: vfbox*, vfgauss*)");
+  g_free (t);
+  expect_error_prefix ("[pipeline a]\nsource=test:\nfilters=identity name=i\n",
+      "t.conf:3: filters 'identity name=i': 'identity' is not a video filter");
+  expect_error_prefix ("[pipeline a]\nsource=test:\nfilters=queue2 name=q "
+      "temp-template=/tmp/x\n", "t.conf:3: filters 'queue2 name=q "
+      "temp-template=/tmp/x': 'queue2' is not a video filter");
+  expect_error_prefix ("[pipeline a]\nsource=v4l2:///dev/null\n",
+      "t.conf:2: '/dev/null' is not a video4linux device");
+  expect_error_prefix ("[pipeline a]\nsource=test:\nsink=v4l2:///dev/stdin\n",
+      "t.conf:3: '/dev/stdin' is a symbolic link");
+  expect_error ("[daemon]\nfiles=/x\n", "t.conf:1: unknown key 'files' in "
+      "[daemon] (expected file-dirs, dbus-gst, filters)");
+  expect_error ("[daemon]\ndbus-gst=maybe\n", "t.conf:1: [daemon] dbus-gst "
+      "is not a boolean (expected true or false)");
+#undef WITH_RULES
 }
 
 END_TEST;
@@ -478,6 +526,7 @@ config_suite (void)
   tcase_add_test (tc, test_caps_bounds);
   tcase_add_test (tc, test_description_shape);
   tcase_add_test (tc, test_file_level_errors_have_lines);
+  tcase_add_test (tc, test_least_privilege_rules);
   tcase_add_test (tc, test_conf_d_dropins_and_cross_file_duplicates);
   tcase_add_test (tc, test_filters_parse_in_order);
   suite_add_tcase (s, tc);

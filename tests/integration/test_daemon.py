@@ -447,6 +447,53 @@ def test_sigterm_with_a_blocked_sink():
             d.wait()
 
 
+def test_least_privilege_over_dbus():
+    """The [daemon] rules hold for every D-Bus caller: gst: descriptions
+    only from the file unless dbus-gst, files only below file-dirs, only
+    allowed video filters, v4l2:// only video4linux devices; what is
+    allowed still works."""
+    inside = os.path.join(tmp, 'allowed')
+    os.makedirs(inside, exist_ok=True)
+    conf = os.path.join(tmp, 'priv.conf')
+    with open(conf, 'w') as f:
+        f.write(f'[daemon]\nfile-dirs={inside}\ndbus-gst=false\n'
+                'filters=vf*\n'
+                f'[pipeline p]\nsource=test:\ncaps={CAPS}\n'
+                'sink=gst:fakesink\n')
+    d = start_daemon(conf)
+    try:
+        check('gst: in the file is allowed',
+              wait_for(lambda: "'playing'" in pipe_prop('p', 'State'), 10))
+        refused = [
+            (('create', 'q', 'source=test:', 'sink=gst:fakesink'),
+             'gst: descriptions are allowed in the configuration file only'),
+            (('sink', 'p', 'gst:filesink location=/tmp/x'),
+             'gst: descriptions are allowed in the configuration file only'),
+            (('sink', 'p', 'file:///etc/vfd-test.mkv'),
+             "'file:///etc/vfd-test.mkv' is outside the directories"),
+            (('source', 'p', 'file:///etc/passwd'),
+             "'file:///etc/passwd' is outside the directories"),
+            (('add', 'p', 'queue2 name=q temp-template=/tmp/x'),
+             "'queue2' is not a video filter"),
+            (('add', 'p', 'videoflip name=v'),
+             "filter 'videoflip' is not allowed ([daemon] filters: vf*)"),
+            (('source', 'p', 'v4l2:///dev/null'),
+             "'/dev/null' is not a video4linux device"),
+        ]
+        for args, message in refused:
+            r = ctl(*args, ok=False)
+            check(f'{" ".join(args)}: refused',
+                  r.returncode != 0 and message in r.stderr,
+                  r.stderr.strip()[:160])
+        r = ctl('sink', 'p', f'file://{inside}/out.mkv', ok=False)
+        check('a file inside file-dirs is allowed', r.returncode == 0,
+              r.stderr.strip())
+        r = ctl('add', 'p', 'vfmedian name=m', ok=False)
+        check('an allowed filter is added', r.returncode == 0, r.stderr.strip())
+    finally:
+        stop_daemon(d)
+
+
 def test_add_remove_move_disable_while_playing():
     conf = os.path.join(tmp, 'c.conf')
     n = 210
@@ -660,6 +707,7 @@ def main():
              test_add_remove_move_disable_while_playing,
              test_edit_storm_keeps_the_stream,
              test_sigterm_with_a_blocked_sink,
+             test_least_privilege_over_dbus,
              test_two_pipelines_and_failing_source,
              test_sighup_valid_and_invalid]
     # meson runs each scenario as its own test: `test_daemon.py NAME`, and
