@@ -284,6 +284,25 @@ def test_invalid_values_carry_the_element_message():
         check('the 65th AddFilter is refused',
               r.returncode != 0 and 'has 64 filters already (at most 64)'
               in r.stderr, r.stderr.strip()[:160])
+        # bash completion names the pipelines and filters of the daemon
+        def complete(*words):
+            script = ('source "$VFILTERCTL_COMPLETION"; COMP_WORDS=(vfilterctl '
+                      '--session ' + ' '.join(f'"{w}"' for w in words) + ');'
+                      ' COMP_CWORD=$((${#COMP_WORDS[@]} - 1)); _vfilterctl; '
+                      'echo "${COMPREPLY[*]}"')
+            env = dict(os.environ)
+            env['PATH'] = os.path.dirname(VFILTERCTL) + ':' + env['PATH']
+            return subprocess.run(['bash', '-c', script], env=env,
+                                  capture_output=True, text=True,
+                                  timeout=30).stdout.split()
+        if os.environ.get('VFILTERCTL_COMPLETION'):
+            check('completion: commands', 'set' in complete('se')
+                  and 'devices' in complete('dev'), str(complete('se')))
+            check('completion: pipeline names', complete('set', '') == ['v'],
+                  str(complete('set', '')))
+            check('completion: filter names of a pipeline',
+                  {'m', 'bl'} <= set(complete('set', 'v', '')),
+                  str(complete('set', 'v', '')))
         # the daemon's own errors cross D-Bus with their registered names
         r = subprocess.run(['gdbus', 'call', '--session', '--dest',
                             'org.vfilterd.VFilter1', '--object-path',
