@@ -94,11 +94,13 @@ only_pad (GstElement * e, GstPadDirection dir, guint * count)
 static gboolean
 named_explicitly (const gchar * desc, GstElement * e)
 {
-  const gchar *name = GST_OBJECT_NAME (e);
+  /* the name is user text: a regular expression only once escaped */
+  gchar *name = g_regex_escape_string (GST_OBJECT_NAME (e), -1);
   gchar *pattern = g_strdup_printf ("(^|[\\s!])name\\s*=\\s*\"?%s\"?(\\s|!|$)",
       name);
   gboolean ok = g_regex_match_simple (pattern, desc, 0, 0);
   g_free (pattern);
+  g_free (name);
   return ok;
 }
 

@@ -277,6 +277,11 @@ def test_invalid_values_carry_the_element_message():
         check(f'2000 levels of nesting refused in {took:.2f} s',
               r.returncode != 0 and 'bins are not filters' in r.stderr
               and took < 1.0, r.stderr.strip()[:120])
+        # a name that is no regular expression is still named, and refused
+        r = ctl('add', 'v', 'vfboxblur name="a("', ok=False)
+        check('a name like "a(" is refused for what it is',
+              r.returncode != 0 and "filter name 'a(' may only contain"
+              in r.stderr, r.stderr.strip()[:160])
         # the 65th filter is refused, as in the config
         for i in range(62):
             ctl('add', 'v', f'vfboxblur name=f{i}')
