@@ -254,11 +254,13 @@ vfd_config_parse (const gchar * data, gsize length, const gchar * filename,
   g_autofree gchar *commented = NULL;
   gboolean ok = FALSE;
 
-  /* what GKeyFile would refuse without a line number, with one */
-  if (!text_ok (data, length, filename, error)
-      || !scan_lines (data, filename, &map, error))
+  /* what GKeyFile would refuse without a line number, with one; the text
+   * is read within `length` (it need not end in a NUL: found by fuzzing) */
+  if (!text_ok (data, length, filename, error))
     goto out;
   commented = semicolon_comments (data, length);
+  if (!scan_lines (commented, filename, &map, error))
+    goto out;
   if (!g_key_file_load_from_data (kf, commented, length, G_KEY_FILE_NONE, &e)) {
     g_set_error (error, VFD_ERROR, VFD_ERROR_INVALID, "%s: %s", filename,
         e->message);
@@ -573,6 +575,25 @@ rate_ok (const GstStructure * s, GError ** error)
   return ok;
 }
 
+/* GStreamer's caps parser asserts (a CRITICAL) on a structure name that
+ * does not start with a letter ("1", ":"; found by fuzzing): those do not
+ * parse, and are never given to it. */
+static gboolean
+names_ok (const gchar * text)
+{
+  gchar **parts = g_strsplit (text, ";", -1);
+  gboolean ok = TRUE;
+  for (guint i = 0; parts[i]; i++) {
+    const gchar *p = parts[i];
+    while (g_ascii_isspace (*p))
+      p++;
+    if (*p ? !g_ascii_isalpha (*p) : !parts[i + 1] && i == 0)
+      ok = FALSE;
+  }
+  g_strfreev (parts);
+  return ok;
+}
+
 gboolean
 vfd_caps_check (const gchar * text, GError ** error)
 {
@@ -584,7 +605,7 @@ vfd_caps_check (const gchar * text, GError ** error)
         "long (at most 4096 expected)", strlen (text));
     return FALSE;
   }
-  caps = gst_caps_from_string (text);
+  caps = names_ok (text) ? gst_caps_from_string (text) : NULL;
   if (!caps || gst_caps_is_empty (caps) || gst_caps_is_any (caps)) {
     g_set_error (error, VFD_ERROR, VFD_ERROR_INVALID, "caps '%s' %s "
         "(expected %s)", text, !caps ? "do not parse" :

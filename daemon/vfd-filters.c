@@ -23,42 +23,160 @@ vfd_name_valid (const gchar * name)
 
 /* ---- parsing ------------------------------------------------------------- */
 
-/* Checked before GStreamer's parser sees the text, which is slow on long
- * or deeply nested input (seconds for a few KB of '(' on the main loop): a
- * bounded length, and no bins, since a chain of filters needs none. */
+/* Checked before GStreamer's parser sees the text: a bounded length, and
+ * the plain subset of gst-launch a chain of named filters needs —
+ *   chain   := element ('!' element)*
+ *   element := NAME (KEY '=' VALUE)*
+ *   VALUE   := "quoted, \\-escapes" | 'quoted' | [A-Za-z0-9_.+,;/-]+
+ * with every key once per element.  GStreamer's parser is slow on deep
+ * nesting (seconds for a few KB of '(' on the main loop) and asserts on
+ * some malformed input (a caps name starting with a digit, a property
+ * given twice: found by fuzzing); none of that reaches it. */
+static gboolean
+is_word (gchar c)
+{
+  return g_ascii_isalnum (c) || c == '_' || c == '-';
+}
+
+static gboolean
+is_value (gchar c)
+{
+  return c && (g_ascii_isalnum (c) || strchr ("_.+,;/-", c));
+}
+
 static gboolean
 shape_ok (const gchar * desc, GError ** error)
 {
-  gsize len = strlen (desc);
-  gchar quote = 0;
+  const gsize len = strlen (desc);
+  GHashTable *keys = NULL;
+  gboolean ok = TRUE, want_name = TRUE;
+  gsize i = 0;
 
   if (len > MAX_TEXT) {
     g_set_error (error, VFD_ERROR, VFD_ERROR_INVALID, "the description is "
         "%" G_GSIZE_FORMAT " bytes long (at most %d expected)", len, MAX_TEXT);
     return FALSE;
   }
-  for (gsize i = 0; i < len; i++) {
-    const gchar c = desc[i];
-    if (quote) {
-      if (c == '\\' && desc[i + 1])
-        i++;
-      else if (c == quote)
-        quote = 0;
-    } else if (c == '"' || c == '\'') {
-      quote = c;
-    } else if (c == '(' || c == ')' || c == '{' || c == '}') {
+  keys = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  while (ok && i < len) {
+    gsize start, word;
+    if (g_ascii_isspace (desc[i])) {
+      i++;
+      continue;
+    }
+    if (desc[i] == '!' && !want_name) {
+      want_name = TRUE;
+      g_hash_table_remove_all (keys);
+      i++;
+      continue;
+    }
+    start = i;
+    while (is_word (desc[i]))
+      i++;
+    word = i;
+    if (word == start || !g_ascii_isalpha (desc[start])) {
       g_set_error (error, VFD_ERROR, VFD_ERROR_INVALID, "'%c' at offset %"
-          G_GSIZE_FORMAT ": bins are not filters (expected a chain such as "
-          "'vfboxblur name=a ! vfmedian name=b')", c, i);
-      return FALSE;
+          G_GSIZE_FORMAT " (expected a chain of filters such as 'vfboxblur "
+          "name=a ! vfmedian name=b'%s)", g_ascii_isprint (desc[start]) ?
+          desc[start] : '?', start, strchr ("(){}", desc[start]) ?
+          "; bins are not filters" : "");
+      ok = FALSE;
+      break;
+    }
+    while (desc[i] == ' ' || desc[i] == '\t')
+      i++;
+    if (desc[i] != '=') {
+      gchar *name = g_strndup (desc + start, word - start);
+      GstElementFactory *factory = want_name ?
+          gst_element_factory_find (name) : NULL;
+      if (!want_name) {
+        g_set_error (error, VFD_ERROR, VFD_ERROR_INVALID, "'%.*s' at offset %"
+            G_GSIZE_FORMAT " (expected key=value, or '!' before the next "
+            "filter)", (int) MIN (word - start, 40), desc + start, start);
+        ok = FALSE;
+      } else if (!factory) {
+        /* GStreamer's parser would give the next properties to the filter
+         * before (asserting on a second name=) */
+        g_set_error (error, VFD_ERROR, VFD_ERROR_INVALID,
+            "no element \"%.40s\"", name);
+        ok = FALSE;
+      }
+      if (factory)
+        gst_object_unref (factory);
+      g_free (name);
+      i = word;
+      want_name = FALSE;
+      continue;
+    }
+    if (want_name) {
+      g_set_error (error, VFD_ERROR, VFD_ERROR_INVALID, "'%.*s=' at offset %"
+          G_GSIZE_FORMAT " (expected a filter's name before its properties)",
+          (int) MIN (word - start, 40), desc + start, start);
+      ok = FALSE;
+      break;
+    }
+    {
+      gchar *key = g_strdelimit (g_strndup (desc + start, word - start), "_",
+          '-');
+      if (g_hash_table_contains (keys, key)) {
+        g_set_error (error, VFD_ERROR, VFD_ERROR_INVALID, "property '%s' is "
+            "given twice to one filter (expected it once)", key);
+        g_free (key);
+        ok = FALSE;
+        break;
+      }
+      g_hash_table_add (keys, key);
+    }
+    i++;                        /* '=' */
+    while (desc[i] == ' ' || desc[i] == '\t')
+      i++;
+    if (desc[i] == '"' || desc[i] == '\'') {
+      const gchar quote = desc[i++];
+      while (i < len && desc[i] != quote)
+        i += desc[i] == '\\' && i + 1 < len ? 2 : 1;
+      if (i >= len) {
+        g_set_error (error, VFD_ERROR, VFD_ERROR_INVALID, "a %c quote is not "
+            "closed (expected name=value pairs such as kernel=\"1 2 1\")",
+            quote);
+        ok = FALSE;
+        break;
+      }
+      i++;
+    } else {
+      const gsize v = i;
+      while (is_value (desc[i]))
+        i++;
+      if (i == v) {
+        g_set_error (error, VFD_ERROR, VFD_ERROR_INVALID, "no value after "
+            "'%.*s=' at offset %" G_GSIZE_FORMAT " (expected a number, a "
+            "word or a quoted text)", (int) MIN (word - start, 40),
+            desc + start, start);
+        ok = FALSE;
+        break;
+      }
+    }
+    if (desc[i] == '!' && !strchr ("\"'", desc[i - 1])) {
+      /* GStreamer reads name=a!vfmedian as one value: the filters would
+       * silently become one */
+      g_set_error (error, VFD_ERROR, VFD_ERROR_INVALID, "'!' right after a "
+          "value at offset %" G_GSIZE_FORMAT " (expected a space before it, "
+          "as in 'name=a ! vfmedian')", i);
+      ok = FALSE;
+    } else if (i < len && !g_ascii_isspace (desc[i]) && desc[i] != '!') {
+      g_set_error (error, VFD_ERROR, VFD_ERROR_INVALID, "'%c' at offset %"
+          G_GSIZE_FORMAT " (expected a space or '!' after a value; quote "
+          "values with other characters)", g_ascii_isprint (desc[i]) ?
+          desc[i] : '?', i);
+      ok = FALSE;
     }
   }
-  if (quote) {
-    g_set_error (error, VFD_ERROR, VFD_ERROR_INVALID, "a %c quote is not "
-        "closed (expected name=value pairs such as kernel=\"1 2 1\")", quote);
-    return FALSE;
+  if (ok && want_name && len) {
+    g_set_error (error, VFD_ERROR, VFD_ERROR_INVALID, "the chain ends with "
+        "'!' (expected a filter after it)");
+    ok = FALSE;
   }
-  return TRUE;
+  g_hash_table_unref (keys);
+  return ok;
 }
 
 /* What a vfilter element refused while the parser set its properties

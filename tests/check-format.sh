@@ -13,7 +13,7 @@ trap 'rm -rf "$tmp"' EXIT
 status=0
 n=0
 for f in "$root"/plugins/gst/*.c "$root"/plugins/kernels/*.c \
-    "$root"/daemon/*.c "$root"/tests/*.c; do
+    "$root"/daemon/*.c "$root"/tests/*.c "$root"/tests/fuzz/*.c; do
   rel=${f#"$root"/}
   mkdir -p "$tmp/$(dirname "$rel")"
   cp "$f" "$tmp/$rel"

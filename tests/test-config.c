@@ -186,7 +186,20 @@ END_TEST;
 START_TEST (test_filters_do_not_parse)
 {
   expect_error ("[pipeline a]\nsource=test:\nfilters=vfboxblur name=b ! !\n",
-      "t.conf:3: filters 'vfboxblur name=b ! !': syntax error");
+      "t.conf:3: filters 'vfboxblur name=b ! !': '!' at offset 19 (expected a "
+      "chain of filters such as 'vfboxblur name=a ! vfmedian name=b')");
+}
+
+END_TEST;
+
+START_TEST (test_bang_glued_to_value)
+{
+  /* GStreamer would read "a!vfmedian" as the name of one filter */
+  expect_error ("[pipeline a]\nsource=test:\n"
+      "filters=vfboxblur name=a!vfmedian name=c\n",
+      "t.conf:3: filters 'vfboxblur name=a!vfmedian name=c': '!' right after "
+      "a value at offset 16 (expected a space before it, as in 'name=a ! "
+      "vfmedian')");
 }
 
 END_TEST;
@@ -374,8 +387,9 @@ START_TEST (test_description_shape)
     GPtrArray *p = parse ("[pipeline a]\nsource=test:\n"
         "filters=( vfboxblur name=b )\n", &error);
     ck_assert (p == NULL);
-    ck_assert_msg (strstr (error->message, "'(' at offset 0: bins are not "
-            "filters"), "%s", error->message);
+    ck_assert_msg (strstr (error->message, "'(' at offset 0")
+        && strstr (error->message, "bins are not filters"), "%s",
+        error->message);
     g_error_free (error);
   }
   expect_error ("[pipeline a]\nsource=test:\n"
@@ -518,6 +532,7 @@ config_suite (void)
   tcase_add_test (tc, test_bad_sink_uri);
   tcase_add_test (tc, test_missing_source);
   tcase_add_test (tc, test_filters_do_not_parse);
+  tcase_add_test (tc, test_bang_glued_to_value);
   tcase_add_test (tc, test_unknown_element);
   tcase_add_test (tc, test_bad_property_value);
   tcase_add_test (tc, test_filter_without_name);
