@@ -233,6 +233,8 @@ vfd_pipeline_play (VfdPipeline * p)
   vfd_pipeline_leave_failure (p);
   p->backoff = 0;
   p->target = GST_STATE_PLAYING;
+  if (p->state == VFD_PIPELINE_STOPPED)
+    vfd_pipeline_transition (p, VFD_PIPELINE_STARTING);
   vfd_worker_set_state (p->worker, GST_STATE_PLAYING);
 }
 
@@ -241,6 +243,8 @@ vfd_pipeline_pause (VfdPipeline * p)
 {
   vfd_pipeline_leave_failure (p);
   p->target = GST_STATE_PAUSED;
+  if (p->state == VFD_PIPELINE_STOPPED)
+    vfd_pipeline_transition (p, VFD_PIPELINE_STARTING);
   vfd_worker_set_state (p->worker, GST_STATE_PAUSED);
 }
 

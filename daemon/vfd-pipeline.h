@@ -7,18 +7,18 @@
 
 #include "vfd-config.h"
 
-G_BEGIN_DECLS
+G_BEGIN_DECLS typedef struct _VfdPipeline VfdPipeline;
 
-typedef struct _VfdPipeline VfdPipeline;
-
-typedef struct {
+typedef struct
+{
   gchar *name;
   GstElement *element;
   gboolean enabled;
   gpointer user_data;           /* the D-Bus layer's object */
 } VfdFilter;
 
-typedef enum {
+typedef enum
+{
   VFD_CHANGED_STATE = 1 << 0,
   VFD_CHANGED_COUNTERS = 1 << 1,
   VFD_CHANGED_FILTERS = 1 << 2,
@@ -29,8 +29,10 @@ typedef enum {
 } VfdChanged;
 
 /* Where a pipeline stands.  D-Bus shows vfd_pipeline_state_name (). */
-typedef enum {
+typedef enum
+{
   VFD_PIPELINE_STOPPED,
+  VFD_PIPELINE_STARTING,        /* asked to play or pause: not there yet */
   VFD_PIPELINE_PAUSED,
   VFD_PIPELINE_PLAYING,
   VFD_PIPELINE_STOPPING,        /* stopped while playing: EOS sent, the sink
@@ -41,7 +43,7 @@ typedef enum {
                                  * stop */
 } VfdPipelineState;
 
-/* stopped, paused, playing (STOPPING too), reconnecting, error */
+/* stopped, starting, paused, playing, stopping, reconnecting, error */
 const gchar *vfd_pipeline_state_name (VfdPipelineState state);
 
 typedef void (*VfdChangedFunc) (VfdPipeline * p, VfdChanged what,

@@ -651,8 +651,11 @@ shutdown_poll (gpointer data)
   gboolean all_down = TRUE;
   for (guint i = 0; i < sd->s->entries->len; i++) {
     Entry *e = g_ptr_array_index (sd->s->entries, i);
-    const gchar *st = vfd_pipeline_state_name (vfd_pipeline_get_state (e->p));
-    if (g_str_equal (st, "playing") || g_str_equal (st, "paused"))
+    const VfdPipelineState st = vfd_pipeline_get_state (e->p);
+    /* a pipeline still starting has no frames to finish: the deadline of
+     * vfd_pipeline_wait_freed () is for it */
+    if (st == VFD_PIPELINE_PLAYING || st == VFD_PIPELINE_PAUSED
+        || st == VFD_PIPELINE_STOPPING)
       all_down = FALSE;
   }
   if (all_down || ++sd->polls > SHUTDOWN_WAIT_S * 10) {

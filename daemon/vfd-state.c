@@ -17,11 +17,14 @@ vfd_pipeline_state_name (VfdPipelineState state)
   switch (state) {
     case VFD_PIPELINE_STOPPED:
       return "stopped";
+    case VFD_PIPELINE_STARTING:
+      return "starting";
     case VFD_PIPELINE_PAUSED:
       return "paused";
     case VFD_PIPELINE_PLAYING:
-    case VFD_PIPELINE_STOPPING:        /* still delivering until EOS */
       return "playing";
+    case VFD_PIPELINE_STOPPING:        /* still delivering until EOS */
+      return "stopping";
     case VFD_PIPELINE_RETRY_WAIT:
     case VFD_PIPELINE_RETRYING:
       return "reconnecting";

@@ -452,6 +452,9 @@ def test_sigterm_with_a_blocked_sink():
     try:
         check('the other pipeline plays',
               wait_for(lambda: "'playing'" in pipe_prop('fine', 'State'), 10))
+        state = pipe_prop('stuck', 'State')
+        check('the blocked pipeline says it is starting, not stopped',
+              "'starting'" in state, state)
         ctl('create', 'gone', 'source=test:',
             f'sink=gst:filesink location={fifo2}')
         time.sleep(0.5)
