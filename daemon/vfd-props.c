@@ -14,6 +14,7 @@
 #include <gio/gio.h>
 
 #include "vfd-props.h"
+#include "vfexpected.h"
 #include "vfd-uri.h"
 
 static gboolean
@@ -100,28 +101,6 @@ vfd_props_get (GstElement * element)
   return g_variant_builder_end (&b);
 }
 
-static gchar *
-expected (GParamSpec * pspec)
-{
-  if (G_IS_PARAM_SPEC_UINT (pspec))
-    return g_strdup_printf ("%u to %u", G_PARAM_SPEC_UINT (pspec)->minimum,
-        G_PARAM_SPEC_UINT (pspec)->maximum);
-  if (G_IS_PARAM_SPEC_INT (pspec))
-    return g_strdup_printf ("%d to %d", G_PARAM_SPEC_INT (pspec)->minimum,
-        G_PARAM_SPEC_INT (pspec)->maximum);
-  if (G_IS_PARAM_SPEC_DOUBLE (pspec))
-    return g_strdup_printf ("%g to %g", G_PARAM_SPEC_DOUBLE (pspec)->minimum,
-        G_PARAM_SPEC_DOUBLE (pspec)->maximum);
-  if (G_IS_PARAM_SPEC_ENUM (pspec)) {
-    GEnumClass *ec = G_PARAM_SPEC_ENUM (pspec)->enum_class;
-    GString *s = g_string_new ("one of");
-    for (guint i = 0; i < ec->n_values; i++)
-      g_string_append_printf (s, "%s %s", i ? "," : "",
-          ec->values[i].value_nick);
-    return g_string_free (s, FALSE);
-  }
-  return g_strdup_printf ("a valid %s", g_type_name (pspec->value_type));
-}
 
 /* `in` as a value of pspec's type when it holds one exactly */
 static gboolean
@@ -203,7 +182,10 @@ variant_to_value (const gchar * filter, GParamSpec * pspec, GVariant * var,
     g_value_unset (&check);
   }
   if (!ok) {
-    gchar *shown = g_variant_print (var, FALSE), *want = expected (pspec);
+    gchar *shown = g_variant_print (var, FALSE);
+    gchar *want = vf_expected_range (pspec);
+    if (!want)
+      want = g_strdup_printf ("a valid %s", g_type_name (pspec->value_type));
     if (strlen (shown) > 80)
       strcpy (shown + 77, "...");
     g_set_error (error, VFD_ERROR, VFD_ERROR_INVALID,

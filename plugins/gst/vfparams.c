@@ -14,6 +14,7 @@
 #include <math.h>
 #include <string.h>
 
+#include "vfexpected.h"
 #include "vfparams.h"
 
 static const GEnumValue border_values[] = {
@@ -331,28 +332,6 @@ vf_snapshot_get (VfFilterClass * klass, const VfSnapshot * snap, guint index,
 
 /* ---- conversion of proposed values ---------------------------------------- */
 
-static gchar *
-expected_range (GParamSpec * pspec)
-{
-  if (G_IS_PARAM_SPEC_UINT (pspec))
-    return g_strdup_printf ("%u to %u", G_PARAM_SPEC_UINT (pspec)->minimum,
-        G_PARAM_SPEC_UINT (pspec)->maximum);
-  if (G_IS_PARAM_SPEC_INT (pspec))
-    return g_strdup_printf ("%d to %d", G_PARAM_SPEC_INT (pspec)->minimum,
-        G_PARAM_SPEC_INT (pspec)->maximum);
-  if (G_IS_PARAM_SPEC_DOUBLE (pspec))
-    return g_strdup_printf ("%g to %g", G_PARAM_SPEC_DOUBLE (pspec)->minimum,
-        G_PARAM_SPEC_DOUBLE (pspec)->maximum);
-  if (G_IS_PARAM_SPEC_ENUM (pspec)) {
-    GEnumClass *e = G_PARAM_SPEC_ENUM (pspec)->enum_class;
-    GString *s = g_string_new ("one of");
-    for (guint i = 0; i < e->n_values; i++)
-      g_string_append_printf (s, "%s %s", i ? "," : "",
-          e->values[i].value_nick);
-    return g_string_free (s, FALSE);
-  }
-  return g_strdup (g_type_name (pspec->value_type));
-}
 
 /* An integer that holds `in` exactly, if any */
 static gboolean
@@ -390,7 +369,9 @@ shown_value (const GValue * value)
 static void
 set_invalid (GError ** error, GParamSpec * pspec, const GValue * value)
 {
-  gchar *shown = shown_value (value), *range = expected_range (pspec);
+  gchar *shown = shown_value (value), *range = vf_expected_range (pspec);
+  if (!range)
+    range = g_strdup (g_type_name (pspec->value_type));
   g_set_error (error, VF_FILTER_ERROR, 0, "%s '%s' is not valid (expected %s)",
       pspec->name, shown, range);
   g_free (range);

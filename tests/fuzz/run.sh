@@ -24,7 +24,7 @@ clang -fsanitize=fuzzer "$out/probe.c" -o "$out/probe" 2>/dev/null || {
   echo "SKIP: clang cannot link libFuzzer (libclang-rt-14-dev is missing)"; exit 77; }
 
 pkgs="gstreamer-1.0 gio-2.0 gio-unix-2.0 libv4l2"
-cflags="$(pkg-config --cflags $pkgs) -I$root/daemon -I$build/daemon -I$here \
+cflags="$(pkg-config --cflags $pkgs) -I$root/daemon -I$root/plugins/gst -I$build/daemon -I$here \
   -D_GNU_SOURCE -DG_LOG_DOMAIN=\"vfilterd\" -g -O1 \
   -fsanitize=fuzzer-no-link,address,undefined -fno-sanitize-recover=undefined"
 libs=$(pkg-config --libs $pkgs)
