@@ -114,16 +114,31 @@ convert (GParamSpec * pspec, const GValue * in, GValue * out)
     g_value_copy (in, out);
     return TRUE;
   }
-  if (G_VALUE_HOLDS_STRING (in))
-    return g_value_get_string (in)
-        && gst_value_deserialize_with_pspec (out, g_value_get_string (in),
-        pspec);
-  if (G_VALUE_HOLDS_BOOLEAN (in) || want == G_TYPE_BOOLEAN
-      || !g_value_type_transformable (G_VALUE_TYPE (in), G_TYPE_DOUBLE))
-    return FALSE;
-  g_value_init (&d, G_TYPE_DOUBLE);
-  g_value_transform (in, &d);
-  x = g_value_get_double (&d);
+  if (G_VALUE_HOLDS_STRING (in)) {
+    const gchar *text = g_value_get_string (in);
+    gchar *end = NULL;
+    if (!text)
+      return FALSE;
+    /* integers typed as text (vfilterctl sends text) take the exact path
+     * below: GStreamer's deserializer would wrap "-3" to 4294967293 */
+    if (want == G_TYPE_INT || want == G_TYPE_UINT || want == G_TYPE_INT64
+        || want == G_TYPE_UINT64) {
+      x = g_ascii_strtod (text, &end);
+      if (end == text || *end)
+        return FALSE;
+      g_value_init (&d, G_TYPE_DOUBLE);
+      g_value_set_double (&d, x);
+    } else {
+      return gst_value_deserialize_with_pspec (out, text, pspec);
+    }
+  } else {
+    if (G_VALUE_HOLDS_BOOLEAN (in) || want == G_TYPE_BOOLEAN
+        || !g_value_type_transformable (G_VALUE_TYPE (in), G_TYPE_DOUBLE))
+      return FALSE;
+    g_value_init (&d, G_TYPE_DOUBLE);
+    g_value_transform (in, &d);
+    x = g_value_get_double (&d);
+  }
   if (want == G_TYPE_DOUBLE || want == G_TYPE_FLOAT)
     return g_value_transform (&d, out);
   /* integers (and enums by number): exactly, within the type */

@@ -238,6 +238,11 @@ def test_invalid_values_carry_the_element_message():
              "kernel-height '0' is not valid (expected 1 to 255)"),
             (('set', 'v', 'bl', 'diameter=-1', 'sigma-space=200'),
              "sigma-space '200' with diameter '-1' gives a window"),
+            # a negative number for an unsigned property is named as typed
+            # (GStreamer's deserializer would make it 4294967293)
+            (('set', 'v', 'm', 'kernel-width=-3'),
+             "'kernel-width' of filter 'm': '-3' is not valid (expected 1 "
+             "to 255)"),
             (('add', 'v', 'vfmedian name=m2 kernel-width=4'),
              "kernel-width '4' must be odd (vfmedian)"),
             (('add', 'v', 'vfgaussianblur name=g sigma=inf'),
