@@ -33,6 +33,7 @@ CHECKED (VfkGridDsp, 10);       /* test_kernels_per_level: splat, smooth,
                                  * slice_plain by vfk_gauss_fast (sigma >= 4),
                                  * splat, smooth, slice by vfk_bilateral_fast,
                                  * 1-4 channels each */
+CHECKED (VfkTemporalDsp, 2);    /* test_temporal_entries: directly */
 CHECKED (VfkBilateralDsp, 6);   /* test_kernels_per_level: vfk_bilateral_exact,
                                  * 1-4 channels and 1-2 guided */
 
@@ -456,6 +457,78 @@ run_bilateral_fast (Frame * in, Frame * guide, Frame * out, int mask)
       &out->img, 0, 0, VFK_BORDER_WRAP, 0, mask, bilateral);
 }
 
+/* ---- temporal --------------------------------------------------------------- */
+
+START_TEST (test_temporal_entries)
+{
+  unsigned levels[2];
+  int nl = variant_levels (levels);
+  VfkTemporalDsp ref, v;
+  /* noise levels from the floor to the largest estimate, strengths 0-100,
+   * spatial 0-8: every coefficient range */
+  static const struct
+  {
+    int sigma16;
+    double strength, spatial;
+  } sets[] = { {8, 4, 1}, {40, 0, 0}, {160, 100, 8}, {3211, 4, 8},
+  {17, 1.5, 2.5}
+  };
+
+  vfk_temporal_dsp_init (&ref, 0);
+  for (int l = 0; l < nl; l++) {
+    vfk_temporal_dsp_init (&v, levels[l]);
+    for (unsigned li = 0; li < sizeof lengths / sizeof *lengths; li++)
+      for (int cn = 1; cn <= 4; cn++)
+        for (int off = 0; off <= OFF; off++) {
+          const int n = (lengths[li] / cn > 0 ? lengths[li] / cn : 1) * cn;
+          uint8_t x[MAXN + 2 * 4 + OFF], oa[MAXN + OFF], ob[MAXN + OFF];
+          uint16_t p[MAXN + 2 * 4 + OFF], pa[MAXN + OFF], pb[MAXN + OFF];
+          uint16_t hs[2][3][MAXN + OFF], hb[2][3][MAXN + OFF];
+          uint16_t ad[2][MAXN + 2 * 4 + OFF], xw[2][MAXN + 2 * 4 + OFF];
+          const uint16_t *rs[2][3], *rb[2][3];
+          for (int r = 0; r < 3; r++) {
+            fill_u8 (x, MAXN + 2 * 4 + OFF);
+            for (int i = 0; i < MAXN + 2 * 4 + OFF; i++)
+              p[i] = (uint16_t) rnd (4081);
+            for (int i = 0; i < cn; i++) {      /* the caller's edges */
+              ad[0][off + i] = ad[1][off + i] = (uint16_t) rnd (4081);
+              ad[0][off + n + cn + i] = ad[1][off + n + cn + i] =
+                  (uint16_t) rnd (4081);
+              xw[0][off + i] = xw[1][off + i] = (uint16_t) rnd (256);
+              xw[0][off + n + cn + i] = xw[1][off + n + cn + i] =
+                  (uint16_t) rnd (256);
+            }
+            ref.prep (hs[0][r] + off, hb[0][r] + off, ad[0] + off, xw[0] + off,
+                x + off, p + off, n, cn);
+            v.prep (hs[1][r] + off, hb[1][r] + off, ad[1] + off, xw[1] + off,
+                x + off, p + off, n, cn);
+            ck_assert_msg (!memcmp (hs[0][r] + off, hs[1][r] + off, 2 * n)
+                && !memcmp (hb[0][r] + off, hb[1][r] + off, 2 * n),
+                "temporal prep %s n=%d cn=%d off=%d", level_name (levels[l]),
+                n, cn, off);
+            rs[0][r] = hs[0][r] + off;
+            rb[0][r] = hb[0][r] + off;
+          }
+          for (unsigned k = 0; k < sizeof sets / sizeof *sets; k++) {
+            VfkTemporalCoef c;
+            vfk_temporal_coef (&c, sets[k].sigma16, sets[k].strength,
+                sets[k].spatial);
+            fill_u8 (x, MAXN + OFF);
+            for (int i = 0; i < MAXN + OFF; i++)
+              p[i] = (uint16_t) rnd (4081);
+            ref.row (pa + off, oa + off, p + off, x + off, rs[0], rb[0], n, &c);
+            v.row (pb + off, ob + off, p + off, x + off, rs[0], rb[0], n, &c);
+            ck_assert_msg (!memcmp (pa + off, pb + off, 2 * n)
+                && !memcmp (oa + off, ob + off, n),
+                "temporal row %s n=%d cn=%d off=%d set %u",
+                level_name (levels[l]), n, cn, off, k);
+          }
+        }
+  }
+}
+
+END_TEST;
+
 START_TEST (test_kernels_per_level)
 {
   static const int sizes[][2] = { {1, 1}, {3, 2}, {37, 29}, {131, 19} };
@@ -519,6 +592,7 @@ checkasm_suite (void)
   tcase_add_test (tc, test_box_entries);
   tcase_add_test (tc, test_linear_entries);
   tcase_add_test (tc, test_median_entries);
+  tcase_add_test (tc, test_temporal_entries);
   tcase_add_test (tc, test_kernels_per_level);
   tcase_add_test (tc, test_vfk_cpu_c_reaches_every_variant);
   suite_add_tcase (s, tc);

@@ -112,15 +112,14 @@ bilateral_extent (gconstpointer params, VfExtent * e)
 
 static gboolean
 bilateral_filter_plane (VfFilter * self, const VfSnapshot * snap,
-    const VfkImage * src, VfkImage * dst, gint ox, gint oy, VfkBorder border,
-    guint color_mask, const VfkImage * guide, VfkPool * pool)
+    const VfPlane * pl, VfkPool * pool)
 {
   const BilateralParams *p = snap->params;
   if (p->mode == VF_BILATERAL_MODE_FAST)
-    return vfk_bilateral_fast (pool, src, guide, dst, ox, oy, border,
-        snap->border_value, color_mask, p->tables) == 0;
-  return vfk_bilateral_exact (pool, src, guide, dst, ox, oy, border,
-      snap->border_value, color_mask, p->tables) == 0;
+    return vfk_bilateral_fast (pool, pl->src, pl->guide, pl->dst, pl->ox,
+        pl->oy, pl->border, pl->border_value, pl->color_mask, p->tables) == 0;
+  return vfk_bilateral_exact (pool, pl->src, pl->guide, pl->dst, pl->ox, pl->oy,
+      pl->border, pl->border_value, pl->color_mask, p->tables) == 0;
 }
 
 static const VfElementInfo bilateral_info = {

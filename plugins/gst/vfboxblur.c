@@ -57,12 +57,11 @@ box_extent (gconstpointer params, VfExtent * e)
 
 static gboolean
 box_filter_plane (VfFilter * self, const VfSnapshot * snap,
-    const VfkImage * src, VfkImage * dst, gint ox, gint oy, VfkBorder border,
-    guint color_mask, const VfkImage * guide, VfkPool * pool)
+    const VfPlane * pl, VfkPool * pool)
 {
   const BoxParams *p = snap->params;
-  return vfk_box (pool, src, dst, ox, oy, border, snap->border_value, p->kw,
-      p->kh, (VfkBoxRounding) p->rounding) == 0;
+  return vfk_box (pool, pl->src, pl->dst, pl->ox, pl->oy, pl->border,
+      pl->border_value, p->kw, p->kh, (VfkBoxRounding) p->rounding) == 0;
 }
 
 static const VfElementInfo box_info = {

@@ -226,12 +226,11 @@ conv_extent (gconstpointer params, VfExtent * e)
 
 static gboolean
 conv_filter_plane (VfFilter * self, const VfSnapshot * snap,
-    const VfkImage * src, VfkImage * dst, gint ox, gint oy, VfkBorder border,
-    guint color_mask, const VfkImage * guide, VfkPool * pool)
+    const VfPlane * pl, VfkPool * pool)
 {
   const ConvParams *p = snap->params;
-  return vfk_filter2d (pool, src, dst, ox, oy, border, snap->border_value,
-      p->kernel) == 0;
+  return vfk_filter2d (pool, pl->src, pl->dst, pl->ox, pl->oy, pl->border,
+      pl->border_value, p->kernel) == 0;
 }
 
 static const VfElementInfo conv_info = {

@@ -50,6 +50,9 @@ typedef struct
   guint own_threads;
   gint n_planes;
   PlaneLayout planes[GST_VIDEO_MAX_PLANES];
+  gpointer state;               /* VfElementInfo.state_new's, from start */
+  gint reset_pending;           /* atomic: forget the state before the
+                                 * next frame */
 } VfFilterPrivate;
 
 G_DEFINE_ABSTRACT_TYPE_WITH_PRIVATE (VfFilter, vf_filter,
@@ -314,7 +317,25 @@ vf_filter_set_info (GstVideoFilter * filter, GstCaps * incaps,
   vf_snapshot_unref (priv->negotiated);
   priv->negotiated = snap;
   GST_OBJECT_UNLOCK (self);
+  g_atomic_int_set (&priv->reset_pending, 1);
   return TRUE;
+}
+
+/* Where a stream breaks, an element's history is forgotten. */
+static gboolean
+vf_filter_sink_event (GstBaseTransform * trans, GstEvent * event)
+{
+  switch (GST_EVENT_TYPE (event)) {
+    case GST_EVENT_FLUSH_STOP:
+    case GST_EVENT_STREAM_START:
+    case GST_EVENT_SEGMENT:
+      g_atomic_int_set (&PRIV (VF_FILTER (trans))->reset_pending, 1);
+      break;
+    default:
+      break;
+  }
+  return GST_BASE_TRANSFORM_CLASS (vf_filter_parent_class)->sink_event (trans,
+      event);
 }
 
 /* ---- filtering ----------------------------------------------------------------- */
@@ -362,6 +383,13 @@ vf_filter_transform_frame (GstVideoFilter * filter, GstVideoFrame * in_frame,
             GST_VIDEO_FRAME_WIDTH (out_frame),
             GST_VIDEO_FRAME_HEIGHT (out_frame)));
     return GST_FLOW_NOT_NEGOTIATED;
+  }
+
+  if (priv->state && (GST_BUFFER_IS_DISCONT (in_frame->buffer)
+          || g_atomic_int_compare_and_exchange (&priv->reset_pending, 1, 0))) {
+    GST_DEBUG_OBJECT (self, "stream history reset");
+    g_atomic_int_set (&priv->reset_pending, 0);
+    klass->info->state_reset (priv->state);
   }
 
   pool = frame_pool (self, snap->n_threads);
@@ -414,11 +442,15 @@ filter_frame (VfFilter * self, const VfSnapshot * snap,
     }
 
     {
-      guint mask = (1u << pl->channels) - 1;
-      VfkImage guide, *g = NULL;
+      VfPlane plane = {.src = &src,.dst = &dst,.ox = ox,.oy = oy,
+        .border = (VfkBorder) snap->border,.border_value = snap->border_value,
+        .color_mask = (1u << pl->channels) - 1,.index = p,
+        .state = priv->state
+      };
+      VfkImage guide;
       for (gint i = 0; i < 2; i++)
         if (pl->passthrough[i] >= 0)
-          mask &= ~(1u << pl->passthrough[i]);
+          plane.color_mask &= ~(1u << pl->passthrough[i]);
       if (p > 0 && GST_VIDEO_FORMAT_INFO_IS_YUV (in_frame->info.finfo)) {
         /* the luma plane seen at this plane's resolution, not copied */
         guide.data = GST_VIDEO_FRAME_PLANE_DATA (in_frame, 0);
@@ -426,10 +458,10 @@ filter_frame (VfFilter * self, const VfSnapshot * snap,
         guide.width = src.width;
         guide.height = src.height;
         guide.channels = 1 << pl->wsub;
-        g = &guide;
+        plane.guide = &guide;
+        plane.chroma = TRUE;
       }
-      if (!klass->info->filter_plane (self, snap, &src, &dst, ox, oy,
-              (VfkBorder) snap->border, mask, g, pool))
+      if (!klass->info->filter_plane (self, snap, &plane, pool))
         return FALSE;
     }
 
@@ -494,15 +526,22 @@ vf_filter_start (GstBaseTransform * trans)
   GST_OBJECT_UNLOCK (self);
   if (!have)
     adopt_pool (self, vf_shared_pool_obtain (GST_ELEMENT (self)));
+  if (VF_FILTER_GET_CLASS (self)->info->state_new && !priv->state)
+    priv->state = VF_FILTER_GET_CLASS (self)->info->state_new ();
+  g_atomic_int_set (&priv->reset_pending, 1);
   return TRUE;
 }
 
 static gboolean
 vf_filter_stop (GstBaseTransform * trans)
 {
-  VfFilterPrivate *priv = PRIV (VF_FILTER (trans));
+  VfFilter *self = VF_FILTER (trans);
+  VfFilterPrivate *priv = PRIV (self);
   vfk_pool_free (priv->own_pool);
   priv->own_pool = NULL;
+  if (priv->state)
+    VF_FILTER_GET_CLASS (self)->info->state_free (priv->state);
+  priv->state = NULL;
   return TRUE;
 }
 
@@ -525,6 +564,8 @@ vf_filter_finalize (GObject * object)
   VfFilterPrivate *priv = PRIV (self);
 
   vfk_pool_free (priv->own_pool);
+  if (priv->state)
+    VF_FILTER_GET_CLASS (self)->info->state_free (priv->state);
   vf_shared_pool_unref (priv->shared);
   vf_stage_free (priv->stage);
   vf_snapshot_unref (priv->negotiated);
@@ -575,6 +616,7 @@ vf_filter_class_init (VfFilterClass * klass)
   trans_class->transform_caps = vf_filter_transform_caps;
   trans_class->start = vf_filter_start;
   trans_class->stop = vf_filter_stop;
+  trans_class->sink_event = vf_filter_sink_event;
   GST_ELEMENT_CLASS (klass)->set_context = vf_filter_set_context;
   vfilter_class->set_info = vf_filter_set_info;
   vfilter_class->transform_frame = vf_filter_transform_frame;

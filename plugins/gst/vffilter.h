@@ -12,13 +12,12 @@
 #include "vfk.h"
 
 G_BEGIN_DECLS
-
 /* Formats every element implements (SPEC §1). */
 #define VF_FILTER_FORMATS \
   "{ GRAY8, RGB, BGR, RGBA, BGRA, RGBx, BGRx, xRGB, xBGR, ARGB, ABGR, " \
   "I420, YV12, NV12, NV21, Y42B, Y444 }"
-
-typedef enum {
+    typedef enum
+{
   VF_BORDER_CONSTANT = VFK_BORDER_CONSTANT,
   VF_BORDER_REPLICATE = VFK_BORDER_REPLICATE,
   VF_BORDER_REFLECT = VFK_BORDER_REFLECT,
@@ -32,7 +31,6 @@ GType vf_border_get_type (void);
 
 #define VF_TYPE_FILTER (vf_filter_get_type ())
 G_DECLARE_DERIVABLE_TYPE (VfFilter, vf_filter, VF, FILTER, GstVideoFilter)
-
 /* ---- parameters, declared once ------------------------------------------
  *
  * An element lists its parameters in one table of VfParam; the base class
@@ -40,26 +38,28 @@ G_DECLARE_DERIVABLE_TYPE (VfFilter, vf_filter, VF, FILTER, GstVideoFilter)
  * stages and commits whole sets.  Each entry names a field of the element's
  * params struct whose C type follows the kind: guint, gint, gdouble, gint
  * (enums) or gchar * (strings, owned by the set). */
-typedef enum {
-  VF_PARAM_UINT,
-  VF_PARAM_INT,
-  VF_PARAM_DOUBLE,
-  VF_PARAM_ENUM,
-  VF_PARAM_STRING,
-} VfParamKind;
+     typedef enum
+     {
+       VF_PARAM_UINT,
+       VF_PARAM_INT,
+       VF_PARAM_DOUBLE,
+       VF_PARAM_ENUM,
+       VF_PARAM_STRING,
+     } VfParamKind;
 
-typedef struct {
-  const gchar *name;
-  const gchar *nick;
-  const gchar *blurb;
-  VfParamKind kind;
-  gsize offset;                 /* of the field in the params struct */
-  gdouble min, max, def;        /* numbers; def is also an enum's default */
-  const gchar *def_string;      /* strings */
-  const gchar *enum_name;       /* enums: the GType's name ... */
-  const GEnumValue *enum_values;        /* ... and its values */
-  gboolean controllable;
-} VfParam;
+     typedef struct
+     {
+       const gchar *name;
+       const gchar *nick;
+       const gchar *blurb;
+       VfParamKind kind;
+       gsize offset;            /* of the field in the params struct */
+       gdouble min, max, def;   /* numbers; def is also an enum's default */
+       const gchar *def_string; /* strings */
+       const gchar *enum_name;  /* enums: the GType's name ... */
+       const GEnumValue *enum_values;   /* ... and its values */
+       gboolean controllable;
+     } VfParam;
 
 #define VF_PARAM_NUMBER(kind_, name_, nick_, blurb_, type_, field_, min_, \
     max_, def_, ctl_) \
@@ -82,23 +82,24 @@ typedef struct {
 
 /* The parameters one frame is filtered with: an immutable, refcounted
  * snapshot.  `params` is the subclass's own struct (params_size bytes). */
-typedef struct {
-  gint border;                  /* a VfBorder */
-  guint border_value;
-  guint n_threads;
-  /* the subclass's parameters (VfFilterClass.params_size bytes) */
-  gpointer params;
-  void (*clear) (gpointer params);
-} VfSnapshot;
+     typedef struct
+     {
+       gint border;             /* a VfBorder */
+       guint border_value;
+       guint n_threads;
+       /* the subclass's parameters (VfFilterClass.params_size bytes) */
+       gpointer params;
+       void (*clear) (gpointer params);
+     } VfSnapshot;
 
 /* The geometry a parameter set needs: kernel size and anchor. */
-typedef struct {
-  gint kw, kh, ax, ay;
-} VfExtent;
+     typedef struct
+     {
+       gint kw, kh, ax, ay;
+     } VfExtent;
 
 /* A kw x kh kernel anchored at its centre (k/2). */
-static inline void
-vf_extent_centred (VfExtent * e, gint kw, gint kh)
+     static inline void vf_extent_centred (VfExtent * e, gint kw, gint kh)
 {
   e->kw = kw;
   e->kh = kh;
@@ -106,10 +107,28 @@ vf_extent_centred (VfExtent * e, gint kw, gint kh)
   e->ay = kh / 2;
 }
 
+/* One plane of a frame, as an element filters it. */
+typedef struct
+{
+  const VfkImage *src;
+  VfkImage *dst;
+  gint ox, oy;                  /* the source pixel output (0, 0) is centred on */
+  VfkBorder border;
+  guint8 border_value;
+  guint color_mask;             /* a bit per channel that carries colour (not
+                                 * alpha or padding) */
+  const VfkImage *guide;        /* chroma planes of YUV formats: the input
+                                 * luma at this plane's resolution; else NULL */
+  gint index;                   /* of the plane in the frame */
+  gboolean chroma;              /* a chroma plane of a YUV format */
+  gpointer state;               /* the element's stream state, or NULL */
+} VfPlane;
+
 /* All an element tells the base class: its metadata, its parameters (a
  * params_size-byte struct described by `params`, whose bytes from
  * derived_offset on belong to prepare) and its hooks. */
-typedef struct {
+typedef struct
+{
   const gchar *longname;
   const gchar *description;
   VfBorder default_border;
@@ -125,20 +144,24 @@ typedef struct {
    * FALSE + an error naming the property, the value and what was expected
    * when the set is invalid (it then changes nothing).  Must have no side
    * effect outside params. */
-  gboolean (*prepare) (VfFilter * self, gpointer params, GError ** error);
+    gboolean (*prepare) (VfFilter * self, gpointer params, GError ** error);
   /* Kernel size and anchor of a prepared set. */
   void (*extent) (gconstpointer params, VfExtent * extent);
-  /* Filter one plane view; color_mask has a bit per channel that carries
-   * colour (not alpha or padding); guide is, for the chroma planes of YUV
-   * formats, a view of the input luma plane at the chroma plane's
-   * resolution (NULL otherwise).  FALSE when the kernel could not get
-   * its memory (the frame then fails with an element error). */
-  gboolean (*filter_plane) (VfFilter * self, const VfSnapshot * snap,
-      const VfkImage * src, VfkImage * dst, gint ox, gint oy, VfkBorder border,
-      guint color_mask, const VfkImage * guide, VfkPool * pool);
+  /* Filter one plane (VfPlane).  FALSE when the kernel could not get its
+   * memory (the frame then fails with an element error). */
+    gboolean (*filter_plane) (VfFilter * self, const VfSnapshot * snap,
+      const VfPlane * plane, VfkPool * pool);
+  /* Elements with a history (optional): the state of one stream, made at
+   * start, handed to filter_plane, forgotten (reset) where the stream
+   * breaks — new caps, a flush, a new segment or stream, a DISCONT
+   * buffer — and freed at stop. */
+    gpointer (*state_new) (void);
+  void (*state_reset) (gpointer state);
+  void (*state_free) (gpointer state);
 } VfElementInfo;
 
-struct _VfFilterClass {
+struct _VfFilterClass
+{
   GstVideoFilterClass parent_class;
 
   const VfElementInfo *info;    /* set by vf_filter_class_setup */
@@ -165,5 +188,4 @@ void vf_snapshot_unref (VfSnapshot * snap);
 #define VF_FILTER_MAX_SIDE 16384
 
 G_END_DECLS
-
 #endif

@@ -116,19 +116,18 @@ gauss_extent (gconstpointer params, VfExtent * e)
 
 static gboolean
 gauss_filter_plane (VfFilter * self, const VfSnapshot * snap,
-    const VfkImage * src, VfkImage * dst, gint ox, gint oy, VfkBorder border,
-    guint color_mask, const VfkImage * guide, VfkPool * pool)
+    const VfPlane * pl, VfkPool * pool)
 {
   const GaussParams *p = snap->params;
   if (p->mode == VF_GAUSSIAN_MODE_FAST) {
     /* sigma 0 derived from the size as OpenCV does */
     gdouble sx = p->rsx > 0 ? p->rsx : 0.3 * ((p->rkw - 1) * 0.5 - 1) + 0.8;
     gdouble sy = p->rsy > 0 ? p->rsy : 0.3 * ((p->rkh - 1) * 0.5 - 1) + 0.8;
-    return vfk_gauss_fast (pool, src, dst, ox, oy, border,
-        snap->border_value, sx, sy) == 0;
+    return vfk_gauss_fast (pool, pl->src, pl->dst, pl->ox, pl->oy, pl->border,
+        pl->border_value, sx, sy) == 0;
   }
-  return vfk_gauss_exact (pool, src, dst, ox, oy, border, snap->border_value,
-      p->rkw, p->rkh, p->rsx, p->rsy) == 0;
+  return vfk_gauss_exact (pool, pl->src, pl->dst, pl->ox, pl->oy, pl->border,
+      pl->border_value, p->rkw, p->rkh, p->rsx, p->rsy) == 0;
 }
 
 static const VfElementInfo gauss_info = {

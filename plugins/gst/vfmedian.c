@@ -62,12 +62,11 @@ median_extent (gconstpointer params, VfExtent * e)
 
 static gboolean
 median_filter_plane (VfFilter * self, const VfSnapshot * snap,
-    const VfkImage * src, VfkImage * dst, gint ox, gint oy, VfkBorder border,
-    guint color_mask, const VfkImage * guide, VfkPool * pool)
+    const VfPlane * pl, VfkPool * pool)
 {
   const MedianParams *p = snap->params;
-  return vfk_median (pool, src, dst, ox, oy, border, snap->border_value,
-      p->kw, p->kh) == 0;
+  return vfk_median (pool, pl->src, pl->dst, pl->ox, pl->oy, pl->border,
+      pl->border_value, p->kw, p->kh) == 0;
 }
 
 static const VfElementInfo median_info = {

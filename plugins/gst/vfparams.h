@@ -7,12 +7,10 @@
 #include "vffilter.h"
 
 G_BEGIN_DECLS
-
 /* Property ids: 1 + an index over the common parameters (border,
  * border-value, n-threads) followed by the class's own table. */
 #define VF_N_COMMON 3
-
-guint vf_params_count (VfFilterClass * klass);
+    guint vf_params_count (VfFilterClass * klass);
 const VfParam *vf_params_at (VfFilterClass * klass, guint index);
 
 /* Installs every parameter of the class as a property. */
@@ -40,5 +38,4 @@ gboolean vf_params_convert (GParamSpec * pspec, const GValue * in,
     GValue * out, GError ** error);
 
 G_END_DECLS
-
 #endif

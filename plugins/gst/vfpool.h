@@ -9,10 +9,8 @@
 #include "vfk.h"
 
 G_BEGIN_DECLS
-
 /* The context type: its structure holds the pool in the field "pool". */
 #define VF_POOL_CONTEXT_TYPE "vfilter.worker-pool"
-
 typedef struct _VfSharedPool VfSharedPool;
 
 VfSharedPool *vf_shared_pool_ref (VfSharedPool * pool);
@@ -31,5 +29,4 @@ VfSharedPool *vf_shared_pool_from_context (GstContext * context);
 VfSharedPool *vf_shared_pool_obtain (GstElement * element);
 
 G_END_DECLS
-
 #endif

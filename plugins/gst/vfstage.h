@@ -6,9 +6,7 @@
 
 #include "vffilter.h"
 
-G_BEGIN_DECLS
-
-typedef struct _VfStage VfStage;
+G_BEGIN_DECLS typedef struct _VfStage VfStage;
 
 /* The defaults of `owner`'s class, prepared, in effect. */
 VfStage *vf_stage_new (VfFilter * owner);
@@ -37,5 +35,4 @@ gchar *vf_stage_check (VfStage * stage, const GstStructure * proposed);
 gchar *vf_stage_take_refusals (VfStage * stage);
 
 G_END_DECLS
-
 #endif

@@ -138,4 +138,39 @@ typedef struct {
 
 void vfk_bilateral_dsp_init (VfkBilateralDsp * dsp, unsigned flags);
 
+/* ---- temporal (vfk-temporal.c) ------------------------------------------- */
+
+/* One parameter set's integer coefficients, for a noise level. */
+typedef struct {
+  int t0, span, aq, shift;      /* motion ramp: 256 from sad - t0 = span
+                                 * on, below ((sad - t0) << shift) * aq >> 16 */
+  int amin;                     /* Q8 weight of a still sample */
+  int T;                        /* spatial limit, Q4 */
+} VfkTemporalCoef;
+
+/* The smallest noise level the coefficients assume (half a level, Q4). */
+#define VFK_TEMPORAL_MIN_SIGMA16 8
+
+void vfk_temporal_coef (VfkTemporalCoef * c, int sigma16, double strength,
+    double spatial);
+/* The estimate after one frame whose own figure is cand (both Q4). */
+int vfk_temporal_next_sigma16 (int est, int cand);
+
+typedef struct {
+  /* a row of n samples x and its history p into the rows padded by one
+   * pixel (cn samples) each side whose edges the caller has set:
+   * ad[cn + k] = |16 x[k] - p[k]|, xw[cn + k] = x[k], then for s in [0, n)
+   * hs[s] = ad[s] + ad[s + cn] + ad[s + 2 cn],
+   * hb[s] = xw[s] + 2 xw[s + cn] + xw[s + 2 cn] */
+  void (*prep) (uint16_t * hs, uint16_t * hb, uint16_t * ad, uint16_t * xw,
+      const uint8_t * x, const uint16_t * p, int n, int cn);
+  /* one output row from the sums of the rows above, at and below it (the
+   * formulas of vfk-temporal.c): the new history pn and the output */
+  void (*row) (uint16_t * pn, uint8_t * out, const uint16_t * p,
+      const uint8_t * x, const uint16_t * const *hs,
+      const uint16_t * const *hb, int n, const VfkTemporalCoef * c);
+} VfkTemporalDsp;
+
+void vfk_temporal_dsp_init (VfkTemporalDsp * dsp, unsigned flags);
+
 #endif

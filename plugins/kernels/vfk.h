@@ -238,6 +238,38 @@ int vfk_bilateral_fast (VfkPool * pool, const VfkImage * src,
     const VfkImage * guide, VfkImage * dst, int ox, int oy, VfkBorder border,
     uint8_t value, unsigned dist_mask, const VfkBilateral * b);
 
+/* ---- temporal denoiser (vfk-temporal.c) ----------------------------------- */
+
+/* A causal, motion-adaptive recursive filter: each output depends on this
+ * frame and the plane's history only (zero frames of latency).  The
+ * arithmetic is integer and is spelled out at the top of vfk-temporal.c. */
+typedef struct {
+  double strength;              /* >= 0: a still sample is averaged over
+                                 * about 1 + strength frames; 0 = off */
+  double spatial;               /* >= 0: moving samples are smoothed by a
+                                 * 3x3 binomial limited to spatial * noise
+                                 * / sqrt 2 levels; 0 = not */
+  double noise;                 /* > 0: the noise sigma in levels; 0 =
+                                 * estimated from every frame */
+} VfkTemporalParams;
+
+/* The history of one plane (one per plane of a stream). */
+typedef struct VfkTemporal VfkTemporal;
+VfkTemporal *vfk_temporal_new (void);
+void vfk_temporal_free (VfkTemporal * t);
+/* Forget the history: the next frame passes through and starts a new one. */
+void vfk_temporal_reset (VfkTemporal * t);
+/* The current noise estimate in 1/16 levels (0 before the second frame). */
+int vfk_temporal_sigma16 (const VfkTemporal * t);
+
+/* Filters src (same size as dst) into dst and advances t.  The 3x3
+ * neighbourhood sees the border policy (VALID: as REPLICATE; the output
+ * keeps the input's size).  Every channel is filtered; only those in
+ * color_mask count in the noise estimate.  0, or -1 without memory. */
+int vfk_temporal (VfkPool * pool, VfkTemporal * t, const VfkImage * src,
+    VfkImage * dst, VfkBorder border, uint8_t value, unsigned color_mask,
+    const VfkTemporalParams * params);
+
 /* Copies channel `channel` of dst's pixels from the source pixel each output
  * pixel is centred on (alpha and padding bytes pass through unfiltered). */
 void vfk_copy_channel (const VfkImage * src, VfkImage * dst, int ox, int oy,
