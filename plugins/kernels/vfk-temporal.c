@@ -282,7 +282,7 @@ measure_sigma16 (const VfkTemporal * t, const VfkImage * src, unsigned mask)
 
   if (!ad)
     return 0;
-  for (int y = 2 % src->height; y < src->height; y += 4) {
+  for (int y = 2; y < src->height; y += 4) {
     const uint8_t *x = vfk_row (src, y);
     const uint16_t *p = t->hist[t->cur] + (size_t) y * w * cn;
     for (int k = 0; k < w * cn; k++) {
