@@ -3,14 +3,26 @@
 call, on the same frames, with the same thread count, interleaved in one run.
 
 Usage: tools/bench [--threads N] [--rounds N] [--quick] [--markdown]
-(tools/bench builds the tree first; this script expects VFK_PY_LIB.)
+                   [--only temporal]
+(tools/bench builds the tree first; this script expects VFK_PY_LIB and
+GST_PLUGIN_PATH.)
+
+The temporal denoiser is timed as users run it: vftemporal inside a
+gst-launch-1.0 pipeline (filesrc ! rawvideoparse ! ELEMENT ! fakesink, the
+time gst-launch reports from PLAYING to EOS, minus the same pipeline with
+identity), against FFmpeg's hqdn3d and atadenoise on the same frames
+(ffmpeg -benchmark, minus -vf null), with the same thread count.
 
 Prints ms/frame (median over rounds) for both and the ratio
 OpenCV/vfilterd (> 1: vfilterd is faster)."""
 import argparse
 import os
+import re
+import shutil
 import statistics
+import subprocess
 import sys
+import tempfile
 import time
 
 import cv2
@@ -43,6 +55,63 @@ def run_case(ours, theirs, rounds):
     return statistics.median(a), statistics.median(b)
 
 
+def gst_seconds(desc):
+    """PLAYING-to-EOS time of a gst-launch-1.0 pipeline, in seconds."""
+    r = subprocess.run(['gst-launch-1.0'] + desc.split(), check=True,
+                       capture_output=True, text=True)
+    m = re.search(r'Execution ended after (\d+):(\d+):([\d.]+)', r.stdout)
+    return int(m[1]) * 3600 + int(m[2]) * 60 + float(m[3])
+
+
+def ffmpeg_seconds(src, w, h, vf, threads):
+    r = subprocess.run(
+        ['ffmpeg', '-hide_banner', '-benchmark', '-filter_threads',
+         str(threads), '-f', 'rawvideo', '-pix_fmt', 'yuv420p', '-s',
+         f'{w}x{h}', '-r', '30', '-i', src, '-vf', vf, '-f', 'null', '-'],
+        check=True, capture_output=True, text=True)
+    return float(re.search(r'rtime=([\d.]+)s', r.stderr)[1])
+
+
+def temporal_rows(args):
+    """ms/frame of the temporal denoisers in a pipeline, 1920x1080 I420."""
+    w, h, n = 1920, 1080, 60
+    rng = np.random.default_rng(3)
+    base = cv2.cvtColor(natural(h, w, 3, seed=21), cv2.COLOR_BGR2YUV_I420)
+    rows = []
+    with tempfile.TemporaryDirectory() as d:
+        src = os.path.join(d, 'clip.yuv')
+        with open(src, 'wb') as f:
+            for i in range(n):
+                noise = rng.normal(0, 10, base.shape)
+                f.write(np.clip(base + noise, 0, 255).astype(np.uint8)
+                        .tobytes())
+        pipe = (f'filesrc location={src} ! rawvideoparse width={w} '
+                f'height={h} format=i420 framerate=30/1 ! {{}} ! fakesink')
+        ours = f'vftemporal n-threads={args.threads}'
+        runs = {k: [] for k in ('identity', 'vftemporal', 'null', 'hqdn3d',
+                                'atadenoise')}
+        have_ffmpeg = shutil.which('ffmpeg') is not None
+        for _ in range(max(args.rounds // 3, 3)):
+            runs['identity'].append(gst_seconds(pipe.format('identity')))
+            runs['vftemporal'].append(gst_seconds(pipe.format(ours)))
+            if have_ffmpeg:
+                for vf in ('null', 'hqdn3d', 'atadenoise'):
+                    runs[vf].append(ffmpeg_seconds(src, w, h, vf,
+                                                   args.threads))
+        med = {k: statistics.median(v) * 1000 / n for k, v in runs.items()
+               if v}
+        ours_ms = med['vftemporal'] - med['identity']
+        frame = '1920x1080 I420'
+        if have_ffmpeg:
+            for ref in ('hqdn3d', 'atadenoise'):
+                rows.append((frame, f'vftemporal (pipeline) vs {ref}',
+                             ours_ms, med[ref] - med['null']))
+        else:
+            rows.append((frame, 'vftemporal (pipeline; no ffmpeg)', ours_ms,
+                         float('nan')))
+    return rows
+
+
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument('--threads', type=int, default=2)
@@ -50,6 +119,8 @@ def main():
     ap.add_argument('--quick', action='store_true',
                     help='fewer cases (smoke test)')
     ap.add_argument('--markdown', action='store_true')
+    ap.add_argument('--only', choices=['temporal'],
+                    help='just this section')
     args = ap.parse_args()
 
     cv2.setNumThreads(args.threads)
@@ -74,7 +145,7 @@ def main():
         bilateral_sizes, bilateral_fast_sizes = (9,), (9, 45)
 
     rows = []
-    for fname, img in frames.items():
+    for fname, img in ({} if args.only else frames).items():
         dst = np.empty_like(img)
         rows.append((fname, 'frame copy', *run_case(
             lambda: np.copyto(dst, img), lambda: img.copy(), args.rounds)))
@@ -121,6 +192,7 @@ def main():
                                lambda: cv2.filter2D(img, -1, k45r1),
                                max(args.rounds // 3, 3))))
     vfk.close()
+    rows += temporal_rows(args)
 
     # cost flat in the diameter: the fast bilateral's time at d=45 over its
     # time at d=9, per frame size
@@ -131,13 +203,13 @@ def main():
     print(f'# threads={args.threads} rounds={args.rounds} '
           f'opencv={cv2.__version__} BGR frames')
     if args.markdown:
-        print('| frame | filter | vfilterd ms | OpenCV ms | speed-up |')
+        print('| frame | filter | vfilterd ms | OpenCV/FFmpeg ms | speed-up |')
         print('|---|---|---:|---:|---:|')
         for f, name, a, b in rows:
             print(f'| {f} | {name} | {a:.2f} | {b:.2f} | {b / a:.2f}× |')
     else:
         for f, name, a, b in rows:
-            print(f'{f:10} {name:45} ours {a:8.2f} ms  opencv {b:8.2f} ms'
+            print(f'{f:10} {name:45} ours {a:8.2f} ms  theirs {b:8.2f} ms'
                   f'  speed-up {b / a:5.2f}x')
     for f, t in flat.items():
         if 9 in t and 45 in t:
