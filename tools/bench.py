@@ -8,10 +8,10 @@ Usage: tools/bench [--threads N] [--rounds N] [--quick] [--markdown]
 GST_PLUGIN_PATH.)
 
 The temporal denoiser is timed as users run it: vftemporal inside a
-gst-launch-1.0 pipeline (filesrc ! rawvideoparse ! ELEMENT ! fakesink, the
-time gst-launch reports from PLAYING to EOS, minus the same pipeline with
-identity), against FFmpeg's hqdn3d and atadenoise on the same frames
-(ffmpeg -benchmark, minus -vf null), with the same thread count.
+pipeline (vf-element-bench: a GstHarness with real pads, negotiation and
+buffer pool, fed frames read beforehand, minus the same with identity),
+against FFmpeg's hqdn3d and atadenoise on the same frames (ffmpeg
+-benchmark, minus -vf null), with the same thread count.
 
 Prints ms/frame (median over rounds) for both and the ratio
 OpenCV/vfilterd (> 1: vfilterd is faster)."""
@@ -55,12 +55,14 @@ def run_case(ours, theirs, rounds):
     return statistics.median(a), statistics.median(b)
 
 
-def gst_seconds(desc):
-    """PLAYING-to-EOS time of a gst-launch-1.0 pipeline, in seconds."""
-    r = subprocess.run(['gst-launch-1.0'] + desc.split(), check=True,
-                       capture_output=True, text=True)
-    m = re.search(r'Execution ended after (\d+):(\d+):([\d.]+)', r.stdout)
-    return int(m[1]) * 3600 + int(m[2]) * 60 + float(m[3])
+def element_ms(fmt, w, h, src, rounds, desc):
+    """Median ms/frame of an element in a pipeline (vf-element-bench: a
+    GstHarness fed the frames of src, read beforehand), and of identity."""
+    r = subprocess.run([os.environ['VF_ELEMENT_BENCH'], fmt, str(w), str(h),
+                        src, str(rounds), desc],
+                       check=True, capture_output=True, text=True)
+    ours, base = map(float, r.stdout.split())
+    return ours, base
 
 
 def ffmpeg_seconds(src, w, h, vf, threads):
@@ -85,22 +87,20 @@ def temporal_rows(args):
                 noise = rng.normal(0, 10, base.shape)
                 f.write(np.clip(base + noise, 0, 255).astype(np.uint8)
                         .tobytes())
-        pipe = (f'filesrc location={src} ! rawvideoparse width={w} '
-                f'height={h} format=i420 framerate=30/1 ! {{}} ! fakesink')
         ours = f'vftemporal n-threads={args.threads}'
-        runs = {k: [] for k in ('identity', 'vftemporal', 'null', 'hqdn3d',
+        runs = {k: [] for k in ('vftemporal', 'null', 'hqdn3d',
                                 'atadenoise')}
         have_ffmpeg = shutil.which('ffmpeg') is not None
         for _ in range(max(args.rounds // 3, 3)):
-            runs['identity'].append(gst_seconds(pipe.format('identity')))
-            runs['vftemporal'].append(gst_seconds(pipe.format(ours)))
+            a, base = element_ms('I420', w, h, src, 3, ours)
+            runs['vftemporal'].append((a - base) * n / 1000)
             if have_ffmpeg:
                 for vf in ('null', 'hqdn3d', 'atadenoise'):
                     runs[vf].append(ffmpeg_seconds(src, w, h, vf,
                                                    args.threads))
         med = {k: statistics.median(v) * 1000 / n for k, v in runs.items()
                if v}
-        ours_ms = med['vftemporal'] - med['identity']
+        ours_ms = med['vftemporal']
         frame = '1920x1080 I420'
         if have_ffmpeg:
             for ref in ('hqdn3d', 'atadenoise'):
