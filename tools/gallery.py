@@ -1,8 +1,9 @@
 #!/usr/bin/python3
 """Regenerates the README's pictures with the project's own elements, run
 from gst-launch-1.0: the seed's figures (5/15/25/35/45 averaging, Gaussian
-and median) and a 35x35 Gaussian next to a bilateral filter of diameter 35,
-on a real photo.
+and median), a 35x35 Gaussian next to a bilateral filter of diameter 35,
+on a real photo, and the temporal denoiser's before/after on a clip of that
+photo with camera-like noise (sigma 15), at 1:1 so the noise shows.
 
 Photo: tools/pictures/chelsea.png, "Chelsea the cat" by Stefan van der Walt,
 CC0 ("no copyright restrictions"), as shipped in Debian's python3-skimage
@@ -33,10 +34,10 @@ def run_filter(element, tmp):
     return cv2.imread(out)
 
 
-def panel(img, label):
-    p = cv2.resize(img, PANEL, interpolation=cv2.INTER_AREA)
-    cv2.rectangle(p, (0, PANEL[1] - 18), (PANEL[0], PANEL[1]), (0, 0, 0), -1)
-    cv2.putText(p, label, (4, PANEL[1] - 5), cv2.FONT_HERSHEY_SIMPLEX, 0.42,
+def panel(img, label, size=PANEL):
+    p = cv2.resize(img, size, interpolation=cv2.INTER_AREA)
+    cv2.rectangle(p, (0, size[1] - 18), (size[0], size[1]), (0, 0, 0), -1)
+    cv2.putText(p, label, (4, size[1] - 5), cv2.FONT_HERSHEY_SIMPLEX, 0.42,
                 (255, 255, 255), 1, cv2.LINE_AA)
     return p
 
@@ -46,6 +47,36 @@ def strip(panels, name):
     cv2.imwrite(os.path.join(OUT, name), img,
                 [cv2.IMWRITE_PNG_COMPRESSION, 9])
     print('wrote', os.path.join(OUT, name))
+
+
+def run_clip(element, frames, tmp):
+    """The last output frame of `element` over BGR `frames` (a clip)."""
+    h, w = frames[0].shape[:2]
+    src, dst = os.path.join(tmp, 'clip.bgr'), os.path.join(tmp, 'out.bgr')
+    with open(src, 'wb') as f:
+        for fr in frames:
+            f.write(fr.tobytes())
+    cmd = (f'gst-launch-1.0 -q filesrc location={src} ! rawvideoparse '
+           f'width={w} height={h} format=bgr framerate=30/1 ! {element} ! '
+           f'filesink location={dst}').split()
+    subprocess.run(cmd, check=True)
+    out = np.fromfile(dst, np.uint8).reshape(-1, h, w, 3)
+    return out[-1]
+
+
+def temporal_strip(original, tmp):
+    # a 1:1 crop of the face; width a multiple of 4 (packed BGR rows)
+    clean = np.ascontiguousarray(original[40:220, 140:380])
+    rng = np.random.default_rng(5)
+    frames = [np.clip(clean + rng.normal(0, 15, clean.shape), 0, 255)
+              .astype(np.uint8) for _ in range(20)]
+    label = lambda img, text: panel(img, text, size=img.shape[1::-1])
+    strip([label(frames[-1], 'noisy (sigma 15)'),
+           label(run_clip('vftemporal', frames, tmp), 'vftemporal'),
+           label(run_clip('vftemporal ! vfbilateral diameter=5 '
+                          'sigma-color=20 sigma-space=3', frames, tmp),
+                 '+ vfbilateral d=5'),
+           label(clean, 'clean')], 'temporal.png')
 
 
 def main():
@@ -71,6 +102,7 @@ def main():
                panel(run_filter('vfbilateral diameter=35 sigma-color=75 '
                                 'sigma-space=75', tmp),
                      'bilateral d=35')], 'bilateral.png')
+        temporal_strip(original, tmp)
 
 
 if __name__ == '__main__':
