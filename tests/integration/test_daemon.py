@@ -180,6 +180,55 @@ def test_frames_equal_elements_output():
         stop_daemon(d)
 
 
+def element_frames(name, src, chain):
+    """What a fresh chain makes of `src` (gst-launch, no daemon)."""
+    path = os.path.join(tmp, f'{name}.raw')
+    subprocess.run(['gst-launch-1.0', '-q'] + src.split() +
+                   ['!', CAPS, '!'] + chain.split() +
+                   ['!', 'filesink', f'location={path}'], check=True,
+                   timeout=60)
+    return read_frames(path)
+
+
+def test_temporal_history_restarts_with_a_new_source():
+    """vftemporal keeps a history; a new source (SetSource, a reconnect)
+    must start a new one: no ghost of the old picture."""
+    conf = os.path.join(tmp, 't.conf')
+    old = 'videotestsrc pattern=ball num-buffers=400'
+    new = ('videotestsrc pattern=ball num-buffers=40 '
+           'foreground-color=0xff404040 background-color=0xffc0c0c0')
+    chain = 'vftemporal strength=20'
+    with open(conf, 'w') as f:
+        f.write(f'[pipeline t]\nsource=gst:{old} is-live=true\n'
+                f'caps={CAPS}\nfilters=vftemporal name=t strength=20\n'
+                f'sink={sink("t.raw")}\n')
+    d = start_daemon(conf)
+    try:
+        wait_for(lambda: frames('t') >= 30, 15)
+        ctl('set', 't', 't', 'noise-level=0')     # live changes still work
+        ctl('source', 't', f'gst:{new} is-live=true')
+        wait_stopped('t')
+        outs = read_frames(os.path.join(tmp, 't.raw'))
+        old_out = element_frames('t-old', old, chain)
+        new_in = element_frames('t-new-in', new, 'identity')
+        new_out = element_frames('t-new', new, chain)
+        j = next((k for k in range(len(outs))
+                  if np.array_equal(outs[k], new_in[0])), -1)
+        # (the sink may start a new file with the new source: j is 0 then)
+        check('the new source\'s first frame passes through (no history)',
+              j >= 0, f'not found in {len(outs)} frames')
+        check('before the swap: the chain on the old source',
+              j >= 0 and np.array_equal(outs[:j], old_out[:j]))
+        check('after the swap: a fresh chain on the new source, every frame',
+              j >= 0 and len(outs) - j == len(new_out)
+              and np.array_equal(outs[j:], new_out),
+              f'{len(outs) - j} frames after the swap, {len(new_out)} made')
+        check('the history mattered (frames differ from their input)',
+              not np.array_equal(new_out[5], new_in[5]))
+    finally:
+        stop_daemon(d)
+
+
 def test_set_switches_at_one_frame_and_invalid_refused():
     conf = os.path.join(tmp, 'b.conf')
     n = 150
@@ -739,6 +788,7 @@ def main():
              test_stalled_sink_does_not_freeze_dbus_and_set_sink,
              test_bad_config_at_start_exits_nonzero,
              test_frames_equal_elements_output,
+             test_temporal_history_restarts_with_a_new_source,
              test_set_switches_at_one_frame_and_invalid_refused,
              test_invalid_values_carry_the_element_message,
              test_add_remove_move_disable_while_playing,
