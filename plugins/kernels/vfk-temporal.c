@@ -43,6 +43,37 @@
 
 #if VFK_ARCH >= 1
 #include <immintrin.h>
+
+/* One vector of 16-bit lanes: 16 with AVX2, 32 with AVX-512 (BW). */
+#if VFK_ARCH == 2
+#define VW 32
+typedef __m512i vec;
+#define V(op) _mm512_##op
+#define VLOAD(ptr) _mm512_loadu_si512 ((const void *) (ptr))
+#define VSTORE(ptr, v) _mm512_storeu_si512 ((void *) (ptr), v)
+/* VW bytes widened to 16 bits, and back (values 0..255) */
+#define VLOAD8(ptr) \
+  _mm512_cvtepu8_epi16 (_mm256_loadu_si256 ((const __m256i *) (ptr)))
+#define VSTORE8(ptr, v) \
+  _mm256_storeu_si256 ((__m256i *) (ptr), _mm512_cvtepi16_epi8 (v))
+/* lanes of v >= lim (unsigned) take `big`, the others `m` */
+#define VSELGE(v, lim, big, m) \
+  _mm512_mask_mov_epi16 (m, _mm512_cmpge_epu16_mask (v, lim), big)
+#else
+#define VW 16
+typedef __m256i vec;
+#define V(op) _mm256_##op
+#define VLOAD(ptr) _mm256_loadu_si256 ((const __m256i *) (ptr))
+#define VSTORE(ptr, v) _mm256_storeu_si256 ((__m256i *) (ptr), v)
+#define VLOAD8(ptr) \
+  _mm256_cvtepu8_epi16 (_mm_loadu_si128 ((const __m128i *) (ptr)))
+#define VSTORE8(ptr, v) \
+  _mm_storeu_si128 ((__m128i *) (ptr), _mm_packus_epi16 \
+      (_mm256_castsi256_si128 (v), _mm256_extracti128_si256 (v, 1)))
+#define VSELGE(v, lim, big, m) \
+  _mm256_blendv_epi8 (m, big, _mm256_cmpeq_epi16 (_mm256_min_epu16 (v, lim), \
+          lim))
+#endif
 #endif
 
 /* ---- hot loops: one variant per CPU level -------------------------------- */
@@ -56,13 +87,11 @@ temporal_prep (uint16_t * restrict hs, uint16_t * restrict hb,
   int k = 0, s = 0;
 #if VFK_ARCH >= 1
   /* 16-bit lanes throughout (the vectoriser widens to 32) */
-  for (; k + 16 <= n; k += 16) {
-    __m256i x16 = _mm256_cvtepu8_epi16 (_mm_loadu_si128 ((const __m128i *)
-            (x + k)));
-    __m256i d = _mm256_sub_epi16 (_mm256_slli_epi16 (x16, 4),
-        _mm256_loadu_si256 ((const __m256i *) (p + k)));
-    _mm256_storeu_si256 ((__m256i *) (ad + cn + k), _mm256_abs_epi16 (d));
-    _mm256_storeu_si256 ((__m256i *) (xw + cn + k), x16);
+  for (; k + VW <= n; k += VW) {
+    vec x16 = VLOAD8 (x + k);
+    vec d = V (sub_epi16) (V (slli_epi16) (x16, 4), VLOAD (p + k));
+    VSTORE (ad + cn + k, V (abs_epi16) (d));
+    VSTORE (xw + cn + k, x16);
   }
 #endif
   for (; k < n; k++) {
@@ -71,15 +100,12 @@ temporal_prep (uint16_t * restrict hs, uint16_t * restrict hb,
     xw[cn + k] = x[k];
   }
 #if VFK_ARCH >= 1
-  for (; s + 16 <= n; s += 16) {
-#define LD(a, o) _mm256_loadu_si256 ((const __m256i *) ((a) + s + (o)))
-    _mm256_storeu_si256 ((__m256i *) (hs + s),
-        _mm256_add_epi16 (_mm256_add_epi16 (LD (ad, 0), LD (ad, cn)),
-            LD (ad, 2 * cn)));
-    _mm256_storeu_si256 ((__m256i *) (hb + s),
-        _mm256_add_epi16 (_mm256_add_epi16 (LD (xw, 0), LD (xw, 2 * cn)),
-            _mm256_slli_epi16 (LD (xw, cn), 1)));
-#undef LD
+  for (; s + VW <= n; s += VW) {
+    VSTORE (hs + s, V (add_epi16) (V (add_epi16) (VLOAD (ad + s),
+                VLOAD (ad + s + cn)), VLOAD (ad + s + 2 * cn)));
+    VSTORE (hb + s, V (add_epi16) (V (add_epi16) (VLOAD (xw + s),
+                VLOAD (xw + s + 2 * cn)), V (slli_epi16) (VLOAD (xw + s + cn),
+                1)));
   }
 #endif
   for (; s < n; s++) {
@@ -116,45 +142,36 @@ temporal_row (uint16_t * restrict pn, uint8_t * restrict out,
   int s = 0;
 
 #if VFK_ARCH >= 1
-  /* the same arithmetic 16 samples at a time (GCC does not find pmulhrsw) */
-  const __m256i vt0 = _mm256_set1_epi16 ((short) t0);
-  const __m256i vspan = _mm256_set1_epi16 ((short) span);
-  const __m256i vaq = _mm256_set1_epi16 ((short) aq);
-  const __m256i vamin = _mm256_set1_epi16 ((short) amin);
-  const __m256i vrest = _mm256_set1_epi16 ((short) (256 - amin));
-  const __m256i v256 = _mm256_set1_epi16 (256);
-  const __m256i vT = _mm256_set1_epi16 (T), vnT = _mm256_set1_epi16 (-T);
-  const __m256i v8 = _mm256_set1_epi16 (8);
+  /* the same arithmetic a vector at a time (GCC does not find pmulhrsw) */
+  const vec vt0 = V (set1_epi16) ((short) t0);
+  const vec vspan = V (set1_epi16) ((short) span);
+  const vec vaq = V (set1_epi16) ((short) aq);
+  const vec vamin = V (set1_epi16) ((short) amin);
+  const vec vrest = V (set1_epi16) ((short) (256 - amin));
+  const vec v256 = V (set1_epi16) (256);
+  const vec vT = V (set1_epi16) (T), vnT = V (set1_epi16) (-T);
+  const vec v8 = V (set1_epi16) (8);
   const __m128i vsh = _mm_cvtsi32_si128 (sh);
-  for (; s + 16 <= n; s += 16) {
-#define LD(ptr) _mm256_loadu_si256 ((const __m256i *) ((ptr) + s))
-    __m256i sad = _mm256_add_epi16 (_mm256_add_epi16 (LD (s0), LD (s1)),
-        LD (s2));
-    __m256i b = _mm256_add_epi16 (_mm256_add_epi16 (LD (b0), LD (b2)),
-        _mm256_slli_epi16 (LD (b1), 1));
-    __m256i xs = _mm256_slli_epi16 (_mm256_cvtepu8_epi16 (_mm_loadu_si128
-            ((const __m128i *) (x + s))), 4);
-    __m256i pv = LD (p);
-    __m256i v = _mm256_subs_epu16 (sad, vt0);
-    __m256i big = _mm256_cmpeq_epi16 (_mm256_min_epu16 (v, vspan), vspan);
-    __m256i m = _mm256_mulhi_epu16 (_mm256_sll_epi16 (v, vsh), vaq);
-    __m256i e, y, a, q, o;
-    __m128i o8;
-#undef LD
-    m = _mm256_blendv_epi8 (m, v256, big);
-    e = _mm256_max_epi16 (_mm256_min_epi16 (_mm256_sub_epi16 (b, xs), vT), vnT);
-    y = _mm256_add_epi16 (xs, _mm256_mulhrs_epi16 (_mm256_add_epi16 (e, e),
-            _mm256_slli_epi16 (m, 6)));
-    a = _mm256_add_epi16 (vamin,
-        _mm256_srli_epi16 (_mm256_mullo_epi16 (vrest, m), 8));
-    q = _mm256_sub_epi16 (y, pv);
-    q = _mm256_add_epi16 (pv, _mm256_mulhrs_epi16 (_mm256_add_epi16 (q, q),
-            _mm256_slli_epi16 (a, 6)));
-    _mm256_storeu_si256 ((__m256i *) (pn + s), q);
-    o = _mm256_srli_epi16 (_mm256_add_epi16 (q, v8), 4);
-    o8 = _mm_packus_epi16 (_mm256_castsi256_si128 (o),
-        _mm256_extracti128_si256 (o, 1));
-    _mm_storeu_si128 ((__m128i *) (out + s), o8);
+  for (; s + VW <= n; s += VW) {
+    vec sad = V (add_epi16) (V (add_epi16) (VLOAD (s0 + s), VLOAD (s1 + s)),
+        VLOAD (s2 + s));
+    vec b = V (add_epi16) (V (add_epi16) (VLOAD (b0 + s), VLOAD (b2 + s)),
+        V (slli_epi16) (VLOAD (b1 + s), 1));
+    vec xs = V (slli_epi16) (VLOAD8 (x + s), 4);
+    vec pv = VLOAD (p + s);
+    vec v = V (subs_epu16) (sad, vt0);
+    vec m = V (mulhi_epu16) (V (sll_epi16) (v, vsh), vaq);
+    vec e, y, a, q;
+    m = VSELGE (v, vspan, v256, m);
+    e = V (max_epi16) (V (min_epi16) (V (sub_epi16) (b, xs), vT), vnT);
+    y = V (add_epi16) (xs, V (mulhrs_epi16) (V (add_epi16) (e, e),
+            V (slli_epi16) (m, 6)));
+    a = V (add_epi16) (vamin, V (srli_epi16) (V (mullo_epi16) (vrest, m), 8));
+    q = V (sub_epi16) (y, pv);
+    q = V (add_epi16) (pv, V (mulhrs_epi16) (V (add_epi16) (q, q),
+            V (slli_epi16) (a, 6)));
+    VSTORE (pn + s, q);
+    VSTORE8 (out + s, V (srli_epi16) (V (add_epi16) (q, v8), 4));
   }
 #endif
   for (; s < n; s++) {
