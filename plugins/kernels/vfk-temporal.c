@@ -7,7 +7,8 @@
  *
  *   motion     sad = sum of |d| over the 3x3 neighbourhood (same channel)
  *              m   = 0 up to sad = t0, 256 from t1 on, linear between
- *                    (Q8); t = r * 9 E|d| = r * 7.18 sigma with r0 = 1.2,
+ *                    (Q8; its exact integer form: vfk_temporal_coef and
+ *                    the row loops); t = r * 9 E|d| = r * 7.18 sigma, r0 = 1.2,
  *                    r1 = 2.5, sigma the noise of d on still pixels (Q4)
  *   spatial    b   = 3x3 binomial of x (exact in Q4: its weights sum to 16)
  *              y   = xs + round (m * clamp (b - xs, -T, T) / 256),
@@ -23,12 +24,15 @@
  * the sample follows its input at once, so a moving edge or a cut leaves no
  * ghost, and is smoothed in space by at most T instead.
  *
- * sigma is the caller's, or estimated per frame from this frame's |d| on a
- * sample of the plane (every 4th row and pixel): for Gaussian noise the
- * lower quartile of |d| is 0.3186 sigma.  The estimate follows a falling
- * figure halfway per frame and a rising one by at most an eighth per
- * frame, so a cut or a pan (whose |d| is large everywhere) barely moves it
- * while a camera's gain change is followed within a few frames.
+ * sigma is the caller's, or estimated: each frame's figure — the lower
+ * quartile of |d| over every 4th pixel of rows 2, 6, 10 ..., scaled to a
+ * Gaussian's sigma (whose |d| has its quartile at 0.3186 sigma) — moves the
+ * estimate the next frame is filtered with; the first estimate is the
+ * second frame's own figure.  The estimate follows a falling figure halfway
+ * per frame and a rising one by at most an eighth per frame, so a cut or a
+ * pan (whose |d| is large everywhere) barely moves it while a camera's gain
+ * change is followed within a few frames; the frame of a cut itself is
+ * filtered with the noise level before it.
  *
  * The first frame after a reset (and after a change of geometry) passes
  * through and becomes the history.  Rows are split into bands; the history
