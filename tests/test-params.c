@@ -385,7 +385,7 @@ GST_START_TEST (test_oversized_caps_refused)
 
 GST_END_TEST;
 
-/* ---- one worker pool per pipeline --------------------------------------------- */
+/* ---- one worker pool per process --------------------------------------------- */
 
 /* The worker threads of the kernel library's pools in this process (they
  * are named so; GStreamer's own threads come and go with the load). */
@@ -409,9 +409,9 @@ count_threads (void)
   return n;
 }
 
-/* Pool threads while `chain` has run to EOS and still plays. */
-static guint
-threads_while_playing (const gchar * chain)
+/* A pipeline of `chain` playing until EOS. */
+static GstElement *
+play_to_eos (const gchar * chain)
 {
   gchar *desc = g_strdup_printf ("videotestsrc num-buffers=3 ! "
       "video/x-raw,format=GRAY8,width=64,height=48 ! %s ! fakesink", chain);
@@ -420,7 +420,6 @@ threads_while_playing (const gchar * chain)
       GST_PARSE_FLAG_FATAL_ERRORS, &error);
   GstBus *bus;
   GstMessage *msg;
-  guint n;
 
   fail_unless (p != NULL, "%s: %s", desc, error ? error->message : "?");
   bus = gst_element_get_bus (p);
@@ -429,11 +428,25 @@ threads_while_playing (const gchar * chain)
       GST_MESSAGE_EOS | GST_MESSAGE_ERROR);
   fail_unless (msg && GST_MESSAGE_TYPE (msg) == GST_MESSAGE_EOS, "%s", desc);
   gst_message_unref (msg);
-  n = count_threads ();
-  gst_element_set_state (p, GST_STATE_NULL);
   gst_object_unref (bus);
-  gst_object_unref (p);
   g_free (desc);
+  return p;
+}
+
+static void
+stop (GstElement * p)
+{
+  gst_element_set_state (p, GST_STATE_NULL);
+  gst_object_unref (p);
+}
+
+/* Pool threads while `chain` has run to EOS and still plays. */
+static guint
+threads_while_playing (const gchar * chain)
+{
+  GstElement *p = play_to_eos (chain);
+  guint n = count_threads ();
+  stop (p);
   return n;
 }
 
@@ -461,6 +474,22 @@ GST_START_TEST (test_one_pool_per_pipeline)
 
 GST_END_TEST;
 
+/* Thirty pipelines playing at once in one process (a daemon's) hold the
+ * same worker threads as one. */
+GST_START_TEST (test_one_pool_per_process)
+{
+  GstElement *p[30];
+  guint one = threads_while_playing ("vftemporal");
+
+  for (guint i = 0; i < G_N_ELEMENTS (p); i++)
+    p[i] = play_to_eos (i % 2 ? "vfboxblur ! vfmedian" : "vftemporal");
+  fail_unless_equals_int (count_threads (), one);
+  for (guint i = 0; i < G_N_ELEMENTS (p); i++)
+    stop (p[i]);
+}
+
+GST_END_TEST;
+
 static Suite *
 params_suite (void)
 {
@@ -475,6 +504,7 @@ params_suite (void)
   tcase_add_test (tc, test_allocation_failure_is_a_flow_error);
   tcase_add_test (tc, test_oversized_caps_refused);
   tcase_add_test (tc, test_one_pool_per_pipeline);
+  tcase_add_test (tc, test_one_pool_per_process);
   suite_add_tcase (s, tc);
   return s;
 }

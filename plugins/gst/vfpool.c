@@ -1,13 +1,17 @@
-/* One worker pool for the vfilter elements of a pipeline.
+/* One worker pool for the vfilter elements of a process.
  * SPDX-License-Identifier: LGPL-2.1-or-later
  *
  * Each element with n-threads=0 (one worker per CPU, the default) filters
- * on the pool of its pipeline instead of starting its own: a chain of five
- * filters holds one set of worker threads, not five.  The pool travels the
- * way GStreamer shares such resources, as a GstContext: the first element
- * to start asks the bins above (need-context); finding none, it makes the
- * pool and announces it (have-context), the bins keep it and hand it to
- * the elements that ask after it.  Callers serialise on vfk_pool_lock.
+ * on a shared pool instead of starting its own: a chain of five filters
+ * holds one set of worker threads, not five, and so do thirty pipelines of
+ * them in one process (a daemon's thread count does not grow with its
+ * pipelines).  The pool travels the way GStreamer shares such resources,
+ * as a GstContext: the first element to start asks the bins above
+ * (need-context); finding none, it takes the process's pool and announces
+ * it (have-context), the bins keep it and hand it to the elements that ask
+ * after it — an application may so give a pipeline a pool of its own.
+ * Callers serialise on vfk_pool_lock: the frames of several pipelines take
+ * turns, each spread over every CPU.
  */
 #ifdef HAVE_CONFIG_H
 #include "config.h"
@@ -59,16 +63,27 @@ vf_shared_pool_from_context (GstContext * context)
   return pool;
 }
 
+/* The process's pool (a new reference), made on first use and kept for
+ * the process's life: its idle workers wait on a condition. */
 static VfSharedPool *
-shared_pool_new (void)
+process_pool (void)
 {
-  VfSharedPool *pool = g_new0 (VfSharedPool, 1);
-  pool->ref = 1;
-  pool->pool = vfk_pool_new (0);
-  if (!pool->pool) {
-    g_free (pool);
-    return NULL;
+  static VfSharedPool *process;
+  G_LOCK_DEFINE_STATIC (process);
+  VfSharedPool *pool = NULL;
+
+  G_LOCK (process);
+  if (!process) {
+    VfkPool *workers = vfk_pool_new (0);
+    if (workers) {
+      process = g_new0 (VfSharedPool, 1);
+      process->ref = 1;         /* the process's own */
+      process->pool = workers;
+    }
   }
+  if (process)
+    pool = vf_shared_pool_ref (process);
+  G_UNLOCK (process);
   return pool;
 }
 
@@ -90,15 +105,15 @@ vf_shared_pool_obtain (GstElement * element)
       return pool;
   }
 
-  pool = shared_pool_new ();
+  pool = process_pool ();
   if (!pool)
     return NULL;
   context = gst_context_new (VF_POOL_CONTEXT_TYPE, TRUE);
   gst_structure_set (gst_context_writable_structure (context), "pool",
       vf_shared_pool_get_type (), pool, NULL);
   gst_element_set_context (element, context);
-  GST_DEBUG_OBJECT (element, "made the pipeline's worker pool (%d threads)",
-      vfk_pool_n_threads (pool->pool));
+  GST_DEBUG_OBJECT (element, "announcing the process's worker pool "
+      "(%d threads)", vfk_pool_n_threads (pool->pool));
   gst_element_post_message (element,
       gst_message_new_have_context (GST_OBJECT (element), context));
   return pool;

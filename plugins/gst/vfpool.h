@@ -1,4 +1,4 @@
-/* One worker pool for the vfilter elements of a pipeline, shared with
+/* One worker pool for the vfilter elements of a process, shared with
  * GstContext.  Internal to the plugin.
  * SPDX-License-Identifier: LGPL-2.1-or-later */
 #ifndef VF_POOL_H
@@ -21,11 +21,10 @@ VfkPool *vf_shared_pool_get (VfSharedPool * pool);
  * of another type. */
 VfSharedPool *vf_shared_pool_from_context (GstContext * context);
 
-/* The pipeline's pool for `element` (new reference): asked of the bins
- * above with a need-context message (the GstBin answers from the contexts
- * its children announced), or made here (one worker per CPU) and
- * announced with a have-context message.  An element outside any bin
- * gets a pool of its own. */
+/* The pool for `element` (new reference): asked of the bins above with a
+ * need-context message (the GstBin answers from the contexts its children
+ * announced), or the process's pool (one worker per CPU, made once),
+ * announced with a have-context message. */
 VfSharedPool *vf_shared_pool_obtain (GstElement * element);
 
 G_END_DECLS
