@@ -172,9 +172,10 @@ typedef gchar *(*WhereFunc) (gpointer data, const gchar * key);
 
 static gchar *dbus_where (gpointer data, const gchar * key);
 
+/* ... and adds the workers its filters' own pools hold to *threads. */
 static gboolean
 validate (VfdPipelineConfig * pc, WhereFunc where, gpointer wdata,
-    GError ** error)
+    guint * threads, GError ** error)
 {
   GError *e = NULL;
   gchar *w = NULL;
@@ -211,6 +212,7 @@ validate (VfdPipelineConfig * pc, WhereFunc where, gpointer wdata,
       e->message = msg;
       goto fail;
     }
+    *threads += vfd_filters_own_threads (f);
     g_ptr_array_unref (f);
   }
   ok = TRUE;
@@ -362,8 +364,25 @@ vfd_config_parse (const gchar * data, gsize length, const gchar * filename,
       pc->sink = g_strdup ("null");
     if (!pc->filters)
       pc->filters = g_strdup ("");
-    if (!validate (pc, file_where, &fw, error))
-      goto out;
+    {
+      /* the ceiling holds for the configuration as a whole (all its
+       * files: the pipelines before this one count) */
+      guint before = 0;
+      if (!validate (pc, file_where, &fw, &pc->own_threads, error))
+        goto out;
+      for (guint j = 0; j < pipelines->len; j++)
+        before += ((VfdPipelineConfig *) g_ptr_array_index (pipelines,
+                j))->own_threads;
+      if (before + pc->own_threads > VFD_MAX_OWN_THREADS) {
+        g_set_error (error, VFD_ERROR, VFD_ERROR_INVALID,
+            "%s:%d: the n-threads of the filters up to [pipeline %s] would "
+            "give them %u worker threads of their own (at most %d; "
+            "n-threads=0 shares one pool across every pipeline)", filename,
+            line_of (&map, g, "filters"), pc->name, before + pc->own_threads,
+            VFD_MAX_OWN_THREADS);
+        goto out;
+      }
+    }
     g_ptr_array_add (pipelines, g_steal_pointer (&pc));
   }
   ok = TRUE;
@@ -492,7 +511,8 @@ vfd_pipeline_config_from_variant (const gchar * name, GVariant * dict,
     pc->sink = g_strdup ("null");
   if (!pc->filters)
     pc->filters = g_strdup ("");
-  if (!validate (pc, dbus_where, NULL, error))
+  /* (the daemon's filters, running, count there: vfd_pipeline_new) */
+  if (!validate (pc, dbus_where, NULL, &pc->own_threads, error))
     return NULL;
   return g_steal_pointer (&pc);
 }

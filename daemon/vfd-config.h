@@ -15,6 +15,8 @@ typedef struct {
   gchar *sink;
   gboolean loop;
   gchar *origin;                /* "FILE:LINE" of the group, for messages */
+  guint own_threads;            /* workers its filters' own pools hold
+                                 * (derived from filters) */
 } VfdPipelineConfig;
 
 void vfd_pipeline_config_free (VfdPipelineConfig * pc);

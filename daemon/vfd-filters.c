@@ -335,3 +335,29 @@ fail:
   g_ptr_array_unref (out);
   return NULL;
 }
+
+guint
+vfd_filter_threads_for (guint n)
+{
+  return n > 1 ? n - 1 : 0;
+}
+
+guint
+vfd_filter_own_threads (GstElement * e)
+{
+  GParamSpec *pspec = g_object_class_find_property (G_OBJECT_GET_CLASS (e),
+      "n-threads");
+  guint n = 0;
+  if (pspec && G_PARAM_SPEC_VALUE_TYPE (pspec) == G_TYPE_UINT)
+    g_object_get (e, "n-threads", &n, NULL);
+  return vfd_filter_threads_for (n);
+}
+
+guint
+vfd_filters_own_threads (GPtrArray * elements)
+{
+  guint n = 0;
+  for (guint i = 0; i < elements->len; i++)
+    n += vfd_filter_own_threads (g_ptr_array_index (elements, i));
+  return n;
+}

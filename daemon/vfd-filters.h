@@ -19,6 +19,19 @@ GPtrArray *vfd_filters_parse (const gchar * desc, GError ** error);
 /* Filters in one pipeline, through every path (config, AddFilter). */
 #define VFD_MAX_FILTERS 64
 
+/* Worker threads the filters' own pools may hold across the daemon: a
+ * filter with n-threads = N > 1 keeps N - 1 (N = 0, the default, shares
+ * the process's pool: one worker per CPU for every pipeline together).
+ * A configuration, a pipeline, a filter or a Set beyond it is refused. */
+#define VFD_MAX_OWN_THREADS 64
+
+/* The workers of the own pool of a filter with n-threads = n. */
+guint vfd_filter_threads_for (guint n);
+/* ... of element e (0 for an element without n-threads). */
+guint vfd_filter_own_threads (GstElement * e);
+/* ... summed over a parsed description. */
+guint vfd_filters_own_threads (GPtrArray * elements);
+
 /* A filter name usable in a D-Bus object path. */
 gboolean vfd_name_valid (const gchar * name);
 

@@ -20,11 +20,32 @@
 #include "vfd-props.h"
 #include "vfd-uri.h"
 
+/* ---- worker threads ----------------------------------------------------- */
+
+/* The filters' own pool workers across the daemon (main thread only). */
+static guint own_threads_total;
+
+/* May the daemon's filters hold `more` workers more and `fewer` fewer?
+ * FALSE + an error naming what asked (`what`) and the ceiling. */
+static gboolean
+admit_threads (guint more, guint fewer, const gchar * what, GError ** error)
+{
+  guint after = own_threads_total - fewer + more;
+  if (more <= fewer || after <= VFD_MAX_OWN_THREADS)
+    return TRUE;
+  g_set_error (error, VFD_ERROR, VFD_ERROR_INVALID, "%s would give the "
+      "daemon's filters %u worker threads of their own (at most %d; "
+      "n-threads=0 shares one pool across every pipeline)", what, after,
+      VFD_MAX_OWN_THREADS);
+  return FALSE;
+}
+
 /* ---- the filter chain ------------------------------------------------------ */
 
 static void
 filter_free (VfdFilter * f)
 {
+  own_threads_total -= f->own_threads;
   g_free (f->name);
   gst_object_unref (f->element);
   g_free (f);
@@ -52,6 +73,8 @@ filter_new (GstElement * e)
   f->name = g_strdup (GST_OBJECT_NAME (e));
   f->element = gst_object_ref (e);
   f->enabled = TRUE;
+  f->own_threads = vfd_filter_own_threads (e);
+  own_threads_total += f->own_threads;
   return f;
 }
 
@@ -91,6 +114,17 @@ vfd_pipeline_new (const VfdPipelineConfig * cfg, VfdChangedFunc changed,
   elements = vfd_filters_parse (cfg->filters, error);
   if (!elements)
     return NULL;
+  {
+    gchar *what = g_strdup_printf ("the n-threads of pipeline '%s'",
+        cfg->name);
+    gboolean ok = admit_threads (vfd_filters_own_threads (elements), 0, what,
+        error);
+    g_free (what);
+    if (!ok) {
+      g_ptr_array_unref (elements);
+      return NULL;
+    }
+  }
 
   p = g_new0 (VfdPipeline, 1);
   p->cfg = g_new0 (VfdPipelineConfig, 1);
@@ -350,6 +384,17 @@ vfd_pipeline_add_filter (VfdPipeline * p, const gchar * desc, gint position,
     g_ptr_array_unref (elements);
     return NULL;
   }
+  {
+    GstElement *e = g_ptr_array_index (elements, 0);
+    gchar *what = g_strdup_printf ("n-threads of filter '%s'",
+        GST_OBJECT_NAME (e));
+    gboolean ok = admit_threads (vfd_filter_own_threads (e), 0, what, error);
+    g_free (what);
+    if (!ok) {
+      g_ptr_array_unref (elements);
+      return NULL;
+    }
+  }
   f = filter_new (g_ptr_array_index (elements, 0));
   g_ptr_array_unref (elements);
   if (vfd_pipeline_find_filter (p, f->name)) {
@@ -416,9 +461,27 @@ vfd_pipeline_set_filter_properties (VfdPipeline * p, VfdFilter * f,
     GVariant * props, GError ** error)
 {
   gchar *applied = NULL;
+  gboolean found;
+  guint n;
 
+  if (!vfd_props_lookup_uint (f->element, f->name, props, "n-threads",
+          &found, &n, error))
+    return FALSE;
+  if (found) {
+    gchar *what = g_strdup_printf ("n-threads=%u for filter '%s'", n,
+        f->name);
+    gboolean ok =
+        admit_threads (vfd_filter_threads_for (n), f->own_threads, what,
+        error);
+    g_free (what);
+    if (!ok)
+      return FALSE;
+  }
   if (!vfd_props_set (f->element, f->name, props, &applied, error))
     return FALSE;
+  own_threads_total -= f->own_threads;
+  f->own_threads = vfd_filter_own_threads (f->element);
+  own_threads_total += f->own_threads;
   vfd_pipeline_notify (p, VFD_CHANGED_FILTER_PROPS, f);
   if (applied && *applied)
     g_log_structured ("vfilterd", G_LOG_LEVEL_MESSAGE, "PIPELINE",

@@ -14,8 +14,10 @@ typedef struct
   gchar *name;
   GstElement *element;
   gboolean enabled;
+  guint own_threads;            /* workers of its own pool (n-threads) */
   gpointer user_data;           /* the D-Bus layer's object */
 } VfdFilter;
+
 
 typedef enum
 {

@@ -304,3 +304,36 @@ out:
   g_free (names);
   return ok;
 }
+
+gboolean
+vfd_props_lookup_uint (GstElement * element, const gchar * filter,
+    GVariant * props, const gchar * name, gboolean * found, guint * value,
+    GError ** error)
+{
+  GParamSpec *pspec = g_object_class_find_property (G_OBJECT_GET_CLASS
+      (element), name);
+  GVariant *var = g_variant_lookup_value (props, name, NULL);
+  GValue v = G_VALUE_INIT;
+  gboolean ok;
+
+  *found = var != NULL && pspec != NULL
+      && G_PARAM_SPEC_VALUE_TYPE (pspec) == G_TYPE_UINT;
+  if (!*found) {
+    if (var)
+      g_variant_unref (var);
+    return TRUE;
+  }
+  /* a{sv}: the value is boxed in a variant */
+  if (g_variant_is_of_type (var, G_VARIANT_TYPE_VARIANT)) {
+    GVariant *inner = g_variant_get_variant (var);
+    g_variant_unref (var);
+    var = inner;
+  }
+  ok = variant_to_value (filter, pspec, var, &v, error);
+  g_variant_unref (var);
+  if (ok) {
+    *value = g_value_get_uint (&v);
+    g_value_unset (&v);
+  }
+  return ok;
+}

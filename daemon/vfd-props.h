@@ -19,5 +19,12 @@ GVariant *vfd_props_get (GstElement * element);
 gboolean vfd_props_set (GstElement * element, const gchar * filter,
     GVariant * props, gchar ** applied, GError ** error);
 
+/* The value `props` gives the guint property `name` (converted as
+ * vfd_props_set would): TRUE with *found FALSE when props does not name
+ * it; FALSE + error when the value is invalid. */
+gboolean vfd_props_lookup_uint (GstElement * element, const gchar * filter,
+    GVariant * props, const gchar * name, gboolean * found, guint * value,
+    GError ** error);
+
 G_END_DECLS
 #endif

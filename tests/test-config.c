@@ -212,6 +212,26 @@ START_TEST (test_unknown_element)
 
 END_TEST;
 
+/* The filters' own worker threads are bounded for the whole
+ * configuration: 64 (n-threads=N keeps N - 1; 0 shares one pool). */
+START_TEST (test_thread_ceiling)
+{
+  expect_ok ("[pipeline a]\nsource=test:\n"
+      "filters=vfboxblur name=b n-threads=33\n"
+      "[pipeline b]\nsource=test:\n"
+      "filters=vfboxblur name=b n-threads=33 ! vfmedian name=m n-threads=1 ! "
+      "vfmedian name=z\n");
+  expect_error ("[pipeline a]\nsource=test:\n"
+      "filters=vfboxblur name=b n-threads=33\n"
+      "[pipeline b]\nsource=test:\n"
+      "filters=vfboxblur name=b n-threads=33 ! vfmedian name=m n-threads=2\n",
+      "t.conf:6: the n-threads of the filters up to [pipeline b] would give "
+      "them 65 worker threads of their own (at most 64; n-threads=0 shares "
+      "one pool across every pipeline)");
+}
+
+END_TEST;
+
 START_TEST (test_bad_property_value)
 {
   /* a value GStreamer cannot convert */
@@ -535,6 +555,7 @@ config_suite (void)
   tcase_add_test (tc, test_bang_glued_to_value);
   tcase_add_test (tc, test_unknown_element);
   tcase_add_test (tc, test_bad_property_value);
+  tcase_add_test (tc, test_thread_ceiling);
   tcase_add_test (tc, test_filter_without_name);
   tcase_add_test (tc, test_duplicate_names);
   tcase_add_test (tc, test_bad_caps_and_loop);

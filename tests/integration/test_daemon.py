@@ -268,6 +268,49 @@ def test_set_switches_at_one_frame_and_invalid_refused():
         stop_daemon(d)
 
 
+def test_thread_ceiling():
+    """The filters' own worker pools (n-threads > 1) are bounded across the
+    daemon, through AddFilter, Filter.Set and CreatePipeline alike; a
+    refusal changes nothing; n-threads=0 pipelines share one pool."""
+    conf = os.path.join(tmp, 'th.conf')
+    with open(conf, 'w') as f:
+        for name in ('ta', 'tb'):
+            f.write(f'[pipeline {name}]\nsource=test:\ncaps={CAPS}\n'
+                    'filters=vfboxblur name=b n-threads=33\n'
+                    'sink=gst:fakesink\n')
+    d = start_daemon(conf)
+    over = ("would give the daemon's filters 65 worker threads of their own "
+            "(at most 64")
+    fpath = '/org/vfilterd/VFilter1/pipeline/ta/filter/b'
+    try:
+        wait_for(lambda: frames('ta') > 3 and frames('tb') > 3, 15)
+        r = ctl('add', 'ta', 'vfmedian name=m n-threads=2', ok=False)
+        check('AddFilter beyond the ceiling refused, naming it',
+              r.returncode != 0 and over in r.stderr, r.stderr.strip()[:200])
+        r = ctl('set', 'ta', 'b', 'n-threads=34', 'border=wrap', ok=False)
+        check('Filter.Set beyond the ceiling refused, naming it',
+              r.returncode != 0 and over in r.stderr, r.stderr.strip()[:200])
+        props = prop(fpath, 'org.vfilterd.VFilter1.Filter', 'Properties')
+        check('the refused set changed nothing',
+              "'n-threads': <uint32 33>" in props
+              and "'border': <'reflect'>" in props, props[:200])
+        r = ctl('create', 'tc', 'source=test:', f'caps={CAPS}',
+                'filters=vfboxblur name=b n-threads=2', ok=False)
+        check('CreatePipeline beyond the ceiling refused',
+              r.returncode != 0 and over in r.stderr, r.stderr.strip()[:200])
+        ctl('set', 'ta', 'b', 'n-threads=1')
+        ctl('add', 'ta', 'vfmedian name=m n-threads=2')
+        ctl('create', 'tc', 'source=test:', f'caps={CAPS}',
+            'filters=vfboxblur name=b n-threads=30')
+        check('room given back is used again',
+              'filter/m' in pipe_prop('ta', 'Filters'))
+        before = frames('ta')
+        check('the pipelines still flow',
+              wait_for(lambda: frames('ta') > before + 3, 10))
+    finally:
+        stop_daemon(d)
+
+
 def test_invalid_values_carry_the_element_message():
     """Filter.Set and AddFilter refuse what the element itself refuses, with
     the element's own message (its "check" and "take-refusals" signals),
@@ -791,6 +834,7 @@ def main():
              test_temporal_history_restarts_with_a_new_source,
              test_set_switches_at_one_frame_and_invalid_refused,
              test_invalid_values_carry_the_element_message,
+             test_thread_ceiling,
              test_add_remove_move_disable_while_playing,
              test_edit_storm_keeps_the_stream,
              test_sigterm_with_a_blocked_sink,
