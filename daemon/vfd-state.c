@@ -43,6 +43,7 @@ vfd_pipeline_notify (VfdPipeline * p, VfdChanged what, VfdFilter * f)
 
 static gboolean retry_cb (gpointer data);
 static gboolean eos_timeout_cb (gpointer data);
+static void set_last_error (VfdPipeline * p, const gchar * msg);
 
 /* The one place the state changes. */
 void
@@ -82,6 +83,9 @@ vfd_pipeline_transition (VfdPipeline * p, VfdPipelineState to)
     default:
       break;
   }
+  /* playing again: the failure is over (the log keeps it) */
+  if (to == VFD_PIPELINE_PLAYING && p->last_error && *p->last_error)
+    set_last_error (p, "");
   if (strcmp (vfd_pipeline_state_name (from), name) != 0) {
     g_log_structured ("vfilterd", G_LOG_LEVEL_MESSAGE, "PIPELINE",
         p->cfg->name, "STATE", name, "MESSAGE", "pipeline '%s' is %s",

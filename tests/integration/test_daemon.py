@@ -689,6 +689,16 @@ def test_two_pipelines_and_failing_source():
         check('a failing source sets State and LastError',
               bool(st) and ('vanished.mkv' in err
                             or 'not found' in err.lower()), err)
+        # the file appears: the next attempt plays, and the error is over
+        subprocess.run(['gst-launch-1.0', '-q', 'videotestsrc',
+                        'num-buffers=600', '!', 'video/x-raw,width=64,'
+                        'height=48', '!', 'vp8enc', 'deadline=1', '!',
+                        'matroskamux', '!', 'filesink',
+                        f'location={missing}'], check=True, timeout=60)
+        up = wait_for(lambda: "'playing'" in pipe_prop('bad', 'State'), 20)
+        err = pipe_prop('bad', 'LastError')
+        check('once it recovers, LastError is empty again',
+              up and err == "(<''>,)", f'playing {bool(up)}, LastError {err}')
         # the counters are published once a second
         n3 = wait_for(lambda: frames('one') > n2 and frames('one'), 5)
         check('the daemon and the other pipeline stay up',
