@@ -5,6 +5,7 @@
 #include "vfd-filters.h"
 #include "vfd-policy.h"
 #include "vfd-uri.h"
+#include "vfexpected.h"
 
 #define MAX_NAME 64
 #define MAX_TEXT (64 << 10)
@@ -44,10 +45,42 @@ is_value (gchar c)
   return c && (g_ascii_isalnum (c) || strchr ("_.+,;/-", c));
 }
 
+/* GStreamer's deserialiser reads "-3" for an unsigned property as
+ * 4294967293, which the element then refuses under that number: a negative
+ * number for an unsigned property of `factory` is refused here, as typed
+ * (Filter.Set's words). */
+static gboolean
+sign_ok (GstElementFactory * factory, const gchar * key, const gchar * value,
+    gsize n, GError ** error)
+{
+  GType type = factory ? gst_element_factory_get_element_type (factory) : 0;
+  GObjectClass *klass;
+  GParamSpec *pspec;
+  gboolean ok = TRUE;
+
+  if (!type || n == 0 || value[0] != '-')
+    return TRUE;
+  klass = g_type_class_ref (type);
+  pspec = g_object_class_find_property (klass, key);
+  if (pspec && (G_IS_PARAM_SPEC_UINT (pspec) || G_IS_PARAM_SPEC_UINT64 (pspec)
+          || G_IS_PARAM_SPEC_ULONG (pspec) || G_IS_PARAM_SPEC_UCHAR (pspec))) {
+    gchar *want = vf_expected_range (pspec);
+    g_set_error (error, VFD_ERROR, VFD_ERROR_INVALID, "property '%s' of "
+        "%s: '%.*s' is not valid (expected %s)", key,
+        GST_OBJECT_NAME (factory), (int) MIN (n, 40), value,
+        want ? want : "a number >= 0");
+    g_free (want);
+    ok = FALSE;
+  }
+  g_type_class_unref (klass);
+  return ok;
+}
+
 static gboolean
 shape_ok (const gchar * desc, GError ** error)
 {
   const gsize len = strlen (desc);
+  GstElementFactory *current = NULL;    /* the filter being read */
   GHashTable *keys = NULL;
   gboolean ok = TRUE, want_name = TRUE;
   gsize i = 0;
@@ -101,8 +134,10 @@ shape_ok (const gchar * desc, GError ** error)
             "no element \"%.40s\"", name);
         ok = FALSE;
       }
-      if (factory)
-        gst_object_unref (factory);
+      if (factory) {
+        g_clear_object (&current);
+        current = factory;
+      }
       g_free (name);
       i = word;
       want_name = FALSE;
@@ -115,9 +150,9 @@ shape_ok (const gchar * desc, GError ** error)
       ok = FALSE;
       break;
     }
+    gchar *key = g_strdelimit (g_strndup (desc + start, word - start), "_",
+        '-');
     {
-      gchar *key = g_strdelimit (g_strndup (desc + start, word - start), "_",
-          '-');
       if (g_hash_table_contains (keys, key)) {
         g_set_error (error, VFD_ERROR, VFD_ERROR_INVALID, "property '%s' is "
             "given twice to one filter (expected it once)", key);
@@ -125,7 +160,7 @@ shape_ok (const gchar * desc, GError ** error)
         ok = FALSE;
         break;
       }
-      g_hash_table_add (keys, key);
+      g_hash_table_add (keys, key);     /* keeps key until the next filter */
     }
     i++;                        /* '=' */
     while (desc[i] == ' ' || desc[i] == '\t')
@@ -154,6 +189,10 @@ shape_ok (const gchar * desc, GError ** error)
         ok = FALSE;
         break;
       }
+      if (!sign_ok (current, key, desc + v, i - v, error)) {
+        ok = FALSE;
+        break;
+      }
     }
     if (desc[i] == '!' && !strchr ("\"'", desc[i - 1])) {
       /* GStreamer reads name=a!vfmedian as one value: the filters would
@@ -176,6 +215,7 @@ shape_ok (const gchar * desc, GError ** error)
     ok = FALSE;
   }
   g_hash_table_unref (keys);
+  g_clear_object (&current);
   return ok;
 }
 

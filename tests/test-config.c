@@ -246,6 +246,12 @@ START_TEST (test_bad_property_value)
       "kernel-width '4' must be odd, or 0 to derive it from sigma "
       "(vfgaussianblur)");
   /* values outside the range, which GObject alone would drop in silence */
+  /* a negative number for an unsigned property, as typed (GStreamer's
+   * deserialiser would make it 4294967293) */
+  expect_error ("[pipeline a]\nsource=test:\n"
+      "filters=vfmedian name=m kernel-width=-3\n",
+      "t.conf:3: filters 'vfmedian name=m kernel-width=-3': property "
+      "'kernel-width' of vfmedian: '-3' is not valid (expected 1 to 255)");
   expect_error ("[pipeline a]\nsource=test:\n"
       "filters=vfgaussianblur name=g sigma=inf\n",
       "t.conf:3: filters 'vfgaussianblur name=g sigma=inf': sigma 'inf' is "

@@ -339,6 +339,10 @@ def test_invalid_values_carry_the_element_message():
              "kernel-width '4' must be odd (vfmedian)"),
             (('add', 'v', 'vfgaussianblur name=g sigma=inf'),
              "sigma 'inf' is not valid (expected 0 to 170)"),
+            # the same negative number in a description: as typed too
+            (('add', 'v', 'vfmedian name=m3 kernel-width=-3'),
+             "property 'kernel-width' of vfmedian: '-3' is not valid "
+             "(expected 1 to 255)"),
         ]
         for args, message in cases:
             r = ctl(*args, ok=False)
