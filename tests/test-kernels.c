@@ -494,10 +494,39 @@ ref_gauss_f64 (const uint8_t * in, int W, int H, double sx, double sy,
  * float64 Gaussian: PSNR >= 50 dB for every border, equal and unequal
  * sigmas, odd sizes; 1 and 4 threads give the same bytes; a flat frame
  * stays flat even when smaller than a cell. */
+/* mode=fast is never the slower path: where OpenCV's exact windows are
+ * short it runs them (the same bytes as vfk_gauss_exact; the recursion
+ * would differ), sigma 1 to 3.9 and unequal axes. */
+START_TEST (test_gauss_fast_takes_the_cheaper_path)
+{
+  static const double sig[][2] = { {1, 1}, {2, 2}, {3.9, 3.9}, {2.5, 12} };
+  const int W = 97, H = 71;
+  uint8_t *in = malloc (W * H), *a = malloc (W * H), *b = malloc (W * H);
+  VfkImage src = { in, W, W, H, 1 }, da = { a, W, W, H, 1 }, db = { b, W, W,
+    H, 1
+  };
+  for (int k = 0; k < W * H; k++)
+    in[k] = (uint8_t) rnd (256);
+  for (size_t i = 0; i < sizeof sig / sizeof sig[0]; i++) {
+    vfk_gauss_fast (NULL, &src, &da, 0, 0, VFK_BORDER_REFLECT, 0, sig[i][0],
+        sig[i][1]);
+    vfk_gauss_exact (NULL, &src, &db, 0, 0, VFK_BORDER_REFLECT, 0, 0, 0,
+        sig[i][0], sig[i][1]);
+    ck_assert_msg (memcmp (a, b, (size_t) W * H) == 0, "sigma %gx%g: fast "
+        "did not run the exact windows", sig[i][0], sig[i][1]);
+  }
+  free (in);
+  free (a);
+  free (b);
+}
+
+END_TEST;
+
 START_TEST (test_gauss_fast_against_float64)
 {
+  /* exact windows (2.5), the grid, the recursion (1.5 x 30) */
   static const double sig[][2] = { {2.5, 2.5}, {4, 4}, {6, 6}, {13, 13},
-  {5, 17}, {24, 4.5}
+  {5, 17}, {24, 4.5}, {1.5, 30}
   };
   const int W = 97, H = 71;
   uint8_t *in = malloc (W * H), *a = malloc (W * H), *b = malloc (W * H);
@@ -578,6 +607,7 @@ kernels_suite (void)
   tcase_add_test (tc, test_threads_give_identical_bytes);
   tcase_add_test (tc, test_gauss_q8_kernels_sum_to_256);
   tcase_add_test (tc, test_gauss_fast_against_float64);
+  tcase_add_test (tc, test_gauss_fast_takes_the_cheaper_path);
   suite_add_tcase (s, tc);
 
   return s;

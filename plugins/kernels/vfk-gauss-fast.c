@@ -295,6 +295,14 @@ VFK_DSP_GETTER (VfkGaussFastDsp, gauss_fast_dsp, vfk_gauss_fast_dsp_init);
 /* From this sigma on, the grid (cells of at least 2 pixels). */
 #define GRID_MIN_SIGMA 4.0
 
+/* Below the grid, the exact 8-bit kernel (OpenCV's window: 3 sigma each
+ * side) costs less than the recursive filter while its two windows add up
+ * to at most this many taps — at 1080p 45x45 exact takes 6.7 ms, the
+ * recursion 13 ms whatever sigma — and is nearer a true Gaussian (58 dB
+ * against float64 where the recursion gives 50-59): "fast" is never the
+ * slower of the two. */
+#define EXACT_MAX_TAPS 100
+
 /* The Gaussian on a grid of cells sigma/2 wide: the cell average and the
  * bilinear read-back make up sx^2/4 of the variance, the grid's own
  * Gaussian the rest. */
@@ -325,6 +333,13 @@ vfk_gauss_fast (VfkPool * pool, const VfkImage * src, VfkImage * dst,
     sigma_y = sigma_x;
   if (sigma_x >= GRID_MIN_SIGMA && sigma_y >= GRID_MIN_SIGMA) {
     return gauss_grid (pool, src, dst, ox, oy, border, value, sigma_x, sigma_y);
+  }
+  {
+    int kw = vfk_gauss_resolve_size (0, sigma_x);
+    int kh = vfk_gauss_resolve_size (0, sigma_y);
+    if (kw + kh <= EXACT_MAX_TAPS)
+      return vfk_gauss_exact (pool, src, dst, ox, oy, border, value, kw, kh,
+          sigma_x, sigma_y);
   }
   job.tmpimg = vfk_pool_shared_scratch (pool, sizeof (float) *
       job.tmpstride * dst->height);

@@ -182,9 +182,12 @@ int vfk_gauss_exact (VfkPool * pool, const VfkImage * src, VfkImage * dst,
     int ox, int oy, VfkBorder border, uint8_t value, int kw, int kh,
     double sigma_x, double sigma_y);
 
-/* Gaussian with a cost independent of sigma (Deriche's recursive
- * approximation; from sigma 4 on a grid, vfk-grid.c); honours every border
- * policy.  PSNR >= 50 dB against a float64 Gaussian of the same sigma. */
+/* Gaussian with a cost independent of sigma, never above the exact one's:
+ * small windows (OpenCV's 3-sigma windows adding up to at most 100 taps)
+ * run vfk_gauss_exact, which costs less there; from sigma 4 on both axes
+ * a grid (vfk-grid.c); otherwise Deriche's recursive approximation.
+ * Honours every border policy.  PSNR >= 50 dB against a float64 Gaussian
+ * of the same sigma. */
 int vfk_gauss_fast (VfkPool * pool, const VfkImage * src, VfkImage * dst,
     int ox, int oy, VfkBorder border, uint8_t value, double sigma_x,
     double sigma_y);
