@@ -1,6 +1,9 @@
 #!/usr/bin/python3
 """vfilterd benchmark: each element's kernel against the matching OpenCV 4.6
-call, on the same frames, with the same thread count, interleaved in one run.
+call, on the same frames, with the same thread count, interleaved in one run;
+then each element inside a pipeline (vf-element-bench: a GstHarness fed
+the same frame) with the same thread count, in the same run, beside the
+kernel's figure.
 
 Usage: tools/bench [--threads N] [--rounds N] [--quick] [--markdown]
                    [--only temporal]
@@ -112,6 +115,46 @@ def temporal_rows(args):
     return rows
 
 
+def element_desc(name, k15):
+    """The element (gst-launch syntax) a kernel row measures, or None."""
+    m = re.match(r'(vf\w+) (\d+)x\d+ vs', name)
+    if m and m[1] in ('vfboxblur', 'vfgaussianblur', 'vfmedian'):
+        return f'{m[1]} kernel-width={m[2]} kernel-height={m[2]}'
+    m = re.match(r'vfgaussianblur fast sigma=(\d+)', name)
+    if m:
+        return f'vfgaussianblur mode=fast sigma={m[1]}'
+    m = re.match(r'vfbilateral (exact|fast) d=(\d+)', name)
+    if m:
+        return (f'vfbilateral mode={m[1]} diameter={m[2]} sigma-color=75 '
+                'sigma-space=75')
+    if name.startswith('vfconvolve 15x15'):
+        text = '; '.join(' '.join(f'{v:.9g}' for v in row) for row in k15)
+        return f'vfconvolve operation=correlation kernel="{text}"'
+    return None
+
+
+def element_rows(rows, frames, args, k15):
+    """ms/frame of each row's element inside a pipeline (vf-element-bench:
+    GstHarness, buffer pool, negotiation; the same frame as the kernel
+    row, the same thread count), by (frame, row name)."""
+    out = {}
+    with tempfile.TemporaryDirectory() as d:
+        for fname, img in frames.items():
+            src = os.path.join(d, f'{fname}.bgr')
+            with open(src, 'wb') as f:
+                for _ in range(4):
+                    f.write(img.tobytes())
+            h, w = img.shape[:2]
+            for f_, name, *_ in rows:
+                desc = element_desc(name, k15) if f_ == fname else None
+                if desc:
+                    ms, base = element_ms(
+                        'BGR', w, h, src, max(args.rounds // 3, 3),
+                        f'{desc} n-threads={args.threads}')
+                    out[(fname, name)] = ms - base
+    return out
+
+
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument('--threads', type=int, default=2)
@@ -192,6 +235,7 @@ def main():
                                lambda: cv2.filter2D(img, -1, k45r1),
                                max(args.rounds // 3, 3))))
     vfk.close()
+    element = element_rows(rows, frames, args, k15) if not args.only else {}
     rows += temporal_rows(args)
 
     # cost flat in the diameter: the fast bilateral's time at d=45 over its
@@ -202,15 +246,24 @@ def main():
             flat.setdefault(f, {})[int(name.split('=')[1].split()[0])] = a
     print(f'# threads={args.threads} rounds={args.rounds} '
           f'opencv={cv2.__version__} BGR frames')
+    def el(f, name):
+        return element.get((f, name))
     if args.markdown:
-        print('| frame | filter | vfilterd ms | OpenCV/FFmpeg ms | speed-up |')
-        print('|---|---|---:|---:|---:|')
+        print('| frame | filter | vfilterd kernel ms | element in a pipeline '
+              'ms | OpenCV/FFmpeg ms | kernel speed-up | element speed-up |')
+        print('|---|---|---:|---:|---:|---:|---:|')
         for f, name, a, b in rows:
-            print(f'| {f} | {name} | {a:.2f} | {b:.2f} | {b / a:.2f}× |')
+            e = el(f, name)
+            es = f'{e:.2f}' if e else '—'
+            er = f'{b / e:.2f}×' if e else '—'
+            print(f'| {f} | {name} | {a:.2f} | {es} | {b:.2f} | {b / a:.2f}× '
+                  f'| {er} |')
     else:
         for f, name, a, b in rows:
+            e = el(f, name)
+            extra = (f'  element {e:8.2f} ms ({b / e:5.2f}x)' if e else '')
             print(f'{f:10} {name:45} ours {a:8.2f} ms  theirs {b:8.2f} ms'
-                  f'  speed-up {b / a:5.2f}x')
+                  f'  speed-up {b / a:5.2f}x{extra}')
     for f, t in flat.items():
         if 9 in t and 45 in t:
             print(f'# {f}: vfbilateral fast d=45 takes {t[45] / t[9]:.2f}x '
