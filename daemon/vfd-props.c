@@ -323,12 +323,7 @@ vfd_props_lookup_uint (GstElement * element, const gchar * filter,
       g_variant_unref (var);
     return TRUE;
   }
-  /* a{sv}: the value is boxed in a variant */
-  if (g_variant_is_of_type (var, G_VARIANT_TYPE_VARIANT)) {
-    GVariant *inner = g_variant_get_variant (var);
-    g_variant_unref (var);
-    var = inner;
-  }
+  /* (g_variant_lookup_value unboxes the v of a{sv}) */
   ok = variant_to_value (filter, pspec, var, &v, error);
   g_variant_unref (var);
   if (ok) {
