@@ -4,7 +4,10 @@
  * Edits come from the main loop as the whole chain wanted; the chain is
  * rebuilt by whichever thread gets there, under apply_lock, so that two
  * relinks never run at once (they used to: one on the main thread, one in
- * the streaming thread's probe, and the links could form a cycle).
+ * the streaming thread's probe, and the links could form a cycle).  While
+ * the stream flows the streaming thread relinks, just before it pushes a
+ * buffer out of head; when no buffer comes (paused, stalled source) the
+ * main thread does, while head is idle.
  * `current` is what is linked; the links are taken apart from it, not by
  * walking pads. */
 #include "vfd-chain.h"
@@ -18,7 +21,13 @@ struct _VfdChain
   gboolean probe_pending;
   GMutex apply_lock;            /* one relink at a time; current */
   GPtrArray *current;           /* what is linked now (refs) */
+  GThread *main_thread;         /* where edits come from */
+  guint fallback;               /* main loop timeout, or 0 */
 };
+
+/* How long an edit waits for a buffer before it is applied on an idle
+ * head instead. */
+#define FALLBACK_MS 200
 
 static VfdChain *
 chain_ref (VfdChain * c)
@@ -64,14 +73,18 @@ vfd_chain_new (GstElement * pipeline, GstElement * head, GstElement * tail,
   g_mutex_init (&c->lock);
   g_mutex_init (&c->apply_lock);
   c->current = copy_elements (elements);
+  c->main_thread = g_thread_self ();
   return c;
 }
 
 void
 vfd_chain_free (VfdChain * c)
 {
-  if (c)
-    chain_unref (c);
+  if (!c)
+    return;
+  if (c->fallback)
+    g_source_remove (c->fallback);
+  chain_unref (c);
 }
 
 static void
@@ -139,8 +152,12 @@ apply (VfdChain * c)
   g_mutex_unlock (&c->apply_lock);
 }
 
+/* The streaming thread, about to push a buffer out of head: nothing of the
+ * stream is inside the chain or half pushed, and GStreamer sends the
+ * sticky events (stream-start, caps, segment) to the new peers in order
+ * right after this probe. */
 static GstPadProbeReturn
-relink_probe (GstPad * pad, GstPadProbeInfo * info, gpointer data)
+buffer_probe (GstPad * pad, GstPadProbeInfo * info, gpointer data)
 {
   VfdChain *c = data;
   g_mutex_lock (&c->lock);
@@ -148,6 +165,41 @@ relink_probe (GstPad * pad, GstPadProbeInfo * info, gpointer data)
   g_mutex_unlock (&c->lock);
   apply (c);
   return GST_PAD_PROBE_REMOVE;
+}
+
+/* Only when called at once by gst_pad_add_probe on the main thread: head
+ * is idle and its streaming thread blocked until this returns.  Called
+ * later by the streaming thread it does nothing: that call comes at the
+ * end of any push, also from the middle of a run of sticky events, which a
+ * relink there leaves half sent (the caps marked received for the old
+ * peer, the new one getting a segment first); the buffer probe does it. */
+static GstPadProbeReturn
+idle_probe (GstPad * pad, GstPadProbeInfo * info, gpointer data)
+{
+  VfdChain *c = data;
+  if (g_thread_self () == c->main_thread)
+    apply (c);
+  return GST_PAD_PROBE_REMOVE;
+}
+
+/* No buffer has come to apply the edit (a paused or stalled source):
+ * apply it now if head is idle. */
+static gboolean
+fallback_cb (gpointer data)
+{
+  VfdChain *c = data;
+  gboolean waiting;
+  c->fallback = 0;
+  g_mutex_lock (&c->lock);
+  waiting = c->wanted != NULL;
+  g_mutex_unlock (&c->lock);
+  if (waiting) {
+    GstPad *pad = gst_element_get_static_pad (c->head, "src");
+    gst_pad_add_probe (pad, GST_PAD_PROBE_TYPE_IDLE, idle_probe,
+        chain_ref (c), (GDestroyNotify) chain_unref);
+    gst_object_unref (pad);
+  }
+  return G_SOURCE_REMOVE;
 }
 
 void
@@ -173,8 +225,12 @@ vfd_chain_set (VfdChain * c, GPtrArray * elements)
   g_mutex_unlock (&c->lock);
   if (add_probe) {
     GstPad *pad = gst_element_get_static_pad (c->head, "src");
-    gst_pad_add_probe (pad, GST_PAD_PROBE_TYPE_IDLE, relink_probe,
-        chain_ref (c), (GDestroyNotify) chain_unref);
+    gst_pad_add_probe (pad, GST_PAD_PROBE_TYPE_BLOCK |
+        GST_PAD_PROBE_TYPE_BUFFER | GST_PAD_PROBE_TYPE_BUFFER_LIST,
+        buffer_probe, chain_ref (c), (GDestroyNotify) chain_unref);
     gst_object_unref (pad);
   }
+  if (!c->fallback)
+    c->fallback = g_timeout_add_full (G_PRIORITY_DEFAULT, FALLBACK_MS,
+        fallback_cb, chain_ref (c), (GDestroyNotify) chain_unref);
 }
