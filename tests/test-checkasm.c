@@ -34,6 +34,8 @@ CHECKED (VfkGridDsp, 10);       /* test_kernels_per_level: splat, smooth,
                                  * splat, smooth, slice by vfk_bilateral_fast,
                                  * 1-4 channels each */
 CHECKED (VfkTemporalDsp, 2);    /* test_temporal_entries: directly */
+CHECKED (VfkNlmeansDsp, 1);     /* test_kernels_per_level: vfk_nlmeans,
+                                 * 1-4 channels, 1-3 weighted */
 CHECKED (VfkBilateralDsp, 6);   /* test_kernels_per_level: vfk_bilateral_exact,
                                  * 1-4 channels and 1-2 guided */
 
@@ -466,6 +468,21 @@ run_bilateral_fast (Frame * in, Frame * guide, Frame * out, int mask)
       &out->img, 0, 0, VFK_BORDER_WRAP, 0, mask, bilateral);
 }
 
+static VfkNlmeans *nlmeans[4];
+
+static int
+run_nlmeans (Frame * in, Frame * guide, Frame * out, int mask)
+{
+  int nm = __builtin_popcount ((unsigned) mask);
+  /* the channels not in mask are not written: the same bytes in both */
+  for (int y = 0; y < in->img.height; y++)
+    memcpy (out->img.data + y * out->img.stride,
+        in->img.data + y * in->img.stride,
+        (size_t) in->img.width * in->img.channels);
+  return vfk_nlmeans (NULL, &in->img, &out->img, 0, 0, VFK_BORDER_SYMMETRIC,
+      0, (unsigned) mask, nlmeans[nm - 1]);
+}
+
 /* ---- temporal --------------------------------------------------------------- */
 
 START_TEST (test_temporal_entries)
@@ -543,6 +560,8 @@ START_TEST (test_kernels_per_level)
   static const int sizes[][2] = { {1, 1}, {3, 2}, {37, 29}, {131, 19} };
 
   bilateral = vfk_bilateral_new (13, 30, 5);
+  for (int k = 0; k < 4; k++)
+    nlmeans[k] = vfk_nlmeans_new (12.f, 5, 9, k + 1);
   for (unsigned z = 0; z < sizeof sizes / sizeof *sizes; z++)
     for (int cn = 1; cn <= 4; cn++) {
       const int w = sizes[z][0], h = sizes[z][1];
@@ -564,6 +583,9 @@ START_TEST (test_kernels_per_level)
           (1 << cn) - 1, 1);
       compare_levels ("bilateral_fast (grid)", &in, NULL, run_bilateral_fast,
           (1 << cn) - 1, 0);
+      compare_levels ("nlmeans", &in, NULL, run_nlmeans, (1 << cn) - 1, 0);
+      if (cn > 1)
+        compare_levels ("nlmeans one channel", &in, NULL, run_nlmeans, 2, 0);
       if (cn <= 2) {
         compare_levels ("bilateral_exact guided", &in, &guide,
             run_bilateral_exact, 1, 1);
@@ -574,6 +596,8 @@ START_TEST (test_kernels_per_level)
       free (guide.mem);
     }
   vfk_bilateral_free (bilateral);
+  for (int k = 0; k < 4; k++)
+    vfk_nlmeans_free (nlmeans[k]);
 }
 
 END_TEST;

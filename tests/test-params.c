@@ -61,6 +61,9 @@ static const MixedSet mixed[] = {
       "divisor '0' must be a number other than 0"},
   {"vfconvolve", "kernel", "1 2 1", "anchor-x", "5",
       "anchor (5, -1) lies outside the 3x1 kernel"},
+  {"vfnlmeans", "h", "12", "search-size", "8",
+      "search-size '8' must be odd"},
+  {"vfnlmeans", "patch-size", "3", "h", "0", "h '0' must be greater than 0"},
 };
 
 static gchar *
@@ -323,6 +326,7 @@ GST_START_TEST (test_allocation_failure_is_a_flow_error)
 {
   static const gchar *factories[] = {
     "vfboxblur", "vfgaussianblur", "vfmedian", "vfbilateral", "vfconvolve",
+    "vfnlmeans",
   };
 
   g_setenv ("VFK_FAIL_SCRATCH", "1", TRUE);

@@ -17,11 +17,12 @@ plugin_init (GstPlugin * plugin)
   ret |= GST_ELEMENT_REGISTER (vfmedian, plugin);
   ret |= GST_ELEMENT_REGISTER (vfbilateral, plugin);
   ret |= GST_ELEMENT_REGISTER (vftemporal, plugin);
+  ret |= GST_ELEMENT_REGISTER (vfnlmeans, plugin);
   return ret;
 }
 
 GST_PLUGIN_DEFINE (GST_VERSION_MAJOR, GST_VERSION_MINOR, vfilter,
     "Exact, fast video filters: box, Gaussian, median, bilateral, any kernel, "
-    "temporal denoising",
+    "temporal and non-local means denoising",
     plugin_init, PACKAGE_VERSION, "LGPL", "vfilterd",
     "https://example.org/vfilterd")

@@ -19,7 +19,10 @@ G_DECLARE_FINAL_TYPE (VfMedian, vf_median, VF, MEDIAN, VfFilter)
 G_DECLARE_FINAL_TYPE (VfBilateral, vf_bilateral, VF, BILATERAL, VfFilter)
 #define VF_TYPE_TEMPORAL (vf_temporal_get_type ())
 G_DECLARE_FINAL_TYPE (VfTemporal, vf_temporal, VF, TEMPORAL, VfFilter)
+#define VF_TYPE_NLMEANS (vf_nlmeans_get_type ())
+G_DECLARE_FINAL_TYPE (VfNlmeans, vf_nlmeans, VF, NLMEANS, VfFilter)
 GST_ELEMENT_REGISTER_DECLARE (vfbilateral);
+GST_ELEMENT_REGISTER_DECLARE (vfnlmeans);
 GST_ELEMENT_REGISTER_DECLARE (vftemporal);
 GST_ELEMENT_REGISTER_DECLARE (vfboxblur);
 GST_ELEMENT_REGISTER_DECLARE (vfmedian);

@@ -10,7 +10,8 @@
 
 /* ---- row primitives (vfk-cpu.c): box, Gaussian, linear ------------------- */
 
-typedef struct {
+typedef struct
+{
   /* acc[s] += w * row[s] for s in [0, n) */
   void (*mac_u8_i32) (int32_t * acc, const uint8_t * row, int32_t w, int n);
   void (*mac_i32_i32) (int32_t * acc, const int32_t * row, int32_t w, int n);
@@ -57,7 +58,8 @@ const VfkRowDsp *vfk_row_dsp (void);
 
 /* ---- box (vfk-box.c) ------------------------------------------------------- */
 
-typedef struct {
+typedef struct
+{
   /* out[s] = round-half-up((hi[s] - lo[s]) / area) */
   void (*output_half_up) (uint8_t * out, const uint32_t * hi,
       const uint32_t * lo, int ns, uint32_t area);
@@ -70,7 +72,8 @@ void vfk_box_dsp_init (VfkBoxDsp * dsp, unsigned flags);
 
 /* ---- linear (vfk-linear.c) --------------------------------------------------- */
 
-typedef struct {
+typedef struct
+{
   /* n accumulators to 8-bit output with the kernel's rounding */
   void (*finish_i32) (uint8_t * out, const int32_t * acc, int n,
       const VfkRound * r);
@@ -84,7 +87,8 @@ void vfk_linear_dsp_init (VfkLinearDsp * dsp, unsigned flags);
 
 /* ---- fast Gaussian (vfk-gauss-fast.c) ------------------------------------------ */
 
-typedef struct {
+typedef struct
+{
   VfkBandFunc row_band;         /* Deriche along rows, into a float frame */
   VfkBandFunc col_band;         /* ... then down columns, to bytes */
 } VfkGaussFastDsp;
@@ -94,7 +98,8 @@ void vfk_gauss_fast_dsp_init (VfkGaussFastDsp * dsp, unsigned flags);
 /* ---- grid engine (vfk-grid.c) -------------------------------------------------- */
 
 struct VfkGridJob;
-typedef struct {
+typedef struct
+{
   /* raw grid row j, per channel count 1-4 */
   void (*splat[4]) (const struct VfkGridJob * job, float *cells, int j,
       uint8_t * pad, uint8_t * gpad);
@@ -114,7 +119,8 @@ void vfk_grid_dsp_init (VfkGridDsp * dsp, unsigned flags);
 
 /* ---- median (vfk-median.c) ------------------------------------------------------ */
 
-typedef struct {
+typedef struct
+{
   /* one 3x3 output row from three padded rows (lo, mid, hi: scratch) */
   void (*row3x3) (uint8_t * out, const uint8_t * r0, const uint8_t * r1,
       const uint8_t * r2, uint8_t * lo, uint8_t * mid, uint8_t * hi, int cn,
@@ -131,7 +137,8 @@ void vfk_median_dsp_init (VfkMedianDsp * dsp, unsigned flags);
 
 struct VfkBilateralJob;
 #define VFK_BILATERAL_ROWS 6    /* 1-4 channels, then 1-2 channels guided */
-typedef struct {
+typedef struct
+{
   void (*row[VFK_BILATERAL_ROWS]) (const struct VfkBilateralJob * job,
       uint8_t * out, float *const *rows, int pstride, int cn, int wout);
 } VfkBilateralDsp;
@@ -141,7 +148,8 @@ void vfk_bilateral_dsp_init (VfkBilateralDsp * dsp, unsigned flags);
 /* ---- temporal (vfk-temporal.c) ------------------------------------------- */
 
 /* One parameter set's integer coefficients, for a noise level. */
-typedef struct {
+typedef struct
+{
   int t0, span, aq, shift;      /* motion ramp: 256 from sad - t0 = span
                                  * on, below ((sad - t0) << shift) * aq >> 16 */
   int amin;                     /* Q8 weight of a still sample */
@@ -156,7 +164,8 @@ void vfk_temporal_coef (VfkTemporalCoef * c, int sigma16, double strength,
 /* The estimate after one frame whose own figure is cand (both Q4). */
 int vfk_temporal_next_sigma16 (int est, int cand);
 
-typedef struct {
+typedef struct
+{
   /* a row of n samples x and its history p into the rows padded by one
    * pixel (cn samples) each side whose edges the caller has set:
    * ad[cn + k] = |16 x[k] - p[k]|, xw[cn + k] = x[k], then for s in [0, n)
@@ -172,5 +181,31 @@ typedef struct {
 } VfkTemporalDsp;
 
 void vfk_temporal_dsp_init (VfkTemporalDsp * dsp, unsigned flags);
+
+/* ---- non-local means (vfk-nlmeans.c) ------------------------------------- */
+
+/* One tile of output rows being filtered, for the hot loop. */
+typedef struct
+{
+  const uint8_t *pad;           /* the tile's source, padded by R each side */
+  ptrdiff_t pstride;
+  int32_t *est, *wsum;          /* rows x w (x nm) sums of the tile */
+  uint32_t *ring;               /* tws rows of patch sums along x */
+  uint32_t *v, *hrow, *prefix, *sq;     /* rows of w (+ tws) */
+  const int32_t *table;         /* weights by D >> shift; table[tlen] = 0 */
+  int tlen, shift;
+  int tws, twh, R;              /* patch size, its half, search/2 + twh */
+  int rows, w;                  /* of the tile */
+  int cn, nm, ch[4];            /* channels; the nm weighted ones */
+} VfkNlmTile;
+
+typedef struct
+{
+  /* every output pixel of the tile: its distance D to the candidate at
+   * (dy, dx), the weight, then wsum += weight, est += weight * candidate */
+  void (*offset) (const VfkNlmTile * t, int dy, int dx);
+} VfkNlmeansDsp;
+
+void vfk_nlmeans_dsp_init (VfkNlmeansDsp * dsp, unsigned flags);
 
 #endif

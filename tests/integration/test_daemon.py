@@ -131,6 +131,8 @@ def expected_chain(frame, chain):
             out = vfk.box(np.ascontiguousarray(out), *args)
         elif kind == 'gauss':
             out = vfk.gauss(np.ascontiguousarray(out), *args)
+        elif kind == 'nlm':
+            out = vfk.nlmeans(np.ascontiguousarray(out), *args)
         elif kind == 'conv':
             k, kw = args
             out = vfk.filter2d(np.ascontiguousarray(out), k, convolution=True,
@@ -163,7 +165,8 @@ def test_frames_equal_elements_output():
     with open(conf, 'w') as f:
         f.write(f'[pipeline a]\nsource={source(n)}\ncaps={CAPS}\n'
                 'filters=vfboxblur name=box kernel-width=5 kernel-height=3 ! '
-                'vfgaussianblur name=g sigma=1.5 border=symmetric\n'
+                'vfgaussianblur name=g sigma=1.5 border=symmetric ! '
+                'vfnlmeans name=nlm h=12 patch-size=3 search-size=7\n'
                 f'sink={sink("a.raw")}\n')
     d = start_daemon(conf)
     try:
@@ -172,7 +175,12 @@ def test_frames_equal_elements_output():
         ins = input_frames(n)
         check('all frames arrive', len(outs) == n, f'{len(outs)} of {n}')
         chain = [('box', (5, 3, 'reflect')), ('gauss', (0, 0, 1.5, 0,
-                                                          'symmetric'))]
+                                                          'symmetric')),
+                 ('nlm', (12, 3, 7))]
+        r = ctl('set', 'a', 'nlm', 'h=20', 'patch-size=4', ok=False)
+        check('vfilterctl set refuses an even patch-size for vfnlmeans',
+              r.returncode != 0 and "patch-size '4' must be odd" in r.stderr,
+              r.stderr.strip())
         bad = [k for k, (o, i) in enumerate(zip(outs, ins))
                if not np.array_equal(o, expected_chain(i, chain))]
         check('frames out equal the elements\' output', not bad and len(outs),

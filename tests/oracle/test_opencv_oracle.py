@@ -238,7 +238,11 @@ def main():
         check_psnr(f'bilateral fast photo-bgr d=25 {bname} vs exact',
                    psnr(fast, exact), 40)
     vfk.close()
+    return report()
 
+
+def report():
+    """Prints the failures and the count; the exit status."""
     for f in failures[:40]:
         print('FAIL', f)
     print(f'{checks - len(failures)} passed, {len(failures)} failed')

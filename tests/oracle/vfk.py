@@ -78,6 +78,14 @@ class Vfk:
                                        ctypes.c_int, ctypes.c_int,
                                        ctypes.c_uint8, ctypes.c_double,
                                        ctypes.c_double]
+        lib.vfk_nlmeans_new.restype = ctypes.c_void_p
+        lib.vfk_nlmeans_new.argtypes = [ctypes.c_float, ctypes.c_int,
+                                        ctypes.c_int, ctypes.c_int]
+        lib.vfk_nlmeans_free.argtypes = [ctypes.c_void_p]
+        lib.vfk_nlmeans.argtypes = [ctypes.c_void_p, P(VfkImage),
+                                    P(VfkImage), ctypes.c_int, ctypes.c_int,
+                                    ctypes.c_int, ctypes.c_uint8,
+                                    ctypes.c_uint, ctypes.c_void_p]
         self.pool = lib.vfk_pool_new(n_threads)
 
     def close(self):
@@ -126,6 +134,32 @@ class Vfk:
                BORDERS[bd], value, mask, b)
         finally:
             self.lib.vfk_bilateral_free(b)
+        return dst
+
+    def nlmeans(self, src, h, patch=7, search=21, border='reflect', value=0,
+                mask=None):
+        """Non-local means on the channels of mask (default: all), one
+        weight from all of them; the others are copied from src."""
+        cn = 1 if src.ndim == 2 else src.shape[2]
+        mask = (1 << cn) - 1 if mask is None else mask
+        k = patch + search - 1
+        dst, ox, oy = self._out_geometry(src, k, k, k // 2, k // 2, border)
+        if border == 'valid':
+            dst[...] = src[oy:oy + dst.shape[0], ox:ox + dst.shape[1]]
+        else:
+            dst[...] = src
+        bd = 'replicate' if border == 'valid' else border
+        n = self.lib.vfk_nlmeans_new(h, patch, search, bin(mask).count('1'))
+        if not n:
+            raise ValueError(f'nlmeans h={h} patch={patch} search={search}')
+        try:
+            s, d = _view(src), _view(dst)
+            if self.lib.vfk_nlmeans(self.pool, ctypes.byref(s),
+                                    ctypes.byref(d), ox, oy, BORDERS[bd],
+                                    value, mask, n) != 0:
+                raise MemoryError('vfk_nlmeans')
+        finally:
+            self.lib.vfk_nlmeans_free(n)
         return dst
 
     def gauss_fast(self, src, sx, sy=0.0, border='reflect', value=0):
