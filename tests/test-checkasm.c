@@ -468,7 +468,7 @@ run_bilateral_fast (Frame * in, Frame * guide, Frame * out, int mask)
       &out->img, 0, 0, VFK_BORDER_WRAP, 0, mask, bilateral);
 }
 
-static VfkNlmeans *nlmeans[4];
+static VfkNlmeans *nlmeans[4], *nlmeans_small;
 
 static int
 run_nlmeans (Frame * in, Frame * guide, Frame * out, int mask)
@@ -481,6 +481,14 @@ run_nlmeans (Frame * in, Frame * guide, Frame * out, int mask)
         (size_t) in->img.width * in->img.channels);
   return vfk_nlmeans (NULL, &in->img, &out->img, 0, 0, VFK_BORDER_SYMMETRIC,
       0, (unsigned) mask, nlmeans[nm - 1]);
+}
+
+/* h = 2: a table under 64 entries (held in registers at AVX-512) */
+static int
+run_nlmeans_small (Frame * in, Frame * guide, Frame * out, int mask)
+{
+  return vfk_nlmeans (NULL, &in->img, &out->img, 0, 0, VFK_BORDER_REFLECT, 0,
+      1, nlmeans_small);
 }
 
 /* ---- temporal --------------------------------------------------------------- */
@@ -562,6 +570,7 @@ START_TEST (test_kernels_per_level)
   bilateral = vfk_bilateral_new (13, 30, 5);
   for (int k = 0; k < 4; k++)
     nlmeans[k] = vfk_nlmeans_new (12.f, 5, 9, k + 1);
+  nlmeans_small = vfk_nlmeans_new (2.f, 7, 11, 1);
   for (unsigned z = 0; z < sizeof sizes / sizeof *sizes; z++)
     for (int cn = 1; cn <= 4; cn++) {
       const int w = sizes[z][0], h = sizes[z][1];
@@ -586,6 +595,9 @@ START_TEST (test_kernels_per_level)
       compare_levels ("nlmeans", &in, NULL, run_nlmeans, (1 << cn) - 1, 0);
       if (cn > 1)
         compare_levels ("nlmeans one channel", &in, NULL, run_nlmeans, 2, 0);
+      else
+        compare_levels ("nlmeans small table", &in, NULL, run_nlmeans_small,
+            1, 0);
       if (cn <= 2) {
         compare_levels ("bilateral_exact guided", &in, &guide,
             run_bilateral_exact, 1, 1);
@@ -598,6 +610,7 @@ START_TEST (test_kernels_per_level)
   vfk_bilateral_free (bilateral);
   for (int k = 0; k < 4; k++)
     vfk_nlmeans_free (nlmeans[k]);
+  vfk_nlmeans_free (nlmeans_small);
 }
 
 END_TEST;

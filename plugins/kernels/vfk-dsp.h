@@ -190,9 +190,10 @@ typedef struct
   const uint8_t *pad;           /* the tile's source, padded by R each side */
   ptrdiff_t pstride;
   int32_t *est, *wsum;          /* rows x w (x nm) sums of the tile */
-  uint32_t *ring;               /* tws rows of patch sums along x */
-  uint32_t *v, *hrow, *prefix, *sq;     /* rows of w (+ tws) */
+  uint32_t *col;                /* w + tws - 1 column sums down the patch */
+  uint32_t *dist, *prefix;      /* rows of w (+ tws) */
   const int32_t *table;         /* weights by D >> shift; table[tlen] = 0 */
+  const int32_t *table64;       /* its first 64 entries, 0 from tlen on */
   int tlen, shift;
   int tws, twh, R;              /* patch size, its half, search/2 + twh */
   int rows, w;                  /* of the tile */

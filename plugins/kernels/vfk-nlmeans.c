@@ -19,10 +19,11 @@
  * Then out[c] = (sum w I(q)[c] + W / 2) / W in unsigned integers, W = sum w
  * (W >= fpm: d = 0 has D = 0).  Everything but the table is integer, so
  * any order of summation gives the same bytes; this one works tile by
- * tile (TILE output rows, the whole width): per offset, squared
- * differences along a row, a running sum across it, a ring of tile rows
- * for the sum down the patch, the weights and the accumulation into the
- * tile's sums.  Nothing frame-sized is streamed per offset.
+ * tile (TILE output rows, the whole width): per offset, column sums of the
+ * squared differences down the patch, kept by adding the row that enters
+ * and taking off the one that leaves, their sums across the patch, the
+ * weights and the accumulation into the tile's sums.  Nothing frame-sized
+ * is streamed per offset.
  */
 #include <math.h>
 #include <stdlib.h>
@@ -31,39 +32,133 @@
 #include "vfk-dsp.h"
 #include "vfk-private.h"
 
+#if VFK_ARCH >= 1
+#include <immintrin.h>
+#endif
+
 /* ---- per-CPU hot loop -------------------------------------------------- */
 
-/* The squared differences of one padded row pair for the weighted
- * channels, their running sum and the patch sums: h[x] = sum of s over
- * [x, x + tws). */
+/* col[x] += sign * (the squared differences of padded row pair a, b over
+ * the weighted channels), x in [0, n) */
 VFK_ALWAYS_INLINE void
-row_sums (const VfkNlmTile * t, const uint8_t * a, const uint8_t * b,
-    uint32_t * h)
+col_add (uint32_t * restrict col, const uint8_t * restrict a,
+    const uint8_t * restrict b, int n, const VfkNlmTile * t, int sign)
 {
-  const int cn = t->cn, n = t->w + t->tws - 1;
-  uint32_t *c = t->prefix;
-  uint32_t *s = t->sq;
+  const int cn = t->cn;
+  if (cn == 1) {
+    if (sign > 0)
+      for (int x = 0; x < n; x++) {
+        int d = (int) a[x] - (int) b[x];
+        col[x] += (uint32_t) (d * d);
+    } else
+      for (int x = 0; x < n; x++) {
+        int d = (int) a[x] - (int) b[x];
+        col[x] -= (uint32_t) (d * d);
+      }
+    return;
+  }
+  for (int x = 0; x < n; x++) {
+    uint32_t acc = 0;
+    for (int k = 0; k < t->nm; k++) {
+      int d = (int) a[x * cn + t->ch[k]] - (int) b[x * cn + t->ch[k]];
+      acc += (uint32_t) (d * d);
+    }
+    col[x] += sign > 0 ? acc : -acc;
+  }
+}
 
-  if (cn == 1 && t->nm == 1) {
-    for (int x = 0; x < n; x++) {
-      int d = (int) a[x] - (int) b[x];
-      s[x] = (uint32_t) (d * d);
+/* The patch distances of one output row from the column sums:
+ * d[x] = sum of col over [x, x + tws) */
+VFK_ALWAYS_INLINE void
+row_dist (uint32_t * restrict d, const uint32_t * restrict col, int w,
+    int tws, uint32_t * restrict prefix)
+{
+  if (tws <= 9) {
+    for (int x = 0; x < w; x++)
+      d[x] = col[x];
+    for (int k = 1; k < tws; k++)
+      for (int x = 0; x < w; x++)
+        d[x] += col[x + k];
+    return;
+  }
+  /* wide patches: one running sum, the cost not growing with the patch */
+  prefix[0] = 0;
+  for (int x = 0; x < w + tws - 1; x++)
+    prefix[x + 1] = prefix[x] + col[x];
+  for (int x = 0; x < w; x++)
+    d[x] = prefix[x + tws] - prefix[x];
+}
+
+/* One row of weights for one channel: i = min (d >> shift, tlen),
+ * ws += table[i], est += table[i] * q. */
+VFK_ALWAYS_INLINE void
+row_weights (int32_t * restrict ws, int32_t * restrict est,
+    const uint32_t * restrict d, const uint8_t * restrict q, int w,
+    const VfkNlmTile * t)
+{
+  const int32_t *table = t->table;
+  const uint32_t tlen = (uint32_t) t->tlen;
+  const int shift = t->shift;
+  int x = 0;
+#if VFK_ARCH == 2
+  const __m128i sh = _mm_cvtsi32_si128 (shift);
+  if (tlen < 64) {
+    /* the whole table in four registers: two permutes and a blend */
+    const __m512i t0 = _mm512_loadu_si512 (t->table64);
+    const __m512i t1 = _mm512_loadu_si512 (t->table64 + 16);
+    const __m512i t2 = _mm512_loadu_si512 (t->table64 + 32);
+    const __m512i t3 = _mm512_loadu_si512 (t->table64 + 48);
+    const __m512i top = _mm512_set1_epi32 (63), half = _mm512_set1_epi32 (32);
+    for (; x + 16 <= w; x += 16) {
+      __m512i i = _mm512_min_epu32 (_mm512_srl_epi32 (_mm512_loadu_si512 (d +
+                  x), sh), top);
+      __m512i lo = _mm512_permutex2var_epi32 (t0, i, t1);
+      __m512i hi = _mm512_permutex2var_epi32 (t2, i, t3);
+      __mmask16 up = _mm512_cmpge_epu32_mask (i, half);
+      __m512i wt = _mm512_mask_blend_epi32 (up, lo, hi);
+      __m512i qv = _mm512_cvtepu8_epi32 (_mm_loadu_si128 ((const __m128i *)
+              (q + x)));
+      _mm512_storeu_si512 (ws + x, _mm512_add_epi32 (_mm512_loadu_si512 (ws +
+                  x), wt));
+      _mm512_storeu_si512 (est + x, _mm512_add_epi32 (_mm512_loadu_si512 (est +
+                  x), _mm512_mullo_epi32 (wt, qv)));
     }
   } else {
-    for (int x = 0; x < n; x++) {
-      uint32_t acc = 0;
-      for (int k = 0; k < t->nm; k++) {
-        int d = (int) a[x * cn + t->ch[k]] - (int) b[x * cn + t->ch[k]];
-        acc += (uint32_t) (d * d);
-      }
-      s[x] = acc;
+    const __m512i lim = _mm512_set1_epi32 ((int) tlen);
+    for (; x + 16 <= w; x += 16) {
+      __m512i i = _mm512_min_epu32 (_mm512_srl_epi32 (_mm512_loadu_si512 (d +
+                  x), sh), lim);
+      __m512i wt = _mm512_i32gather_epi32 (i, table, 4);
+      __m512i qv = _mm512_cvtepu8_epi32 (_mm_loadu_si128 ((const __m128i *)
+              (q + x)));
+      _mm512_storeu_si512 (ws + x, _mm512_add_epi32 (_mm512_loadu_si512 (ws +
+                  x), wt));
+      _mm512_storeu_si512 (est + x, _mm512_add_epi32 (_mm512_loadu_si512 (est +
+                  x), _mm512_mullo_epi32 (wt, qv)));
     }
   }
-  c[0] = 0;
-  for (int x = 0; x < n; x++)
-    c[x + 1] = c[x] + s[x];
-  for (int x = 0; x < t->w; x++)
-    h[x] = c[x + t->tws] - c[x];
+#elif VFK_ARCH == 1
+  const __m128i sh = _mm_cvtsi32_si128 (shift);
+  const __m256i lim = _mm256_set1_epi32 ((int) tlen);
+  for (; x + 8 <= w; x += 8) {
+    __m256i i = _mm256_min_epu32 (_mm256_srl_epi32 (_mm256_loadu_si256
+            ((const __m256i *) (d + x)), sh), lim);
+    __m256i wt = _mm256_i32gather_epi32 (table, i, 4);
+    __m256i qv = _mm256_cvtepu8_epi32 (_mm_loadl_epi64 ((const __m128i *)
+            (q + x)));
+    _mm256_storeu_si256 ((__m256i *) (ws + x),
+        _mm256_add_epi32 (_mm256_loadu_si256 ((const __m256i *) (ws + x)), wt));
+    _mm256_storeu_si256 ((__m256i *) (est + x),
+        _mm256_add_epi32 (_mm256_loadu_si256 ((const __m256i *) (est + x)),
+            _mm256_mullo_epi32 (wt, qv)));
+  }
+#endif
+  for (; x < w; x++) {
+    uint32_t i = d[x] >> shift;
+    int32_t wt = table[i < tlen ? i : tlen];
+    ws[x] += wt;
+    est[x] += wt * q[x];
+  }
 }
 
 void VFK_FN (nlm_offset) (const VfkNlmTile * t, int dy, int dx);
@@ -71,52 +166,44 @@ void VFK_FN (nlm_offset) (const VfkNlmTile * t, int dy, int dx);
 void VFK_FN (nlm_offset) (const VfkNlmTile * t, int dy, int dx)
 {
   const int tws = t->tws, th = t->twh, w = t->w, cn = t->cn, nm = t->nm;
+  const int n = w + tws - 1;
   const ptrdiff_t ps = t->pstride;
   const int32_t *table = t->table;
   const uint32_t tlen = (uint32_t) t->tlen;
   const int shift = t->shift;
-  uint32_t *v = t->v;
+  uint32_t *col = t->col, *d = t->dist;
+  /* row rr of the tile (relative to its first output row) at column -T,
+   * and the same row of the candidates */
+#define ROW_A(rr) (t->pad + ((rr) + t->R) * ps + (t->R - th) * cn)
+#define ROW_B(rr) (ROW_A (rr) + dy * ps + dx * cn)
 
-  memset (v, 0, sizeof (uint32_t) * w);
-  memset (t->ring, 0, sizeof (uint32_t) * w * tws);
-  for (int rr = -th; rr < t->rows + th; rr++) {
-    /* row rr of the tile (relative to its first output row), at column
-     * -T, and its candidate row */
-    const uint8_t *a = t->pad + (rr + t->R) * ps + (t->R - th) * cn;
-    const uint8_t *b = a + dy * ps + dx * cn;
-    uint32_t *slot = t->ring + (size_t) ((rr + th) % tws) * w;
-    uint32_t *h = t->hrow;
+  memset (col, 0, sizeof (uint32_t) * n);
+  for (int rr = -th; rr <= th; rr++)
+    col_add (col, ROW_A (rr), ROW_B (rr), n, t, 1);
+  for (int r = 0; r < t->rows; r++) {
+    const uint8_t *q = t->pad + (r + t->R + dy) * ps + (t->R + dx) * cn;
+    int32_t *restrict ws = t->wsum + (size_t) r * w;
+    int32_t *restrict est = t->est + (size_t) r * w * nm;
 
-    row_sums (t, a, b, h);
-    for (int x = 0; x < w; x++) {
-      v[x] += h[x] - slot[x];
-      slot[x] = h[x];
-    }
-    if (rr < th)
-      continue;
-    {
-      const int r = rr - th;
-      const uint8_t *q = t->pad + (r + t->R + dy) * ps + (t->R + dx) * cn;
-      int32_t *ws = t->wsum + (size_t) r * w;
-      int32_t *est = t->est + (size_t) r * w * nm;
-      if (cn == 1 && nm == 1) {
-        for (int x = 0; x < w; x++) {
-          uint32_t i = v[x] >> shift;
-          int32_t wt = table[i < tlen ? i : tlen];
-          ws[x] += wt;
-          est[x] += wt * q[x];
-        }
-      } else {
-        for (int x = 0; x < w; x++) {
-          uint32_t i = v[x] >> shift;
-          int32_t wt = table[i < tlen ? i : tlen];
-          ws[x] += wt;
-          for (int k = 0; k < nm; k++)
-            est[x * nm + k] += wt * q[x * cn + t->ch[k]];
-        }
+    row_dist (d, col, w, tws, t->prefix);
+    if (cn == 1) {
+      row_weights (ws, est, d, q, w, t);
+    } else {
+      for (int x = 0; x < w; x++) {
+        uint32_t i = d[x] >> shift;
+        int32_t wt = table[i < tlen ? i : tlen];
+        ws[x] += wt;
+        for (int k = 0; k < nm; k++)
+          est[x * nm + k] += wt * q[x * cn + t->ch[k]];
       }
     }
+    if (r + 1 < t->rows) {
+      col_add (col, ROW_A (r + th + 1), ROW_B (r + th + 1), n, t, 1);
+      col_add (col, ROW_A (r - th), ROW_B (r - th), n, t, -1);
+    }
   }
+#undef ROW_A
+#undef ROW_B
 }
 
 #if VFK_ONCE
@@ -138,6 +225,7 @@ struct VfkNlmeans
 {
   int patch, search, channels, shift, tlen;
   int32_t *table;               /* tlen + 1 entries, the last 0 */
+  int32_t table64[64];          /* the first 64, zeros after tlen */
 };
 
 static int
@@ -200,6 +288,8 @@ vfk_nlmeans_new (float h, int patch, int search, int channels)
     }
   }
   n->table[n->tlen] = 0;
+  for (int i = 0; i < 64; i++)
+    n->table64[i] = i < n->tlen ? n->table[i] : 0;
   return n;
 }
 
@@ -242,10 +332,9 @@ nlm_band (void *data, int worker, int y0, int y1)
   const size_t pad_bytes = pstride * (tile + 2 * R);
   const size_t est_bytes = VFK_ALIGN (sizeof (int32_t) * tile * w * nm);
   const size_t ws_bytes = VFK_ALIGN (sizeof (int32_t) * tile * w);
-  const size_t ring_bytes = VFK_ALIGN (sizeof (uint32_t) * w * n->patch);
   const size_t row_bytes = VFK_ALIGN (sizeof (uint32_t) * (w + n->patch + 1));
   uint8_t *mem = vfk_pool_scratch (job->pool, worker, VFK_ALIGN (pad_bytes)
-      + est_bytes + ws_bytes + ring_bytes + 5 * row_bytes);
+      + est_bytes + ws_bytes + 3 * row_bytes);
   VfkNlmTile t;
 
   if (!mem)
@@ -255,12 +344,11 @@ nlm_band (void *data, int worker, int y0, int y1)
   t.pstride = (ptrdiff_t) pstride;
   t.est = (int32_t *) (mem + VFK_ALIGN (pad_bytes));
   t.wsum = (int32_t *) ((uint8_t *) t.est + est_bytes);
-  t.ring = (uint32_t *) ((uint8_t *) t.wsum + ws_bytes);
-  t.v = (uint32_t *) ((uint8_t *) t.ring + ring_bytes);
-  t.hrow = (uint32_t *) ((uint8_t *) t.v + row_bytes);
-  t.prefix = (uint32_t *) ((uint8_t *) t.hrow + row_bytes);
-  t.sq = (uint32_t *) ((uint8_t *) t.prefix + row_bytes);
+  t.col = (uint32_t *) ((uint8_t *) t.wsum + ws_bytes);
+  t.dist = (uint32_t *) ((uint8_t *) t.col + row_bytes);
+  t.prefix = (uint32_t *) ((uint8_t *) t.dist + row_bytes);
   t.table = n->table;
+  t.table64 = n->table64;
   t.tlen = n->tlen;
   t.shift = n->shift;
   t.tws = n->patch;
