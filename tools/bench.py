@@ -6,7 +6,7 @@ the same frame) with the same thread count, in the same run, beside the
 kernel's figure.
 
 Usage: tools/bench [--threads N] [--rounds N] [--quick] [--markdown]
-                   [--only temporal]
+                   [--only temporal|nlmeans]
 (tools/bench builds the tree first; this script expects VFK_PY_LIB and
 GST_PLUGIN_PATH.)
 
@@ -15,6 +15,10 @@ pipeline (vf-element-bench: a GstHarness with real pads, negotiation and
 buffer pool, fed frames read beforehand, minus the same with identity),
 against FFmpeg's hqdn3d and atadenoise on the same frames (ffmpeg
 -benchmark, minus -vf null), with the same thread count.
+
+Non-local means is timed as a kernel against cv2.fastNlMeansDenoising
+(1080p gray, OpenCV's defaults) and as vfnlmeans in a pipeline on I420 at
+the real-time settings against OpenCV on the same three planes.
 
 Prints ms/frame (median over rounds) for both and the ratio
 OpenCV/vfilterd (> 1: vfilterd is faster)."""
@@ -115,6 +119,51 @@ def temporal_rows(args):
     return rows
 
 
+def nlmeans_rows(args):
+    """Non-local means: the kernel against cv2.fastNlMeansDenoising on a
+    noisy 1920x1080 gray frame at OpenCV's defaults (7/21), and vfnlmeans
+    in a pipeline on I420 at the real-time settings against OpenCV on the
+    same three planes (each a 1-channel image, as vfnlmeans treats them)."""
+    rows = []
+    rng = np.random.default_rng(5)
+    rounds = max(args.rounds // 5, 3)
+    vfk = Vfk(n_threads=args.threads)
+    gray = cv2.cvtColor(natural(1080, 1920, 3, seed=31), cv2.COLOR_BGR2GRAY)
+    gray = np.clip(gray + rng.normal(0, 10, gray.shape), 0, 255).astype(
+        np.uint8)
+    rows.append(('1920x1080 GRAY8', 'vfnlmeans 7/21 h=10 vs '
+                 'cv2.fastNlMeansDenoising', *run_case(
+                     lambda: vfk.nlmeans(gray, 10, 7, 21),
+                     lambda: cv2.fastNlMeansDenoising(gray, None, 10, 7, 21),
+                     rounds)))
+    vfk.close()
+    with tempfile.TemporaryDirectory() as d:
+        for w, h, patch, search in ((1280, 720, 7, 15), (1920, 1080, 3, 11)):
+            bgr = natural(h, w, 3, seed=32)
+            i420 = cv2.cvtColor(bgr, cv2.COLOR_BGR2YUV_I420)
+            i420 = np.clip(i420 + rng.normal(0, 8, i420.shape), 0,
+                           255).astype(np.uint8)
+            planes = (i420[:h], i420[h:h + h // 4].reshape(h // 2, w // 2),
+                      i420[h + h // 4:].reshape(h // 2, w // 2))
+            src = os.path.join(d, f'{w}.yuv')
+            with open(src, 'wb') as f:
+                for _ in range(4):
+                    f.write(i420.tobytes())
+            desc = (f'vfnlmeans h=8 patch-size={patch} search-size={search} '
+                    f'n-threads={args.threads}')
+            ours, theirs = [], []
+            for _ in range(rounds):
+                a, base = element_ms('I420', w, h, src, 2, desc)
+                ours.append(a - base)
+                theirs.append(timeit(lambda: [
+                    cv2.fastNlMeansDenoising(p, None, 8, patch, search)
+                    for p in planes]))
+            rows.append((f'{w}x{h} I420', f'vfnlmeans {patch}/{search} '
+                         '(pipeline) vs cv2 on the 3 planes',
+                         statistics.median(ours), statistics.median(theirs)))
+    return rows
+
+
 def element_desc(name, k15):
     """The element (gst-launch syntax) a kernel row measures, or None."""
     m = re.match(r'(vf\w+) (\d+)x\d+ vs', name)
@@ -162,7 +211,7 @@ def main():
     ap.add_argument('--quick', action='store_true',
                     help='fewer cases (smoke test)')
     ap.add_argument('--markdown', action='store_true')
-    ap.add_argument('--only', choices=['temporal'],
+    ap.add_argument('--only', choices=['temporal', 'nlmeans'],
                     help='just this section')
     args = ap.parse_args()
 
@@ -236,7 +285,10 @@ def main():
                                max(args.rounds // 3, 3))))
     vfk.close()
     element = element_rows(rows, frames, args, k15) if not args.only else {}
-    rows += temporal_rows(args)
+    if args.only != 'nlmeans':
+        rows += temporal_rows(args)
+    if args.only != 'temporal':
+        rows += nlmeans_rows(args)
 
     # cost flat in the diameter: the fast bilateral's time at d=45 over its
     # time at d=9, per frame size
