@@ -35,7 +35,8 @@ CHECKED (VfkGridDsp, 10);       /* test_kernels_per_level: splat, smooth,
                                  * 1-4 channels each */
 CHECKED (VfkTemporalDsp, 2);    /* test_temporal_entries: directly */
 CHECKED (VfkNlmeansDsp, 1);     /* test_kernels_per_level: vfk_nlmeans,
-                                 * 1-4 channels, 1-3 weighted */
+                                 * 1-4 channels, 1-3 weighted; weight
+                                 * tables in registers, 16-bit, gathered */
 CHECKED (VfkBilateralDsp, 6);   /* test_kernels_per_level: vfk_bilateral_exact,
                                  * 1-4 channels and 1-2 guided */
 
@@ -468,7 +469,7 @@ run_bilateral_fast (Frame * in, Frame * guide, Frame * out, int mask)
       &out->img, 0, 0, VFK_BORDER_WRAP, 0, mask, bilateral);
 }
 
-static VfkNlmeans *nlmeans[4], *nlmeans_small;
+static VfkNlmeans *nlmeans[4], *nlmeans_small, *nlmeans_mid;
 
 static int
 run_nlmeans (Frame * in, Frame * guide, Frame * out, int mask)
@@ -489,6 +490,14 @@ run_nlmeans_small (Frame * in, Frame * guide, Frame * out, int mask)
 {
   return vfk_nlmeans (NULL, &in->img, &out->img, 0, 0, VFK_BORDER_REFLECT, 0,
       1, nlmeans_small);
+}
+
+/* h = 8, search 11: 17-bit weights in a 16-bit table of under 512 */
+static int
+run_nlmeans_mid (Frame * in, Frame * guide, Frame * out, int mask)
+{
+  return vfk_nlmeans (NULL, &in->img, &out->img, 0, 0, VFK_BORDER_WRAP, 0, 1,
+      nlmeans_mid);
 }
 
 /* ---- temporal --------------------------------------------------------------- */
@@ -571,6 +580,7 @@ START_TEST (test_kernels_per_level)
   for (int k = 0; k < 4; k++)
     nlmeans[k] = vfk_nlmeans_new (12.f, 5, 9, k + 1);
   nlmeans_small = vfk_nlmeans_new (2.f, 7, 11, 1);
+  nlmeans_mid = vfk_nlmeans_new (8.f, 3, 11, 1);
   for (unsigned z = 0; z < sizeof sizes / sizeof *sizes; z++)
     for (int cn = 1; cn <= 4; cn++) {
       const int w = sizes[z][0], h = sizes[z][1];
@@ -595,9 +605,20 @@ START_TEST (test_kernels_per_level)
       compare_levels ("nlmeans", &in, NULL, run_nlmeans, (1 << cn) - 1, 0);
       if (cn > 1)
         compare_levels ("nlmeans one channel", &in, NULL, run_nlmeans, 2, 0);
-      else
-        compare_levels ("nlmeans small table", &in, NULL, run_nlmeans_small,
+      else {
+        /* small tables weigh only near-identical patches: a frame of
+         * low noise, or every output is its input whatever the weights */
+        Frame calm;
+        frame_new (&calm, w, h, 1, 3, 5);
+        for (int y = 0; y < h; y++)
+          for (int x = 0; x < w; x++)
+            calm.img.data[y * calm.img.stride + x] = (uint8_t) (120 + rnd (7));
+        compare_levels ("nlmeans small table", &calm, NULL,
+            run_nlmeans_small, 1, 0);
+        compare_levels ("nlmeans 16-bit table", &calm, NULL, run_nlmeans_mid,
             1, 0);
+        free (calm.mem);
+      }
       if (cn <= 2) {
         compare_levels ("bilateral_exact guided", &in, &guide,
             run_bilateral_exact, 1, 1);
@@ -611,6 +632,7 @@ START_TEST (test_kernels_per_level)
   for (int k = 0; k < 4; k++)
     vfk_nlmeans_free (nlmeans[k]);
   vfk_nlmeans_free (nlmeans_small);
+  vfk_nlmeans_free (nlmeans_mid);
 }
 
 END_TEST;

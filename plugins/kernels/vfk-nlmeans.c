@@ -123,6 +123,46 @@ row_weights (int32_t * restrict ws, int32_t * restrict est,
       _mm512_storeu_si512 (est + x, _mm512_add_epi32 (_mm512_loadu_si512 (est +
                   x), _mm512_mullo_epi32 (wt, qv)));
     }
+  } else if (t->table16) {
+    /* up to 512 weights of 17 bits: 32 lanes at once, one permute per 64
+     * entries of the low 16 bits, blended by the index's block; bit 16
+     * (searches under 15) belongs to the first entries, below big16 */
+    const __m512i lim = _mm512_set1_epi32 ((int) tlen);
+    const __m512i zero = _mm512_setzero_si512 ();
+    const __m512i big = _mm512_set1_epi32 (t->big16);
+    const __m512i bit16 = _mm512_set1_epi32 (65536);
+    const int nb = t->blocks16;
+    for (; x + 32 <= w; x += 32) {
+      __m512i ia = _mm512_min_epu32 (_mm512_srl_epi32 (_mm512_loadu_si512 (d +
+                  x), sh), lim);
+      __m512i ib = _mm512_min_epu32 (_mm512_srl_epi32 (_mm512_loadu_si512 (d +
+                  x + 16), sh), lim);
+      /* 16-bit lanes in packus order; the unpacking below undoes it */
+      __m512i i = _mm512_packus_epi32 (ia, ib);
+      __m512i w16 = _mm512_permutex2var_epi16 (_mm512_loadu_si512
+          (t->table16), i, _mm512_loadu_si512 (t->table16 + 32));
+      for (int b = 1; b < nb; b++) {
+        __mmask32 in = _mm512_cmpge_epu16_mask (i, _mm512_set1_epi16 ((short)
+                (64 * b)));
+        __m512i wb = _mm512_permutex2var_epi16 (_mm512_loadu_si512
+            (t->table16 + 64 * b), i, _mm512_loadu_si512 (t->table16 +
+                64 * b + 32));
+        w16 = _mm512_mask_blend_epi16 (in, w16, wb);
+      }
+      for (int k = 0; k < 2; k++) {
+        __m512i wt = k ? _mm512_unpackhi_epi16 (w16, zero) :
+            _mm512_unpacklo_epi16 (w16, zero);
+        __m512i qv = _mm512_cvtepu8_epi32 (_mm_loadu_si128 ((const __m128i *)
+                (q + x + 16 * k)));
+        wt = _mm512_mask_add_epi32 (wt, _mm512_cmplt_epu32_mask (k ? ib : ia,
+                big), wt, bit16);
+        _mm512_storeu_si512 (ws + x + 16 * k,
+            _mm512_add_epi32 (_mm512_loadu_si512 (ws + x + 16 * k), wt));
+        _mm512_storeu_si512 (est + x + 16 * k,
+            _mm512_add_epi32 (_mm512_loadu_si512 (est + x + 16 * k),
+                _mm512_mullo_epi32 (wt, qv)));
+      }
+    }
   } else {
     const __m512i lim = _mm512_set1_epi32 ((int) tlen);
     for (; x + 16 <= w; x += 16) {
@@ -226,6 +266,9 @@ struct VfkNlmeans
   int patch, search, channels, shift, tlen;
   int32_t *table;               /* tlen + 1 entries, the last 0 */
   int32_t table64[64];          /* the first 64, zeros after tlen */
+  uint16_t table16[512];        /* the low 16 bits, when it fits */
+  int blocks16;                 /* 64-entry blocks of table16, or 0 */
+  int big16;                    /* entries below this one are >= 2^16 */
 };
 
 static int
@@ -290,6 +333,14 @@ vfk_nlmeans_new (float h, int patch, int search, int channels)
   n->table[n->tlen] = 0;
   for (int i = 0; i < 64; i++)
     n->table64[i] = i < n->tlen ? n->table[i] : 0;
+  /* 17 bits at most: fpm < 2^17 from search 11 on */
+  if (fpm < (1 << 17) && n->tlen < 512) {
+    n->blocks16 = n->tlen / 64 + 1;
+    for (int i = 0; i < 512; i++)
+      n->table16[i] = (uint16_t) (i < n->tlen ? n->table[i] & 0xffff : 0);
+    while (n->big16 < n->tlen && n->table[n->big16] >= 65536)
+      n->big16++;
+  }
   return n;
 }
 
@@ -349,6 +400,9 @@ nlm_band (void *data, int worker, int y0, int y1)
   t.prefix = (uint32_t *) ((uint8_t *) t.dist + row_bytes);
   t.table = n->table;
   t.table64 = n->table64;
+  t.table16 = n->blocks16 ? n->table16 : NULL;
+  t.blocks16 = n->blocks16;
+  t.big16 = n->big16;
   t.tlen = n->tlen;
   t.shift = n->shift;
   t.tws = n->patch;
