@@ -36,6 +36,10 @@
 #include <immintrin.h>
 #endif
 
+/* Patches up to this wide sum their column sums directly; wider ones by
+ * a running sum, so the cost stops growing with the patch. */
+#define DIRECT 9
+
 /* ---- per-CPU hot loop -------------------------------------------------- */
 
 /* col[x] += sign * (the squared differences of padded row pair a, b over
@@ -73,7 +77,7 @@ VFK_ALWAYS_INLINE void
 row_dist (uint32_t * restrict d, const uint32_t * restrict col, int w,
     int tws, uint32_t * restrict prefix)
 {
-  if (tws <= 9) {
+  if (tws <= DIRECT) {
     for (int x = 0; x < w; x++)
       d[x] = col[x];
     for (int k = 1; k < tws; k++)
@@ -89,13 +93,54 @@ row_dist (uint32_t * restrict d, const uint32_t * restrict col, int w,
     d[x] = prefix[x + tws] - prefix[x];
 }
 
+/* The patch distance of pixel x: from the row row_dist made (d), or
+ * summed here from the column sums (patches up to DIRECT wide). */
+VFK_ALWAYS_INLINE uint32_t
+dist1 (const uint32_t * col, const uint32_t * d, int x, int tws)
+{
+  uint32_t acc = 0;
+  if (d)
+    return d[x];
+  for (int k = 0; k < tws; k++)
+    acc += col[x + k];
+  return acc;
+}
+
+#if VFK_ARCH == 2
+VFK_ALWAYS_INLINE __m512i
+dist16 (const uint32_t * col, const uint32_t * d, int x, int tws)
+{
+  __m512i acc;
+  if (d)
+    return _mm512_loadu_si512 (d + x);
+  acc = _mm512_loadu_si512 (col + x);
+  for (int k = 1; k < tws; k++)
+    acc = _mm512_add_epi32 (acc, _mm512_loadu_si512 (col + x + k));
+  return acc;
+}
+#elif VFK_ARCH == 1
+VFK_ALWAYS_INLINE __m256i
+dist8 (const uint32_t * col, const uint32_t * d, int x, int tws)
+{
+  __m256i acc;
+  if (d)
+    return _mm256_loadu_si256 ((const __m256i *) (d + x));
+  acc = _mm256_loadu_si256 ((const __m256i *) (col + x));
+  for (int k = 1; k < tws; k++)
+    acc = _mm256_add_epi32 (acc, _mm256_loadu_si256 ((const __m256i *)
+            (col + x + k)));
+  return acc;
+}
+#endif
+
 /* One row of weights for one channel: i = min (d >> shift, tlen),
  * ws += table[i], est += table[i] * q. */
 VFK_ALWAYS_INLINE void
 row_weights (int32_t * restrict ws, int32_t * restrict est,
-    const uint32_t * restrict d, const uint8_t * restrict q, int w,
-    const VfkNlmTile * t)
+    const uint32_t * restrict col, const uint32_t * restrict d,
+    const uint8_t * restrict q, int w, const VfkNlmTile * t)
 {
+  const int tws = t->tws;
   const int32_t *table = t->table;
   const uint32_t tlen = (uint32_t) t->tlen;
   const int shift = t->shift;
@@ -110,8 +155,9 @@ row_weights (int32_t * restrict ws, int32_t * restrict est,
     const __m512i t3 = _mm512_loadu_si512 (t->table64 + 48);
     const __m512i top = _mm512_set1_epi32 (63), half = _mm512_set1_epi32 (32);
     for (; x + 16 <= w; x += 16) {
-      __m512i i = _mm512_min_epu32 (_mm512_srl_epi32 (_mm512_loadu_si512 (d +
-                  x), sh), top);
+      __m512i i =
+          _mm512_min_epu32 (_mm512_srl_epi32 (dist16 (col, d, x, tws), sh),
+          top);
       __m512i lo = _mm512_permutex2var_epi32 (t0, i, t1);
       __m512i hi = _mm512_permutex2var_epi32 (t2, i, t3);
       __mmask16 up = _mm512_cmpge_epu32_mask (i, half);
@@ -133,10 +179,12 @@ row_weights (int32_t * restrict ws, int32_t * restrict est,
     const __m512i bit16 = _mm512_set1_epi32 (65536);
     const int nb = t->blocks16;
     for (; x + 32 <= w; x += 32) {
-      __m512i ia = _mm512_min_epu32 (_mm512_srl_epi32 (_mm512_loadu_si512 (d +
-                  x), sh), lim);
-      __m512i ib = _mm512_min_epu32 (_mm512_srl_epi32 (_mm512_loadu_si512 (d +
-                  x + 16), sh), lim);
+      __m512i ia =
+          _mm512_min_epu32 (_mm512_srl_epi32 (dist16 (col, d, x, tws), sh),
+          lim);
+      __m512i ib =
+          _mm512_min_epu32 (_mm512_srl_epi32 (dist16 (col, d, x + 16, tws), sh),
+          lim);
       /* 16-bit lanes in packus order; the unpacking below undoes it */
       __m512i i = _mm512_packus_epi32 (ia, ib);
       __m512i w16 = _mm512_permutex2var_epi16 (_mm512_loadu_si512
@@ -166,8 +214,9 @@ row_weights (int32_t * restrict ws, int32_t * restrict est,
   } else {
     const __m512i lim = _mm512_set1_epi32 ((int) tlen);
     for (; x + 16 <= w; x += 16) {
-      __m512i i = _mm512_min_epu32 (_mm512_srl_epi32 (_mm512_loadu_si512 (d +
-                  x), sh), lim);
+      __m512i i =
+          _mm512_min_epu32 (_mm512_srl_epi32 (dist16 (col, d, x, tws), sh),
+          lim);
       __m512i wt = _mm512_i32gather_epi32 (i, table, 4);
       __m512i qv = _mm512_cvtepu8_epi32 (_mm_loadu_si128 ((const __m128i *)
               (q + x)));
@@ -181,8 +230,8 @@ row_weights (int32_t * restrict ws, int32_t * restrict est,
   const __m128i sh = _mm_cvtsi32_si128 (shift);
   const __m256i lim = _mm256_set1_epi32 ((int) tlen);
   for (; x + 8 <= w; x += 8) {
-    __m256i i = _mm256_min_epu32 (_mm256_srl_epi32 (_mm256_loadu_si256
-            ((const __m256i *) (d + x)), sh), lim);
+    __m256i i =
+        _mm256_min_epu32 (_mm256_srl_epi32 (dist8 (col, d, x, tws), sh), lim);
     __m256i wt = _mm256_i32gather_epi32 (table, i, 4);
     __m256i qv = _mm256_cvtepu8_epi32 (_mm_loadl_epi64 ((const __m128i *)
             (q + x)));
@@ -194,7 +243,7 @@ row_weights (int32_t * restrict ws, int32_t * restrict est,
   }
 #endif
   for (; x < w; x++) {
-    uint32_t i = d[x] >> shift;
+    uint32_t i = dist1 (col, d, x, tws) >> shift;
     int32_t wt = table[i < tlen ? i : tlen];
     ws[x] += wt;
     est[x] += wt * q[x];
@@ -225,10 +274,13 @@ void VFK_FN (nlm_offset) (const VfkNlmTile * t, int dy, int dx)
     int32_t *restrict ws = t->wsum + (size_t) r * w;
     int32_t *restrict est = t->est + (size_t) r * w * nm;
 
-    row_dist (d, col, w, tws, t->prefix);
     if (cn == 1) {
-      row_weights (ws, est, d, q, w, t);
+      /* narrow patches: the distances summed where they are used */
+      if (tws > DIRECT)
+        row_dist (d, col, w, tws, t->prefix);
+      row_weights (ws, est, col, tws > DIRECT ? d : NULL, q, w, t);
     } else {
+      row_dist (d, col, w, tws, t->prefix);
       for (int x = 0; x < w; x++) {
         uint32_t i = d[x] >> shift;
         int32_t wt = table[i < tlen ? i : tlen];
