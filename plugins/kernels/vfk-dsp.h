@@ -191,7 +191,8 @@ typedef struct
   ptrdiff_t pstride;
   int32_t *est, *wsum;          /* rows x w (x nm) sums of the tile */
   uint32_t *col;                /* w + tws - 1 column sums down the patch */
-  uint32_t *dist, *prefix;      /* rows of w (+ tws) */
+  uint32_t *dist, *prefix;      /* rows of w + search (+ tws) */
+  int32_t *weights;             /* a row of w + search weights */
   const int32_t *table;         /* weights by D >> shift; table[tlen] = 0 */
   const int32_t *table64;       /* its first 64 entries, 0 from tlen on */
   const uint16_t *table16;      /* all of it, 16 low bits, when it has
@@ -206,8 +207,10 @@ typedef struct
 
 typedef struct
 {
-  /* every output pixel of the tile: its distance D to the candidate at
-   * (dy, dx), the weight, then wsum += weight, est += weight * candidate */
+  /* offset d = (dy, dx) (dy > 0, or dy = 0 and dx >= 0) and its mirror
+   * -d: for every output pixel p of the tile, the distances D to p + d
+   * and to p - d, their weights, then wsum += weight, est += weight *
+   * candidate */
   void (*offset) (const VfkNlmTile * t, int dy, int dx);
 } VfkNlmeansDsp;
 

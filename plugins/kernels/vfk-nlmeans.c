@@ -22,8 +22,11 @@
  * tile (TILE output rows, the whole width): per offset, column sums of the
  * squared differences down the patch, kept by adding the row that enters
  * and taking off the one that leaves, their sums across the patch, the
- * weights and the accumulation into the tile's sums.  Nothing frame-sized
- * is streamed per offset.
+ * weights and the accumulation into the tile's sums.  The offsets are
+ * taken in pairs: D(p, d) = D(p + d, -d), so one weight serves p for its
+ * candidate p + d and p + d for its candidate p (the distances are made
+ * for the tile and the rows and columns it reaches by d).  Nothing
+ * frame-sized is streamed per offset.
  */
 #include <math.h>
 #include <stdlib.h>
@@ -133,12 +136,11 @@ dist8 (const uint32_t * col, const uint32_t * d, int x, int tws)
 }
 #endif
 
-/* One row of weights for one channel: i = min (d >> shift, tlen),
- * ws += table[i], est += table[i] * q. */
+/* One row of weights: W[x] = table[min (D >> shift, tlen)], D the patch
+ * distance of pixel x (dist1). */
 VFK_ALWAYS_INLINE void
-row_weights (int32_t * restrict ws, int32_t * restrict est,
-    const uint32_t * restrict col, const uint32_t * restrict d,
-    const uint8_t * restrict q, int w, const VfkNlmTile * t)
+row_lookup (int32_t * restrict W, const uint32_t * restrict col,
+    const uint32_t * restrict d, int w, const VfkNlmTile * t)
 {
   const int tws = t->tws;
   const int32_t *table = t->table;
@@ -162,12 +164,7 @@ row_weights (int32_t * restrict ws, int32_t * restrict est,
       __m512i hi = _mm512_permutex2var_epi32 (t2, i, t3);
       __mmask16 up = _mm512_cmpge_epu32_mask (i, half);
       __m512i wt = _mm512_mask_blend_epi32 (up, lo, hi);
-      __m512i qv = _mm512_cvtepu8_epi32 (_mm_loadu_si128 ((const __m128i *)
-              (q + x)));
-      _mm512_storeu_si512 (ws + x, _mm512_add_epi32 (_mm512_loadu_si512 (ws +
-                  x), wt));
-      _mm512_storeu_si512 (est + x, _mm512_add_epi32 (_mm512_loadu_si512 (est +
-                  x), _mm512_mullo_epi32 (wt, qv)));
+      _mm512_storeu_si512 (W + x, wt);
     }
   } else if (t->table16) {
     /* up to 512 weights of 17 bits: 32 lanes at once, one permute per 64
@@ -200,15 +197,9 @@ row_weights (int32_t * restrict ws, int32_t * restrict est,
       for (int k = 0; k < 2; k++) {
         __m512i wt = k ? _mm512_unpackhi_epi16 (w16, zero) :
             _mm512_unpacklo_epi16 (w16, zero);
-        __m512i qv = _mm512_cvtepu8_epi32 (_mm_loadu_si128 ((const __m128i *)
-                (q + x + 16 * k)));
         wt = _mm512_mask_add_epi32 (wt, _mm512_cmplt_epu32_mask (k ? ib : ia,
                 big), wt, bit16);
-        _mm512_storeu_si512 (ws + x + 16 * k,
-            _mm512_add_epi32 (_mm512_loadu_si512 (ws + x + 16 * k), wt));
-        _mm512_storeu_si512 (est + x + 16 * k,
-            _mm512_add_epi32 (_mm512_loadu_si512 (est + x + 16 * k),
-                _mm512_mullo_epi32 (wt, qv)));
+        _mm512_storeu_si512 (W + x + 16 * k, wt);
       }
     }
   } else {
@@ -218,12 +209,7 @@ row_weights (int32_t * restrict ws, int32_t * restrict est,
           _mm512_min_epu32 (_mm512_srl_epi32 (dist16 (col, d, x, tws), sh),
           lim);
       __m512i wt = _mm512_i32gather_epi32 (i, table, 4);
-      __m512i qv = _mm512_cvtepu8_epi32 (_mm_loadu_si128 ((const __m128i *)
-              (q + x)));
-      _mm512_storeu_si512 (ws + x, _mm512_add_epi32 (_mm512_loadu_si512 (ws +
-                  x), wt));
-      _mm512_storeu_si512 (est + x, _mm512_add_epi32 (_mm512_loadu_si512 (est +
-                  x), _mm512_mullo_epi32 (wt, qv)));
+      _mm512_storeu_si512 (W + x, wt);
     }
   }
 #elif VFK_ARCH == 1
@@ -233,69 +219,84 @@ row_weights (int32_t * restrict ws, int32_t * restrict est,
     __m256i i =
         _mm256_min_epu32 (_mm256_srl_epi32 (dist8 (col, d, x, tws), sh), lim);
     __m256i wt = _mm256_i32gather_epi32 (table, i, 4);
-    __m256i qv = _mm256_cvtepu8_epi32 (_mm_loadl_epi64 ((const __m128i *)
-            (q + x)));
-    _mm256_storeu_si256 ((__m256i *) (ws + x),
-        _mm256_add_epi32 (_mm256_loadu_si256 ((const __m256i *) (ws + x)), wt));
-    _mm256_storeu_si256 ((__m256i *) (est + x),
-        _mm256_add_epi32 (_mm256_loadu_si256 ((const __m256i *) (est + x)),
-            _mm256_mullo_epi32 (wt, qv)));
+    _mm256_storeu_si256 ((__m256i *) (W + x), wt);
   }
 #endif
   for (; x < w; x++) {
     uint32_t i = dist1 (col, d, x, tws) >> shift;
-    int32_t wt = table[i < tlen ? i : tlen];
-    ws[x] += wt;
-    est[x] += wt * q[x];
+    W[x] = table[i < tlen ? i : tlen];
+  }
+}
+
+/* ws[x] += W[x], est[x] += W[x] q[x] over the weighted channels */
+VFK_ALWAYS_INLINE void
+accumulate (int32_t * restrict ws, int32_t * restrict est,
+    const int32_t * restrict W, const uint8_t * restrict q, int n,
+    const VfkNlmTile * t)
+{
+  const int cn = t->cn, nm = t->nm;
+  if (cn == 1) {
+    for (int x = 0; x < n; x++) {
+      ws[x] += W[x];
+      est[x] += W[x] * q[x];
+    }
+    return;
+  }
+  for (int x = 0; x < n; x++) {
+    ws[x] += W[x];
+    for (int k = 0; k < nm; k++)
+      est[x * nm + k] += W[x] * q[x * cn + t->ch[k]];
   }
 }
 
 void VFK_FN (nlm_offset) (const VfkNlmTile * t, int dy, int dx);
 
+/* Offsets come in pairs d, -d with D(p, d) = D(p + d, -d): the caller
+ * passes one of each pair (dy > 0, or dy = 0 and dx > 0) and (0, 0).
+ * Each weight computed at pixel p for its candidate p + d also serves
+ * p + d for its candidate p; the distances are computed for every p of
+ * the tile and every p whose p + d lies in it: rows [-dy, rows), columns
+ * [xlo, xhi). */
 void VFK_FN (nlm_offset) (const VfkNlmTile * t, int dy, int dx)
 {
   const int tws = t->tws, th = t->twh, w = t->w, cn = t->cn, nm = t->nm;
-  const int n = w + tws - 1;
+  const int rows = t->rows, R = t->R;
+  const int mirror = dy != 0 || dx != 0;
+  const int xlo = MIN (0, -dx), xhi = MAX (w, w - dx), wn = xhi - xlo;
+  const int n = wn + tws - 1;
+  const int direct = tws <= DIRECT && cn == 1;
   const ptrdiff_t ps = t->pstride;
-  const int32_t *table = t->table;
-  const uint32_t tlen = (uint32_t) t->tlen;
-  const int shift = t->shift;
   uint32_t *col = t->col, *d = t->dist;
-  /* row rr of the tile (relative to its first output row) at column -T,
-   * and the same row of the candidates */
-#define ROW_A(rr) (t->pad + ((rr) + t->R) * ps + (t->R - th) * cn)
+  int32_t *W = t->weights;
+  /* row rr of the tile (relative to its first output row) at column
+   * xlo - T, and the same row of the candidates */
+#define ROW_A(rr) (t->pad + ((rr) + R) * ps + (R - th + xlo) * cn)
 #define ROW_B(rr) (ROW_A (rr) + dy * ps + dx * cn)
+  /* pixel (x, r) of the tile */
+#define PIX(r, x) (t->pad + ((r) + R) * ps + ((x) + R) * cn)
 
   memset (col, 0, sizeof (uint32_t) * n);
-  for (int rr = -th; rr <= th; rr++)
+  for (int rr = -dy - th; rr <= -dy + th; rr++)
     col_add (col, ROW_A (rr), ROW_B (rr), n, t, 1);
-  for (int r = 0; r < t->rows; r++) {
-    const uint8_t *q = t->pad + (r + t->R + dy) * ps + (t->R + dx) * cn;
-    int32_t *restrict ws = t->wsum + (size_t) r * w;
-    int32_t *restrict est = t->est + (size_t) r * w * nm;
-
-    if (cn == 1) {
-      /* narrow patches: the distances summed where they are used */
-      if (tws > DIRECT)
-        row_dist (d, col, w, tws, t->prefix);
-      row_weights (ws, est, col, tws > DIRECT ? d : NULL, q, w, t);
-    } else {
-      row_dist (d, col, w, tws, t->prefix);
-      for (int x = 0; x < w; x++) {
-        uint32_t i = d[x] >> shift;
-        int32_t wt = table[i < tlen ? i : tlen];
-        ws[x] += wt;
-        for (int k = 0; k < nm; k++)
-          est[x * nm + k] += wt * q[x * cn + t->ch[k]];
-      }
-    }
-    if (r + 1 < t->rows) {
+  for (int r = -dy; r < rows; r++) {
+    const int tr = r + dy;      /* the row p + d is in */
+    if (!direct)
+      row_dist (d, col, wn, tws, t->prefix);
+    row_lookup (W, col, direct ? NULL : d, wn, t);
+    if (r >= 0)
+      accumulate (t->wsum + (size_t) r * w, t->est + (size_t) r * w * nm,
+          W - xlo, PIX (r + dy, dx), w, t);
+    if (mirror && tr < rows)
+      accumulate (t->wsum + (size_t) tr * w, t->est + (size_t) tr * w * nm,
+          W - xlo - dx, PIX (r, -dx), w, t);
+    if (r + 1 < rows) {
       col_add (col, ROW_A (r + th + 1), ROW_B (r + th + 1), n, t, 1);
       col_add (col, ROW_A (r - th), ROW_B (r - th), n, t, -1);
     }
   }
 #undef ROW_A
 #undef ROW_B
+#undef PIX
 }
 
 #if VFK_ONCE
@@ -435,9 +436,10 @@ nlm_band (void *data, int worker, int y0, int y1)
   const size_t pad_bytes = pstride * (tile + 2 * R);
   const size_t est_bytes = VFK_ALIGN (sizeof (int32_t) * tile * w * nm);
   const size_t ws_bytes = VFK_ALIGN (sizeof (int32_t) * tile * w);
-  const size_t row_bytes = VFK_ALIGN (sizeof (uint32_t) * (w + n->patch + 1));
+  const size_t row_bytes = VFK_ALIGN (sizeof (uint32_t) * (w + n->search +
+          n->patch + 1));
   uint8_t *mem = vfk_pool_scratch (job->pool, worker, VFK_ALIGN (pad_bytes)
-      + est_bytes + ws_bytes + 3 * row_bytes);
+      + est_bytes + ws_bytes + 4 * row_bytes);
   VfkNlmTile t;
 
   if (!mem)
@@ -450,6 +452,7 @@ nlm_band (void *data, int worker, int y0, int y1)
   t.col = (uint32_t *) ((uint8_t *) t.wsum + ws_bytes);
   t.dist = (uint32_t *) ((uint8_t *) t.col + row_bytes);
   t.prefix = (uint32_t *) ((uint8_t *) t.dist + row_bytes);
+  t.weights = (int32_t *) ((uint8_t *) t.prefix + row_bytes);
   t.table = n->table;
   t.table64 = n->table64;
   t.table16 = n->blocks16 ? n->table16 : NULL;
@@ -474,8 +477,9 @@ nlm_band (void *data, int worker, int y0, int y1)
           job->ox - R, pw, job->border, job->value);
     memset (t.est, 0, sizeof (int32_t) * rows * w * nm);
     memset (t.wsum, 0, sizeof (int32_t) * rows * w);
-    for (int dy = -sh; dy <= sh; dy++)
-      for (int dx = -sh; dx <= sh; dx++)
+    /* (0, 0) and one offset of each pair d, -d */
+    for (int dy = 0; dy <= sh; dy++)
+      for (int dx = dy ? -sh : 0; dx <= sh; dx++)
         dsp->offset (&t, dy, dx);
     for (int r = 0; r < rows; r++) {
       uint8_t *out = vfk_row (job->dst, ty + r);
