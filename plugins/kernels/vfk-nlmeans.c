@@ -139,10 +139,9 @@ dist8 (const uint32_t * col, const uint32_t * d, int x, int tws)
 /* One row of weights: W[x] = table[min (D >> shift, tlen)], D the patch
  * distance of pixel x (dist1). */
 VFK_ALWAYS_INLINE void
-row_lookup (int32_t * restrict W, const uint32_t * restrict col,
-    const uint32_t * restrict d, int w, const VfkNlmTile * t)
+row_lookup_k (int32_t * restrict W, const uint32_t * restrict col,
+    const uint32_t * restrict d, int w, const VfkNlmTile * t, const int tws)
 {
-  const int tws = t->tws;
   const int32_t *table = t->table;
   const uint32_t tlen = (uint32_t) t->tlen;
   const int shift = t->shift;
@@ -225,6 +224,33 @@ row_lookup (int32_t * restrict W, const uint32_t * restrict col,
   for (; x < w; x++) {
     uint32_t i = dist1 (col, d, x, tws) >> shift;
     W[x] = table[i < tlen ? i : tlen];
+  }
+}
+
+/* row_lookup_k with the patch width a constant where the distances are
+ * summed here, so that the sum is unrolled */
+static void
+row_lookup (int32_t * restrict W, const uint32_t * restrict col,
+    const uint32_t * restrict d, int w, const VfkNlmTile * t)
+{
+  switch (d ? 0 : t->tws) {
+    case 1:
+      row_lookup_k (W, col, d, w, t, 1);
+      break;
+    case 3:
+      row_lookup_k (W, col, d, w, t, 3);
+      break;
+    case 5:
+      row_lookup_k (W, col, d, w, t, 5);
+      break;
+    case 7:
+      row_lookup_k (W, col, d, w, t, 7);
+      break;
+    case 9:
+      row_lookup_k (W, col, d, w, t, 9);
+      break;
+    default:
+      row_lookup_k (W, col, d, w, t, t->tws);
   }
 }
 
