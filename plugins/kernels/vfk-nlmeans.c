@@ -74,6 +74,43 @@ col_add (uint32_t * restrict col, const uint8_t * restrict a,
   }
 }
 
+/* col[x] += s(a_in, b_in)[x] - s(a_out, b_out)[x]: the row entering the
+ * patch and the one leaving it, one channel */
+VFK_ALWAYS_INLINE void
+col_slide1 (uint32_t * restrict col, const uint8_t * restrict ai,
+    const uint8_t * restrict bi, const uint8_t * restrict ao,
+    const uint8_t * restrict bo, int n)
+{
+  int x = 0;
+#if VFK_ARCH == 2
+  for (; x + 32 <= n; x += 32) {
+    /* |d| <= 255: d * d fits 16 unsigned bits, the low half of mullo */
+    __m512i di = _mm512_sub_epi16 (_mm512_cvtepu8_epi16 (_mm256_loadu_si256
+            ((const __m256i *) (ai + x))),
+        _mm512_cvtepu8_epi16 (_mm256_loadu_si256 ((const __m256i *) (bi + x))));
+    __m512i dout = _mm512_sub_epi16 (_mm512_cvtepu8_epi16 (_mm256_loadu_si256
+            ((const __m256i *) (ao + x))),
+        _mm512_cvtepu8_epi16 (_mm256_loadu_si256 ((const __m256i *) (bo + x))));
+    __m512i si = _mm512_mullo_epi16 (di, di);
+    __m512i so = _mm512_mullo_epi16 (dout, dout);
+    for (int h = 0; h < 2; h++) {
+      __m256i si_h = h ? _mm512_extracti64x4_epi64 (si, 1) :
+          _mm512_castsi512_si256 (si);
+      __m256i so_h = h ? _mm512_extracti64x4_epi64 (so, 1) :
+          _mm512_castsi512_si256 (so);
+      __m512i c = _mm512_loadu_si512 (col + x + 16 * h);
+      c = _mm512_add_epi32 (c, _mm512_cvtepu16_epi32 (si_h));
+      c = _mm512_sub_epi32 (c, _mm512_cvtepu16_epi32 (so_h));
+      _mm512_storeu_si512 (col + x + 16 * h, c);
+    }
+  }
+#endif
+  for (; x < n; x++) {
+    int di = (int) ai[x] - (int) bi[x], dout = (int) ao[x] - (int) bo[x];
+    col[x] += (uint32_t) (di * di) - (uint32_t) (dout * dout);
+  }
+}
+
 /* The patch distances of one output row from the column sums:
  * d[x] = sum of col over [x, x + tws) */
 VFK_ALWAYS_INLINE void
@@ -316,8 +353,13 @@ void VFK_FN (nlm_offset) (const VfkNlmTile * t, int dy, int dx)
       accumulate (t->wsum + (size_t) tr * w, t->est + (size_t) tr * w * nm,
           W - xlo - dx, PIX (r, -dx), w, t);
     if (r + 1 < rows) {
-      col_add (col, ROW_A (r + th + 1), ROW_B (r + th + 1), n, t, 1);
-      col_add (col, ROW_A (r - th), ROW_B (r - th), n, t, -1);
+      if (cn == 1) {
+        col_slide1 (col, ROW_A (r + th + 1), ROW_B (r + th + 1),
+            ROW_A (r - th), ROW_B (r - th), n);
+      } else {
+        col_add (col, ROW_A (r + th + 1), ROW_B (r + th + 1), n, t, 1);
+        col_add (col, ROW_A (r - th), ROW_B (r - th), n, t, -1);
+      }
     }
   }
 #undef ROW_A
