@@ -492,7 +492,7 @@ run_nlmeans_small (Frame * in, Frame * guide, Frame * out, int mask)
       1, nlmeans_small);
 }
 
-/* h = 8, search 11: 17-bit weights in a 16-bit table of under 512 */
+/* h = 8, search 11: 17-bit weights in a 16-bit table of under 1024 */
 static int
 run_nlmeans_mid (Frame * in, Frame * guide, Frame * out, int mask)
 {

@@ -196,7 +196,7 @@ typedef struct
   const int32_t *table;         /* weights by D >> shift; table[tlen] = 0 */
   const int32_t *table64;       /* its first 64 entries, 0 from tlen on */
   const uint16_t *table16;      /* all of it, 16 low bits, when it has
-                                 * < 512 entries (blocks16 of 64) of at
+                                 * < 1024 entries (blocks16 of 64) of at
                                  * most 17 bits, or NULL */
   int blocks16, big16;          /* entries [0, big16) have bit 16 set */
   int tlen, shift;

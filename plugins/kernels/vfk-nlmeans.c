@@ -203,7 +203,7 @@ row_lookup_k (int32_t * restrict W, const uint32_t * restrict col,
       _mm512_storeu_si512 (W + x, wt);
     }
   } else if (t->table16) {
-    /* up to 512 weights of 17 bits: 32 lanes at once, one permute per 64
+    /* up to 1024 weights of 17 bits: 32 lanes at once, one permute per 64
      * entries of the low 16 bits, blended by the index's block; bit 16
      * (searches under 15) belongs to the first entries, below big16 */
     const __m512i lim = _mm512_set1_epi32 ((int) tlen);
@@ -387,7 +387,7 @@ struct VfkNlmeans
   int patch, search, channels, shift, tlen;
   int32_t *table;               /* tlen + 1 entries, the last 0 */
   int32_t table64[64];          /* the first 64, zeros after tlen */
-  uint16_t table16[512];        /* the low 16 bits, when it fits */
+  uint16_t table16[1024];       /* the low 16 bits, when it fits */
   int blocks16;                 /* 64-entry blocks of table16, or 0 */
   int big16;                    /* entries below this one are >= 2^16 */
 };
@@ -455,9 +455,9 @@ vfk_nlmeans_new (float h, int patch, int search, int channels)
   for (int i = 0; i < 64; i++)
     n->table64[i] = i < n->tlen ? n->table[i] : 0;
   /* 17 bits at most: fpm < 2^17 from search 11 on */
-  if (fpm < (1 << 17) && n->tlen < 512) {
+  if (fpm < (1 << 17) && n->tlen < 1024) {
     n->blocks16 = n->tlen / 64 + 1;
-    for (int i = 0; i < 512; i++)
+    for (int i = 0; i < 1024; i++)
       n->table16[i] = (uint16_t) (i < n->tlen ? n->table[i] & 0xffff : 0);
     while (n->big16 < n->tlen && n->table[n->big16] >= 65536)
       n->big16++;
