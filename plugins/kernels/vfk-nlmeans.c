@@ -185,8 +185,9 @@ row_lookup_k (int32_t * restrict W, const uint32_t * restrict col,
   int x = 0;
 #if VFK_ARCH == 2
   const __m128i sh = _mm_cvtsi32_si128 (shift);
-  if (tlen < 64) {
-    /* the whole table in four registers: two permutes and a blend */
+  if (tlen < 64 && !t->table16) {
+    /* weights over 17 bits (searches under 9), the whole table in four
+     * registers: two permutes and a blend */
     const __m512i t0 = _mm512_loadu_si512 (t->table64);
     const __m512i t1 = _mm512_loadu_si512 (t->table64 + 16);
     const __m512i t2 = _mm512_loadu_si512 (t->table64 + 32);
