@@ -233,6 +233,10 @@ GST_START_TEST (test_nlmeans_refuses_bad_values_whole)
   expect_warning ("search-size '10' must be odd");
   g_object_set (e, "h", 0.0, "search-size", 5, NULL);
   expect_warning ("h '0' must be greater than 0");
+  g_object_set (e, "h", 5.0, "search-size", 0, NULL);
+  expect_warning ("search-size '0' is not valid (expected 1 to 71)");
+  g_object_set (e, "h", -2.0, NULL);
+  expect_warning ("h '-2' is not valid (expected 0 to 1000)");
   g_object_get (e, "h", &h, "patch-size", &patch, "search-size", &search, NULL);
   fail_unless_equals_float (h, 3.0);
   fail_unless_equals_int (patch, 7);
