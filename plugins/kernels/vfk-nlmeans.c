@@ -146,29 +146,28 @@ dist1 (const uint32_t * col, const uint32_t * d, int x, int tws)
   return acc;
 }
 
+#if VFK_ARCH >= 1
+/* one vector of 32-bit lanes: 16 at AVX-512, 8 at AVX2 */
 #if VFK_ARCH == 2
-VFK_ALWAYS_INLINE __m512i
-dist16 (const uint32_t * col, const uint32_t * d, int x, int tws)
+typedef __m512i vec32;
+#define VLOAD32(p) _mm512_loadu_si512 ((const void *) (p))
+#define VADD32(a, b) _mm512_add_epi32 (a, b)
+#else
+typedef __m256i vec32;
+#define VLOAD32(p) _mm256_loadu_si256 ((const __m256i *) (p))
+#define VADD32(a, b) _mm256_add_epi32 (a, b)
+#endif
+
+/* dist1 for a vector of pixels from x */
+VFK_ALWAYS_INLINE vec32
+distv (const uint32_t * col, const uint32_t * d, int x, int tws)
 {
-  __m512i acc;
+  vec32 acc;
   if (d)
-    return _mm512_loadu_si512 (d + x);
-  acc = _mm512_loadu_si512 (col + x);
+    return VLOAD32 (d + x);
+  acc = VLOAD32 (col + x);
   for (int k = 1; k < tws; k++)
-    acc = _mm512_add_epi32 (acc, _mm512_loadu_si512 (col + x + k));
-  return acc;
-}
-#elif VFK_ARCH == 1
-VFK_ALWAYS_INLINE __m256i
-dist8 (const uint32_t * col, const uint32_t * d, int x, int tws)
-{
-  __m256i acc;
-  if (d)
-    return _mm256_loadu_si256 ((const __m256i *) (d + x));
-  acc = _mm256_loadu_si256 ((const __m256i *) (col + x));
-  for (int k = 1; k < tws; k++)
-    acc = _mm256_add_epi32 (acc, _mm256_loadu_si256 ((const __m256i *)
-            (col + x + k)));
+    acc = VADD32 (acc, VLOAD32 (col + x + k));
   return acc;
 }
 #endif
@@ -195,7 +194,7 @@ row_lookup_k (int32_t * restrict W, const uint32_t * restrict col,
     const __m512i top = _mm512_set1_epi32 (63), half = _mm512_set1_epi32 (32);
     for (; x + 16 <= w; x += 16) {
       __m512i i =
-          _mm512_min_epu32 (_mm512_srl_epi32 (dist16 (col, d, x, tws), sh),
+          _mm512_min_epu32 (_mm512_srl_epi32 (distv (col, d, x, tws), sh),
           top);
       __m512i lo = _mm512_permutex2var_epi32 (t0, i, t1);
       __m512i hi = _mm512_permutex2var_epi32 (t2, i, t3);
@@ -214,10 +213,10 @@ row_lookup_k (int32_t * restrict W, const uint32_t * restrict col,
     const int nb = t->blocks16;
     for (; x + 32 <= w; x += 32) {
       __m512i ia =
-          _mm512_min_epu32 (_mm512_srl_epi32 (dist16 (col, d, x, tws), sh),
+          _mm512_min_epu32 (_mm512_srl_epi32 (distv (col, d, x, tws), sh),
           lim);
       __m512i ib =
-          _mm512_min_epu32 (_mm512_srl_epi32 (dist16 (col, d, x + 16, tws), sh),
+          _mm512_min_epu32 (_mm512_srl_epi32 (distv (col, d, x + 16, tws), sh),
           lim);
       /* 16-bit lanes in packus order; the unpacking below undoes it */
       __m512i i = _mm512_packus_epi32 (ia, ib);
@@ -243,7 +242,7 @@ row_lookup_k (int32_t * restrict W, const uint32_t * restrict col,
     const __m512i lim = _mm512_set1_epi32 ((int) tlen);
     for (; x + 16 <= w; x += 16) {
       __m512i i =
-          _mm512_min_epu32 (_mm512_srl_epi32 (dist16 (col, d, x, tws), sh),
+          _mm512_min_epu32 (_mm512_srl_epi32 (distv (col, d, x, tws), sh),
           lim);
       __m512i wt = _mm512_i32gather_epi32 (i, table, 4);
       _mm512_storeu_si512 (W + x, wt);
@@ -254,7 +253,7 @@ row_lookup_k (int32_t * restrict W, const uint32_t * restrict col,
   const __m256i lim = _mm256_set1_epi32 ((int) tlen);
   for (; x + 8 <= w; x += 8) {
     __m256i i =
-        _mm256_min_epu32 (_mm256_srl_epi32 (dist8 (col, d, x, tws), sh), lim);
+        _mm256_min_epu32 (_mm256_srl_epi32 (distv (col, d, x, tws), sh), lim);
     __m256i wt = _mm256_i32gather_epi32 (table, i, 4);
     _mm256_storeu_si256 ((__m256i *) (W + x), wt);
   }
