@@ -185,14 +185,20 @@ void vfk_temporal_dsp_init (VfkTemporalDsp * dsp, unsigned flags);
 /* ---- non-local means (vfk-nlmeans.c) ------------------------------------- */
 
 /* One tile of output rows being filtered, for the hot loop. */
+/* Offsets of one row of the search window taken in one pass. */
+#define VFK_NLM_BATCH 4
+
 typedef struct
 {
-  const uint8_t *pad;           /* the tile's source, padded by R each side */
+  const uint8_t *pad;           /* the tile's source, padded by R rows and
+                                 * C columns each side */
   ptrdiff_t pstride;
   int32_t *est, *wsum;          /* rows x w (x nm) sums of the tile */
-  uint32_t *col;                /* w + tws - 1 column sums down the patch */
+  uint32_t *col;                /* VFK_NLM_BATCH rows of column sums down
+                                 * the patch, row_len apart */
   uint32_t *dist, *prefix;      /* rows of w + search (+ tws) */
-  int32_t *weights;             /* a row of w + search weights */
+  int32_t *weights;             /* VFK_NLM_BATCH rows of weights */
+  size_t row_len;               /* >= w + search + patch */
   const int32_t *table;         /* weights by D >> shift; table[tlen] = 0 */
   const int32_t *table64;       /* its first 64 entries, 0 from tlen on */
   const uint16_t *table16;      /* all of it, 16 low bits, when it has
@@ -201,17 +207,18 @@ typedef struct
   int blocks16, big16;          /* entries [0, big16) have bit 16 set */
   int tlen, shift;
   int tws, twh, R;              /* patch size, its half, search/2 + twh */
+  int C;                        /* the padding's columns: R + VFK_NLM_BATCH */
   int rows, w;                  /* of the tile */
   int cn, nm, ch[4];            /* channels; the nm weighted ones */
 } VfkNlmTile;
 
 typedef struct
 {
-  /* offset d = (dy, dx) (dy > 0, or dy = 0 and dx >= 0) and its mirror
-   * -d: for every output pixel p of the tile, the distances D to p + d
-   * and to p - d, their weights, then wsum += weight, est += weight *
-   * candidate */
-  void (*offset) (const VfkNlmTile * t, int dy, int dx);
+  /* offsets d = (dy, dx0 + k), k < K <= VFK_NLM_BATCH (dy > 0, or dy = 0
+   * and dx0 > 0; or (0, 0) alone) and their mirrors -d: for every output
+   * pixel p of the tile, the distances D to p + d and to p - d, their
+   * weights, then wsum += weight, est += weight * candidate */
+  void (*offsets) (const VfkNlmTile * t, int dy, int dx0, int K);
 } VfkNlmeansDsp;
 
 void vfk_nlmeans_dsp_init (VfkNlmeansDsp * dsp, unsigned flags);

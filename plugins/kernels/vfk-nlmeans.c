@@ -291,76 +291,136 @@ row_lookup (int32_t * restrict W, const uint32_t * restrict col,
   }
 }
 
-/* ws[x] += W[x], est[x] += W[x] q[x] over the weighted channels */
+/* ws[x] += sum_k Wk[x], est[x] += sum_k Wk[x] qk[x] over the weighted
+ * channels, for the K offsets of a batch: the tile's sums are read and
+ * written once for all of them (their loads and stores bound this loop) */
 VFK_ALWAYS_INLINE void
-accumulate (int32_t * restrict ws, int32_t * restrict est,
-    const int32_t * restrict W, const uint8_t * restrict q, int n,
-    const VfkNlmTile * t)
+accumulate_k (int32_t * restrict ws, int32_t * restrict est,
+    const int32_t * const *Wk, const uint8_t * const *qk, int n,
+    const VfkNlmTile * t, const int K)
 {
   const int cn = t->cn, nm = t->nm;
+  const int32_t *w0 = Wk[0], *w1 = Wk[K > 1], *w2 = Wk[K > 2 ? 2 : 0];
+  const int32_t *w3 = Wk[K > 3 ? 3 : 0];
+  const uint8_t *q0 = qk[0], *q1 = qk[K > 1], *q2 = qk[K > 2 ? 2 : 0];
+  const uint8_t *q3 = qk[K > 3 ? 3 : 0];
   if (cn == 1) {
     for (int x = 0; x < n; x++) {
-      ws[x] += W[x];
-      est[x] += W[x] * q[x];
+      int32_t sw = w0[x], se = w0[x] * q0[x];
+      if (K > 1) {
+        sw += w1[x];
+        se += w1[x] * q1[x];
+      }
+      if (K > 2) {
+        sw += w2[x];
+        se += w2[x] * q2[x];
+      }
+      if (K > 3) {
+        sw += w3[x];
+        se += w3[x] * q3[x];
+      }
+      ws[x] += sw;
+      est[x] += se;
     }
     return;
   }
-  for (int x = 0; x < n; x++) {
-    ws[x] += W[x];
-    for (int k = 0; k < nm; k++)
-      est[x * nm + k] += W[x] * q[x * cn + t->ch[k]];
+  for (int x = 0; x < n; x++)
+    for (int k = 0; k < K; k++) {
+      ws[x] += Wk[k][x];
+      for (int c = 0; c < nm; c++)
+        est[x * nm + c] += Wk[k][x] * qk[k][x * cn + t->ch[c]];
+    }
+}
+
+static void
+accumulate (int32_t * restrict ws, int32_t * restrict est,
+    const int32_t * const *Wk, const uint8_t * const *qk, int n,
+    const VfkNlmTile * t, int K)
+{
+  switch (K) {
+    case 1:
+      accumulate_k (ws, est, Wk, qk, n, t, 1);
+      break;
+    case 2:
+      accumulate_k (ws, est, Wk, qk, n, t, 2);
+      break;
+    case 3:
+      accumulate_k (ws, est, Wk, qk, n, t, 3);
+      break;
+    default:
+      accumulate_k (ws, est, Wk, qk, n, t, 4);
   }
 }
 
-void VFK_FN (nlm_offset) (const VfkNlmTile * t, int dy, int dx);
+void VFK_FN (nlm_offsets) (const VfkNlmTile * t, int dy, int dx0, int K);
 
 /* Offsets come in pairs d, -d with D(p, d) = D(p + d, -d): the caller
- * passes one of each pair (dy > 0, or dy = 0 and dx > 0) and (0, 0).
- * Each weight computed at pixel p for its candidate p + d also serves
- * p + d for its candidate p; the distances are computed for every p of
- * the tile and every p whose p + d lies in it: rows [-dy, rows), columns
- * [xlo, xhi). */
-void VFK_FN (nlm_offset) (const VfkNlmTile * t, int dy, int dx)
+ * passes one of each pair (dy > 0, or dy = 0 and dx > 0), and (0, 0)
+ * alone, in batches of K <= VFK_NLM_BATCH offsets (dy, dx0 + k).  Each
+ * weight computed at pixel p for its candidate p + d also serves p + d for
+ * its candidate p; the distances are computed for every p of the tile and
+ * every p whose p + d lies in it: rows [-dy, rows), columns [xlo, xhi). */
+void VFK_FN (nlm_offsets) (const VfkNlmTile * t, int dy, int dx0, int K)
 {
   const int tws = t->tws, th = t->twh, w = t->w, cn = t->cn, nm = t->nm;
-  const int rows = t->rows, R = t->R;
-  const int mirror = dy != 0 || dx != 0;
-  const int xlo = MIN (0, -dx), xhi = MAX (w, w - dx), wn = xhi - xlo;
-  const int n = wn + tws - 1;
+  const int rows = t->rows, R = t->R, C = t->C;
+  const int mirror = dy != 0 || dx0 != 0;
+  const int xlo = MIN (0, -(dx0 + K - 1)), xhi = MAX (w, w - dx0);
+  const int wn = xhi - xlo, n = wn + tws - 1;
   const int direct = tws <= DIRECT && cn == 1;
   const ptrdiff_t ps = t->pstride;
-  uint32_t *col = t->col, *d = t->dist;
-  int32_t *W = t->weights;
+  uint32_t *d = t->dist;
+  uint32_t *col[VFK_NLM_BATCH];
+  int32_t *W[VFK_NLM_BATCH];
+  const int32_t *Wk[VFK_NLM_BATCH];
+  const uint8_t *qk[VFK_NLM_BATCH];
   /* row rr of the tile (relative to its first output row) at column
-   * xlo - T, and the same row of the candidates */
-#define ROW_A(rr) (t->pad + ((rr) + R) * ps + (R - th + xlo) * cn)
-#define ROW_B(rr) (ROW_A (rr) + dy * ps + dx * cn)
+   * xlo - T, and the same row of the candidates of offset k */
+#define ROW_A(rr) (t->pad + ((rr) + R) * ps + (C - th + xlo) * cn)
+#define ROW_B(rr, k) (ROW_A (rr) + dy * ps + (dx0 + (k)) * cn)
   /* pixel (x, r) of the tile */
-#define PIX(r, x) (t->pad + ((r) + R) * ps + ((x) + R) * cn)
+#define PIX(r, x) (t->pad + ((r) + R) * ps + ((x) + C) * cn)
 
-  memset (col, 0, sizeof (uint32_t) * n);
-  for (int rr = -dy - th; rr <= -dy + th; rr++)
-    col_add (col, ROW_A (rr), ROW_B (rr), n, t, 1);
+  for (int k = 0; k < K; k++) {
+    col[k] = t->col + (size_t) k *t->row_len;
+    W[k] = t->weights + (size_t) k *t->row_len;
+    memset (col[k], 0, sizeof (uint32_t) * n);
+    for (int rr = -dy - th; rr <= -dy + th; rr++)
+      col_add (col[k], ROW_A (rr), ROW_B (rr, k), n, t, 1);
+  }
   for (int r = -dy; r < rows; r++) {
     const int tr = r + dy;      /* the row p + d is in */
-    if (!direct)
-      row_dist (d, col, wn, tws, t->prefix);
-    row_lookup (W, col, direct ? NULL : d, wn, t);
-    if (r >= 0)
-      accumulate (t->wsum + (size_t) r * w, t->est + (size_t) r * w * nm,
-          W - xlo, PIX (r + dy, dx), w, t);
-    if (mirror && tr < rows)
-      accumulate (t->wsum + (size_t) tr * w, t->est + (size_t) tr * w * nm,
-          W - xlo - dx, PIX (r, -dx), w, t);
-    if (r + 1 < rows) {
-      if (cn == 1) {
-        col_slide1 (col, ROW_A (r + th + 1), ROW_B (r + th + 1),
-            ROW_A (r - th), ROW_B (r - th), n);
-      } else {
-        col_add (col, ROW_A (r + th + 1), ROW_B (r + th + 1), n, t, 1);
-        col_add (col, ROW_A (r - th), ROW_B (r - th), n, t, -1);
-      }
+    for (int k = 0; k < K; k++) {
+      if (!direct)
+        row_dist (d, col[k], wn, tws, t->prefix);
+      row_lookup (W[k], col[k], direct ? NULL : d, wn, t);
     }
+    if (r >= 0) {
+      for (int k = 0; k < K; k++) {
+        Wk[k] = W[k] - xlo;
+        qk[k] = PIX (r + dy, dx0 + k);
+      }
+      accumulate (t->wsum + (size_t) r * w, t->est + (size_t) r * w * nm, Wk,
+          qk, w, t, K);
+    }
+    if (mirror && tr < rows) {
+      for (int k = 0; k < K; k++) {
+        Wk[k] = W[k] - xlo - (dx0 + k);
+        qk[k] = PIX (r, -(dx0 + k));
+      }
+      accumulate (t->wsum + (size_t) tr * w, t->est + (size_t) tr * w * nm,
+          Wk, qk, w, t, K);
+    }
+    if (r + 1 < rows)
+      for (int k = 0; k < K; k++) {
+        if (cn == 1) {
+          col_slide1 (col[k], ROW_A (r + th + 1), ROW_B (r + th + 1, k),
+              ROW_A (r - th), ROW_B (r - th, k), n);
+        } else {
+          col_add (col[k], ROW_A (r + th + 1), ROW_B (r + th + 1, k), n, t, 1);
+          col_add (col[k], ROW_A (r - th), ROW_B (r - th, k), n, t, -1);
+        }
+      }
   }
 #undef ROW_A
 #undef ROW_B
@@ -369,13 +429,14 @@ void VFK_FN (nlm_offset) (const VfkNlmTile * t, int dy, int dx)
 
 #if VFK_ONCE
 
-VFK_DECLARE_VARIANTS (void, nlm_offset, (const VfkNlmTile * t, int dy, int dx));
+VFK_DECLARE_VARIANTS (void, nlm_offsets, (const VfkNlmTile * t, int dy,
+        int dx0, int K));
 
 void
 vfk_nlmeans_dsp_init (VfkNlmeansDsp * dsp, unsigned flags)
 {
-  dsp->offset = nlm_offset_c;
-  VFK_OVERRIDE (dsp, flags, offset, nlm_offset);
+  dsp->offsets = nlm_offsets_c;
+  VFK_OVERRIDE (dsp, flags, offsets, nlm_offsets);
 }
 
 VFK_DSP_GETTER (VfkNlmeansDsp, nlmeans_dsp, vfk_nlmeans_dsp_init);
@@ -498,7 +559,8 @@ nlm_band (void *data, int worker, int y0, int y1)
   const VfkNlmeans *n = job->n;
   const int cn = job->src->channels, w = job->dst->width, nm = job->nm;
   const int sh = n->search / 2, th = n->patch / 2, R = sh + th;
-  const int pw = w + 2 * R;
+  const int C = R + VFK_NLM_BATCH;      /* columns: a batch reaches further */
+  const int pw = w + 2 * C;
   const size_t pstride = VFK_ALIGN ((size_t) pw * cn);
   const int tile = MIN (TILE, y1 - y0);
   const size_t pad_bytes = pstride * (tile + 2 * R);
@@ -507,7 +569,7 @@ nlm_band (void *data, int worker, int y0, int y1)
   const size_t row_bytes = VFK_ALIGN (sizeof (uint32_t) * (w + n->search +
           n->patch + 1));
   uint8_t *mem = vfk_pool_scratch (job->pool, worker, VFK_ALIGN (pad_bytes)
-      + est_bytes + ws_bytes + 4 * row_bytes);
+      + est_bytes + ws_bytes + (2 + 2 * VFK_NLM_BATCH) * row_bytes);
   VfkNlmTile t;
 
   if (!mem)
@@ -517,10 +579,11 @@ nlm_band (void *data, int worker, int y0, int y1)
   t.pstride = (ptrdiff_t) pstride;
   t.est = (int32_t *) (mem + VFK_ALIGN (pad_bytes));
   t.wsum = (int32_t *) ((uint8_t *) t.est + est_bytes);
+  t.row_len = row_bytes / sizeof (uint32_t);
   t.col = (uint32_t *) ((uint8_t *) t.wsum + ws_bytes);
-  t.dist = (uint32_t *) ((uint8_t *) t.col + row_bytes);
-  t.prefix = (uint32_t *) ((uint8_t *) t.dist + row_bytes);
-  t.weights = (int32_t *) ((uint8_t *) t.prefix + row_bytes);
+  t.weights = (int32_t *) (t.col + t.row_len * VFK_NLM_BATCH);
+  t.dist = (uint32_t *) (t.weights + t.row_len * VFK_NLM_BATCH);
+  t.prefix = t.dist + t.row_len;
   t.table = n->table;
   t.table64 = n->table64;
   t.table16 = n->blocks16 ? n->table16 : NULL;
@@ -531,6 +594,7 @@ nlm_band (void *data, int worker, int y0, int y1)
   t.tws = n->patch;
   t.twh = th;
   t.R = R;
+  t.C = C;
   t.w = w;
   t.cn = cn;
   t.nm = nm;
@@ -542,13 +606,15 @@ nlm_band (void *data, int worker, int y0, int y1)
     t.rows = rows;
     for (int j = 0; j < rows + 2 * R; j++)
       vfk_border_pad_row (pad + j * pstride, job->src, ty + job->oy - R + j,
-          job->ox - R, pw, job->border, job->value);
+          job->ox - C, pw, job->border, job->value);
     memset (t.est, 0, sizeof (int32_t) * rows * w * nm);
     memset (t.wsum, 0, sizeof (int32_t) * rows * w);
-    /* (0, 0) and one offset of each pair d, -d */
+    /* (0, 0) alone, then one offset of each pair d, -d, in batches along
+     * a row of offsets */
+    dsp->offsets (&t, 0, 0, 1);
     for (int dy = 0; dy <= sh; dy++)
-      for (int dx = dy ? -sh : 0; dx <= sh; dx++)
-        dsp->offset (&t, dy, dx);
+      for (int dx = dy ? -sh : 1; dx <= sh; dx += VFK_NLM_BATCH)
+        dsp->offsets (&t, dy, dx, MIN (VFK_NLM_BATCH, sh - dx + 1));
     for (int r = 0; r < rows; r++) {
       uint8_t *out = vfk_row (job->dst, ty + r);
       const int32_t *ws = t.wsum + (size_t) r * w;
