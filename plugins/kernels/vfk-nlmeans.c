@@ -206,20 +206,17 @@ row_lookup_k (int32_t * restrict W, const uint32_t * restrict col,
     /* up to 1024 weights of 17 bits: 32 lanes at once, one permute per 64
      * entries of the low 16 bits, blended by the index's block; bit 16
      * (searches under 15) belongs to the first entries, below big16 */
-    const __m512i lim = _mm512_set1_epi32 ((int) tlen);
+    const __m512i lim16 = _mm512_set1_epi16 ((short) tlen);
     const __m512i zero = _mm512_setzero_si512 ();
     const __m512i big = _mm512_set1_epi32 (t->big16);
     const __m512i bit16 = _mm512_set1_epi32 (65536);
     const int nb = t->blocks16;
     for (; x + 32 <= w; x += 32) {
-      __m512i ia =
-          _mm512_min_epu32 (_mm512_srl_epi32 (distv (col, d, x, tws), sh),
-          lim);
-      __m512i ib =
-          _mm512_min_epu32 (_mm512_srl_epi32 (distv (col, d, x + 16, tws), sh),
-          lim);
-      /* 16-bit lanes in packus order; the unpacking below undoes it */
-      __m512i i = _mm512_packus_epi32 (ia, ib);
+      __m512i ia = _mm512_srl_epi32 (distv (col, d, x, tws), sh);
+      __m512i ib = _mm512_srl_epi32 (distv (col, d, x + 16, tws), sh);
+      /* 16-bit lanes in packus order (the unpacking below undoes it),
+       * saturated, then clamped to tlen: D >> shift <= 255^2 cn, positive */
+      __m512i i = _mm512_min_epu16 (_mm512_packus_epi32 (ia, ib), lim16);
       __m512i w16 = _mm512_permutex2var_epi16 (_mm512_loadu_si512
           (t->table16), i, _mm512_loadu_si512 (t->table16 + 32));
       for (int b = 1; b < nb; b++) {
@@ -331,6 +328,8 @@ accumulate_k (int32_t * restrict ws, int32_t * restrict est,
         est[x * nm + c] += Wk[k][x] * qk[k][x * cn + t->ch[c]];
     }
 }
+
+_Static_assert (VFK_NLM_BATCH <= 4, "accumulate_k takes 4 offsets at most");
 
 static void
 accumulate (int32_t * restrict ws, int32_t * restrict est,
