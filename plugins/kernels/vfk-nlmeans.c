@@ -64,13 +64,31 @@ col_add (uint32_t * restrict col, const uint8_t * restrict a,
       }
     return;
   }
-  for (int x = 0; x < n; x++) {
-    uint32_t acc = 0;
-    for (int k = 0; k < t->nm; k++) {
-      int d = (int) a[x * cn + t->ch[k]] - (int) b[x * cn + t->ch[k]];
-      acc += (uint32_t) (d * d);
+  {
+    /* packed pixels: every channel's squared difference, weighted 1 or 0
+     * (alpha, padding, the other channel of an NV12 plane), with cn a
+     * constant so that the loops vectorise */
+    int32_t m[4] = { 0, 0, 0, 0 };
+    const int32_t s = sign > 0 ? 1 : -1;
+    for (int k = 0; k < t->nm; k++)
+      m[t->ch[k]] = s;
+#define PACKED(CN) \
+    for (int x = 0; x < n; x++) { \
+      int32_t acc = 0; \
+      for (int c = 0; c < (CN); c++) { \
+        int d = (int) a[x * (CN) + c] - (int) b[x * (CN) + c]; \
+        acc += m[c] * d * d; \
+      } \
+      col[x] += (uint32_t) acc; \
     }
-    col[x] += sign > 0 ? acc : -acc;
+    if (cn == 2) {
+      PACKED (2);
+    } else if (cn == 3) {
+      PACKED (3);
+    } else {
+      PACKED (4);
+    }
+#undef PACKED
   }
 }
 
@@ -321,12 +339,40 @@ accumulate_k (int32_t * restrict ws, int32_t * restrict est,
     }
     return;
   }
-  for (int x = 0; x < n; x++)
-    for (int k = 0; k < K; k++) {
-      ws[x] += Wk[k][x];
-      for (int c = 0; c < nm; c++)
-        est[x * nm + c] += Wk[k][x] * qk[k][x * cn + t->ch[c]];
+  {
+    /* packed pixels: the weighted channels are consecutive (alpha or
+     * padding sits first or last) from ch[0]; cn and nm constants so that
+     * the loops vectorise */
+    const int o = t->ch[0];
+#define PACKED(CN, NM) \
+    for (int x = 0; x < n; x++) { \
+      int32_t sw = 0, se[NM] = { 0 }; \
+      for (int k = 0; k < K; k++) { \
+        const int32_t wt = Wk[k][x]; \
+        sw += wt; \
+        for (int c = 0; c < (NM); c++) \
+          se[c] += wt * qk[k][x * (CN) + o + c]; \
+      } \
+      ws[x] += sw; \
+      for (int c = 0; c < (NM); c++) \
+        est[x * (NM) + c] += se[c]; \
     }
+    if (cn == 2 && nm == 1) {
+      PACKED (2, 1);
+    } else if (cn == 3 && nm == 3) {
+      PACKED (3, 3);
+    } else if (cn == 4 && nm == 3) {
+      PACKED (4, 3);
+    } else {
+      for (int x = 0; x < n; x++)
+        for (int k = 0; k < K; k++) {
+          ws[x] += Wk[k][x];
+          for (int c = 0; c < nm; c++)
+            est[x * nm + c] += Wk[k][x] * qk[k][x * cn + t->ch[c]];
+        }
+    }
+#undef PACKED
+  }
 }
 
 _Static_assert (VFK_NLM_BATCH <= 4, "accumulate_k takes 4 offsets at most");
