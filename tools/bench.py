@@ -138,6 +138,15 @@ def nlmeans_rows(args):
                          lambda: vfk.nlmeans(gray, hh, 7, 21),
                          lambda: cv2.fastNlMeansDenoising(gray, None, hh, 7,
                                                           21), rounds)))
+    # packed colour: one weight from the three channels, as OpenCV's
+    # 3-channel case
+    bgr = np.clip(natural(720, 1280, 3, seed=33) + rng.normal(0, 10, (
+        720, 1280, 3)), 0, 255).astype(np.uint8)
+    rows.append(('1280x720 BGR', 'vfnlmeans 7/21 h=3 vs '
+                 'cv2.fastNlMeansDenoising', *run_case(
+                     lambda: vfk.nlmeans(bgr, 3, 7, 21),
+                     lambda: cv2.fastNlMeansDenoising(bgr, None, 3, 7, 21),
+                     rounds)))
     vfk.close()
     with tempfile.TemporaryDirectory() as d:
         for w, h, patch, search in ((1280, 720, 7, 15), (1920, 1080, 3, 11)):
