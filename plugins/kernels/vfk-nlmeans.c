@@ -558,6 +558,14 @@ vfk_nlmeans_new (float h, int patch, int search, int channels)
     }
   }
   n->table[n->tlen] = 0;
+  {
+    /* keep what is used: the weights end long before the worst distance
+     * (up to 195,076 entries for three channels) */
+    int32_t *fit = realloc (n->table, sizeof (int32_t) * ((size_t) n->tlen +
+            1));
+    if (fit)
+      n->table = fit;
+  }
   for (int i = 0; i < 64; i++)
     n->table64[i] = i < n->tlen ? n->table[i] : 0;
   /* 17 bits at most: fpm < 2^17 from search 11 on */
