@@ -8,10 +8,11 @@
 
 #include "vfd-config.h"
 #include "vfd-filters.h"
+#include "vfd-outlet.h"
 #include "vfd-policy.h"
 #include "vfd-uri.h"
 
-#define KEYS "source, caps, filters, sink, loop"
+#define KEYS "source, caps, filters, sink, standby, loop"
 
 void
 vfd_pipeline_config_free (VfdPipelineConfig * pc)
@@ -23,8 +24,25 @@ vfd_pipeline_config_free (VfdPipelineConfig * pc)
   g_free (pc->caps);
   g_free (pc->filters);
   g_free (pc->sink);
+  g_free (pc->standby);
   g_free (pc->origin);
   g_free (pc);
+}
+
+VfdPipelineConfig *
+vfd_pipeline_config_copy (const VfdPipelineConfig * pc)
+{
+  VfdPipelineConfig *c = g_new0 (VfdPipelineConfig, 1);
+  c->name = g_strdup (pc->name);
+  c->source = g_strdup (pc->source);
+  c->caps = g_strdup (pc->caps);
+  c->filters = g_strdup (pc->filters);
+  c->sink = g_strdup (pc->sink);
+  c->standby = g_strdup (pc->standby);
+  c->loop = pc->loop;
+  c->origin = g_strdup (pc->origin);
+  c->own_threads = pc->own_threads;
+  return c;
 }
 
 gboolean
@@ -35,7 +53,8 @@ vfd_pipeline_config_equal (const VfdPipelineConfig * a,
       && g_strcmp0 (a->source, b->source) == 0
       && g_strcmp0 (a->caps, b->caps) == 0
       && g_strcmp0 (a->filters, b->filters) == 0
-      && g_strcmp0 (a->sink, b->sink) == 0 && a->loop == b->loop;
+      && g_strcmp0 (a->sink, b->sink) == 0
+      && g_strcmp0 (a->standby, b->standby) == 0 && a->loop == b->loop;
 }
 
 /* The file as text: no NUL byte, valid UTF-8 (GKeyFile's rules, reported
@@ -194,8 +213,14 @@ validate (VfdPipelineConfig * pc, WhereFunc where, gpointer wdata,
     goto fail;
   }
   if (!vfd_policy_check_uri (pc->sink, where == dbus_where, &e)
-      || !vfd_sink_check (pc->sink, &e)) {
+      || !vfd_sink_check (pc->sink, pc->name, pc->standby, &e)) {
     w = where (wdata, "sink");
+    goto fail;
+  }
+  if (pc->standby && (!vfd_policy_check_uri (pc->standby,
+              where == dbus_where, &e) || !vfd_standby_check (pc->standby,
+              &e))) {
+    w = where (wdata, "standby");
     goto fail;
   }
   if (pc->caps && !vfd_caps_check (pc->caps, &e)) {
@@ -334,6 +359,8 @@ vfd_config_parse (const gchar * data, gsize length, const gchar * filename,
         pc->source = v;
       else if (g_str_equal (key, "sink"))
         pc->sink = v;
+      else if (g_str_equal (key, "standby"))
+        pc->standby = v;
       else if (g_str_equal (key, "caps"))
         pc->caps = v;
       else if (g_str_equal (key, "filters"))
@@ -487,6 +514,8 @@ vfd_pipeline_config_from_variant (const gchar * name, GVariant * dict,
       slot = &pc->source;
     else if (g_str_equal (key, "sink"))
       slot = &pc->sink;
+    else if (g_str_equal (key, "standby"))
+      slot = &pc->standby;
     else if (g_str_equal (key, "caps"))
       slot = &pc->caps;
     else if (g_str_equal (key, "filters"))

@@ -13,6 +13,7 @@ typedef struct {
   gchar *caps;                  /* NULL: whatever the source gives */
   gchar *filters;               /* "" : no filters */
   gchar *sink;
+  gchar *standby;               /* NULL: last (vfd-outlet.h) */
   gboolean loop;
   gchar *origin;                /* "FILE:LINE" of the group, for messages */
   guint own_threads;            /* workers its filters' own pools hold
@@ -21,6 +22,7 @@ typedef struct {
 
 void vfd_pipeline_config_free (VfdPipelineConfig * pc);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (VfdPipelineConfig, vfd_pipeline_config_free);
+VfdPipelineConfig *vfd_pipeline_config_copy (const VfdPipelineConfig * pc);
 gboolean vfd_pipeline_config_equal (const VfdPipelineConfig * a,
     const VfdPipelineConfig * b);
 

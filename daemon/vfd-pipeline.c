@@ -127,22 +127,8 @@ vfd_pipeline_new (const VfdPipelineConfig * cfg, VfdChangedFunc changed,
   }
 
   p = g_new0 (VfdPipeline, 1);
-  p->cfg = g_new0 (VfdPipelineConfig, 1);
-  p->cfg->name = g_strdup (cfg->name);
-  p->cfg->source = g_strdup (cfg->source);
-  p->cfg->caps = g_strdup (cfg->caps);
-  p->cfg->filters = g_strdup (cfg->filters);
-  p->cfg->sink = g_strdup (cfg->sink);
-  p->cfg->loop = cfg->loop;
-  p->cfg->origin = g_strdup (cfg->origin);
-  p->orig = g_new0 (VfdPipelineConfig, 1);
-  p->orig->name = g_strdup (cfg->name);
-  p->orig->source = g_strdup (cfg->source);
-  p->orig->caps = g_strdup (cfg->caps);
-  p->orig->filters = g_strdup (cfg->filters);
-  p->orig->sink = g_strdup (cfg->sink);
-  p->orig->loop = cfg->loop;
-  p->orig->origin = g_strdup (cfg->origin);
+  p->cfg = vfd_pipeline_config_copy (cfg);
+  p->orig = vfd_pipeline_config_copy (cfg);
   p->changed = changed;
   p->changed_data = data;
   p->state = VFD_PIPELINE_STOPPED;
@@ -150,7 +136,8 @@ vfd_pipeline_new (const VfdPipelineConfig * cfg, VfdChangedFunc changed,
   p->filters = g_ptr_array_new_with_free_func ((GDestroyNotify) filter_free);
 
   p->source = vfd_source_new_full (cfg->source, cfg->caps, error);
-  p->sink = p->source ? vfd_sink_new (cfg->sink, error) : NULL;
+  p->sink = p->source ? vfd_sink_new (cfg->sink, cfg->name, cfg->standby,
+      error) : NULL;
   if (!p->source || !p->sink) {
     if (p->source)
       gst_object_unref (gst_object_ref_sink (p->source));
@@ -317,7 +304,7 @@ swap (VfdPipeline * p, gboolean is_source, const gchar * uri, GError ** error)
 {
   GstElement *bin = is_source ?
       vfd_source_new_full (uri, p->cfg->caps, error) :
-      vfd_sink_new (uri, error);
+      vfd_sink_new (uri, p->cfg->name, p->cfg->standby, error);
 
   if (!bin)
     return FALSE;

@@ -182,7 +182,13 @@ vfd_policy_check_uri (const gchar * uri, gboolean from_dbus, GError ** error)
 
   g_mutex_lock (&lock);
   ensure_locked ();
-  if (from_dbus && g_str_has_prefix (uri, "gst:") && !current.dbus_gst) {
+  if (on_system_bus && g_str_has_prefix (uri, "pipewire:")) {
+    g_set_error (error, VFD_ERROR, VFD_ERROR_INVALID, "'%.60s': PipeWire "
+        "runs per user: a pipewire: sink needs the user daemon (vfilterd "
+        "--session, systemctl --user start vfilterd)", uri);
+    ok = FALSE;
+  } else if (from_dbus && g_str_has_prefix (uri, "gst:")
+      && !current.dbus_gst) {
     g_set_error (error, VFD_ERROR, VFD_ERROR_INVALID, "'%.60s': gst: "
         "descriptions are allowed in the configuration file only (set "
         "[daemon] dbus-gst=true to allow them over D-Bus)", uri);

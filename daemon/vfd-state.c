@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "vfd-pipeline-private.h"
+#include "vfd-ratelimit.h"
 #include "vfd-uri.h"
 
 /* ---- state ------------------------------------------------------------------ */
@@ -283,10 +284,13 @@ vfd_pipeline_bus_cb (GstBus * bus, GstMessage * msg, gpointer data)
     }
     case GST_MESSAGE_WARNING:{
       GError *err = NULL;
+      gchar *line;
       gst_message_parse_warning (msg, &err, NULL);
-      g_log_structured ("vfilterd", G_LOG_LEVEL_WARNING, "PIPELINE",
-          p->cfg->name, "MESSAGE", "pipeline '%s': %s: %s", p->cfg->name,
+      /* a sink that cannot keep up says so every second or two */
+      line = g_strdup_printf ("pipeline '%s': %s: %s", p->cfg->name,
           GST_OBJECT_NAME (GST_MESSAGE_SRC (msg)), err->message);
+      vfd_warn_limited (p->cfg->name, line, line);
+      g_free (line);
       g_error_free (err);
       break;
     }

@@ -7,6 +7,7 @@
 #include <gio/gio.h>
 
 #include "vfd-devices.h"
+#include "vfd-outlet.h"
 #include "vfd-policy.h"
 #include "vfd-uri.h"
 
@@ -51,7 +52,7 @@ vfd_error_sanitize (GError * error)
 #define SOURCE_FORMS "v4l2:///dev/videoN, file:///path, test:, test:PATTERN " \
   "or gst:DESCRIPTION"
 #define SINK_FORMS "preview, null, file:///path.mkv, file:///path.webm, " \
-  "v4l2:///dev/videoN or gst:DESCRIPTION"
+  "v4l2:///dev/videoN, pipewire:, pipewire://NODE-NAME or gst:DESCRIPTION"
 
 gchar *
 vfd_uri_v4l2_path (const gchar * uri)
@@ -478,53 +479,51 @@ chain_sink (const gchar * const *factories, GstElement ** els, GError ** error)
   return bin;
 }
 
-/* A virtual camera must not change format under the applications reading
- * it: the first caps fix the size (width made even, as YUY2 needs; the
- * nearest the device takes), later changes of the input are scaled to it. */
-static GstPadProbeReturn
-lock_size_probe (GstPad * pad, GstPadProbeInfo * info, gpointer data)
+/* node.name: what PipeWire tools and WirePlumber rules match on */
+static gboolean
+pw_name_valid (const gchar * name)
 {
-  GstElement *filter = data;
-  GstEvent *ev = GST_PAD_PROBE_INFO_EVENT (info);
-  GstCaps *in, *locked;
-  const GstStructure *st;
-  gint w, h;
+  gsize n = strlen (name);
+  if (n == 0 || n > 64)
+    return FALSE;
+  for (const gchar * c = name; *c; c++)
+    if (!g_ascii_isalnum (*c) && !strchr ("._-", *c))
+      return FALSE;
+  return TRUE;
+}
 
-  if (GST_EVENT_TYPE (ev) != GST_EVENT_CAPS)
-    return GST_PAD_PROBE_OK;
-  gst_event_parse_caps (ev, &in);
-  st = gst_caps_get_structure (in, 0);
-  if (!gst_structure_get_int (st, "width", &w)
-      || !gst_structure_get_int (st, "height", &h) || w < 2)
-    return GST_PAD_PROBE_OK;
-  w &= ~1;
-  {
-    /* the output device may not take every size: the nearest it does */
-    GstPad *src = gst_element_get_static_pad (filter, "src");
-    GstCaps *yuy2 = gst_caps_from_string ("video/x-raw,format=YUY2");
-    GstCaps *dev = gst_pad_peer_query_caps (src, yuy2);
-    if (!gst_caps_is_empty (dev)) {
-      GstStructure *ds = gst_structure_copy (gst_caps_get_structure (dev, 0));
-      gst_structure_fixate_field_nearest_int (ds, "width", w);
-      gst_structure_fixate_field_nearest_int (ds, "height", h);
-      gst_structure_get_int (ds, "width", &w);
-      gst_structure_get_int (ds, "height", &h);
-      gst_structure_free (ds);
-    }
-    gst_caps_unref (dev);
-    gst_caps_unref (yuy2);
-    gst_object_unref (src);
+static GstElement *
+pipewire_sink (const gchar * uri, const gchar * pipeline,
+    const gchar * standby, GError ** error)
+{
+  const gchar *rest = uri + strlen ("pipewire:");
+  gchar *name, *label;
+  GstElement *bin;
+
+  if (g_str_has_prefix (rest, "//"))
+    name = g_strdup (rest + 2);
+  else if (!*rest)
+    name = g_strdup_printf ("vfilterd-%s", pipeline ? pipeline : "pipeline");
+  else
+    name = g_strdup ("");
+  if (!pw_name_valid (name)) {
+    g_set_error (error, VFD_ERROR, VFD_ERROR_INVALID, "sink '%s': the "
+        "PipeWire node name must be 1 to 64 letters, digits, '.', '_' or "
+        "'-' (expected pipewire: or pipewire://NODE-NAME)", uri);
+    g_free (name);
+    return NULL;
   }
-  locked = gst_caps_new_simple ("video/x-raw", "format", G_TYPE_STRING,
-      "YUY2", "width", G_TYPE_INT, w, "height", G_TYPE_INT, h,
-      "pixel-aspect-ratio", GST_TYPE_FRACTION, 1, 1, NULL);
-  g_object_set (filter, "caps", locked, NULL);
-  gst_caps_unref (locked);
-  return GST_PAD_PROBE_REMOVE;
+  label = g_strdup_printf ("vfilterd %s", pipeline ? pipeline : name);
+  bin = vfd_outlet_sink_new (VFD_OUTLET_PIPEWIRE, name, label, standby, uri,
+      pipeline, error);
+  g_free (label);
+  g_free (name);
+  return bin;
 }
 
 GstElement *
-vfd_sink_new (const gchar * uri, GError ** error)
+vfd_sink_new (const gchar * uri, const gchar * pipeline,
+    const gchar * standby, GError ** error)
 {
   GstElement *els[4] = { NULL };
   GstElement *bin;
@@ -573,33 +572,20 @@ vfd_sink_new (const gchar * uri, GError ** error)
   }
   if (g_str_has_prefix (uri, "v4l2:")) {
     gchar *path = vfd_uri_v4l2_path (uri);
-    static const gchar *f[] = { "videoconvert", "videoscale", "capsfilter",
-      "v4l2sink", NULL
-    };
     if (!path) {
       g_set_error (error, VFD_ERROR, VFD_ERROR_INVALID,
           "sink '%s' is not a V4L2 device URI (expected v4l2:///dev/videoN)",
           uri);
       return NULL;
     }
-    if (!vfd_policy_check_v4l2 (path, error)) {
-      g_free (path);
-      return NULL;
-    }
-    if ((bin = chain_sink (f, els, error))) {
-      /* what video-call applications accept from a virtual camera */
-      GstCaps *caps = gst_caps_from_string ("video/x-raw,format=YUY2");
-      GstPad *pad = gst_element_get_static_pad (bin, "sink");
-      g_object_set (els[2], "caps", caps, NULL);
-      gst_caps_unref (caps);
-      g_object_set (els[3], "device", path, NULL);
-      gst_pad_add_probe (pad, GST_PAD_PROBE_TYPE_EVENT_DOWNSTREAM,
-          lock_size_probe, gst_object_ref (els[2]), gst_object_unref);
-      gst_object_unref (pad);
-    }
+    bin = vfd_policy_check_v4l2 (path, error) ?
+        vfd_outlet_sink_new (VFD_OUTLET_V4L2, path, NULL, standby, uri,
+        pipeline, error) : NULL;
     g_free (path);
     return bin;
   }
+  if (g_str_has_prefix (uri, "pipewire:"))
+    return pipewire_sink (uri, pipeline, standby, error);
   if (g_str_has_prefix (uri, "gst:")) {
     GstPad *pad;
     if (!(bin = parse_bin ("sink", uri + 4, error)))
@@ -631,9 +617,10 @@ vfd_source_check (const gchar * uri, GError ** error)
 }
 
 gboolean
-vfd_sink_check (const gchar * uri, GError ** error)
+vfd_sink_check (const gchar * uri, const gchar * pipeline,
+    const gchar * standby, GError ** error)
 {
-  GstElement *e = vfd_sink_new (uri, error);
+  GstElement *e = vfd_sink_new (uri, pipeline, standby, error);
   if (!e)
     return FALSE;
   gst_object_unref (gst_object_ref_sink (e));

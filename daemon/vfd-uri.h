@@ -28,8 +28,12 @@ GstElement *vfd_source_new (const gchar * uri, GError ** error);
 GstElement *vfd_source_new_full (const gchar * uri, const gchar * caps,
     GError ** error);
 /* A bin with one "sink" ghost pad accepting raw video, for preview, null,
- * file:///path.{mkv,webm}, v4l2:///dev/videoN, gst:DESCRIPTION. */
-GstElement *vfd_sink_new (const gchar * uri, GError ** error);
+ * file:///path.{mkv,webm}, v4l2:///dev/videoN, pipewire:[//NODE-NAME],
+ * gst:DESCRIPTION.  `pipeline` (the pipeline's name: a PipeWire node's
+ * default name) and `standby` (what a virtual camera shows while no frame
+ * comes, vfd-outlet.h; NULL: the last frame) may be NULL. */
+GstElement *vfd_sink_new (const gchar * uri, const gchar * pipeline,
+    const gchar * standby, GError ** error);
 /* To call once a v4l2:// source bin is in NULL and out of its pipeline:
  * releases what v4l2src may have leaked of its device (see vfd-uri.c).
  * Returns the number of descriptors released. */
@@ -37,7 +41,8 @@ guint vfd_source_release (GstElement * bin);
 /* Validation only. */
 gboolean vfd_source_check (const gchar * uri, GError ** error);
 
-gboolean vfd_sink_check (const gchar * uri, GError ** error);
+gboolean vfd_sink_check (const gchar * uri, const gchar * pipeline,
+    const gchar * standby, GError ** error);
 /* The V4L2 device path of a v4l2:// URI, or NULL. */
 gchar *vfd_uri_v4l2_path (const gchar * uri);
 

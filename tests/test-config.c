@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "vfd-config.h"
+#include "vfd-policy.h"
 #include "vfd-filters.h"
 
 static GPtrArray *
@@ -127,7 +128,7 @@ START_TEST (test_unknown_key)
 {
   expect_error ("[pipeline cam0]\nsource=test:\nsourc=test:\n",
       "t.conf:3: unknown key 'sourc' in [pipeline cam0] (expected source, "
-      "caps, filters, sink, loop)");
+      "caps, filters, sink, standby, loop)");
 }
 
 END_TEST;
@@ -165,11 +166,40 @@ START_TEST (test_bad_sink_uri)
 {
   expect_error ("[pipeline a]\nsource=test:\nsink=screen\n",
       "t.conf:3: sink 'screen' is not a supported URI (expected preview, "
-      "null, file:///path.mkv, file:///path.webm, v4l2:///dev/videoN or "
-      "gst:DESCRIPTION)");
+      "null, file:///path.mkv, file:///path.webm, v4l2:///dev/videoN, "
+      "pipewire:, pipewire://NODE-NAME or gst:DESCRIPTION)");
   expect_error ("[pipeline a]\nsource=test:\nsink=file:///tmp/out.avi\n",
       "t.conf:3: sink 'file:///tmp/out.avi': file name must end in .mkv or "
       ".webm (VP8 video)");
+}
+
+END_TEST;
+
+/* The virtual cameras: PipeWire node names, the standby picture, PipeWire
+ * on the system bus. */
+START_TEST (test_virtual_camera_keys)
+{
+  expect_ok ("[pipeline a]\nsource=test:\nsink=pipewire:\n");
+  expect_ok ("[pipeline a]\nsource=test:\nsink=pipewire://my.cam-1\n"
+      "standby=black\n");
+  expect_error ("[pipeline a]\nsource=test:\nsink=pipewire://my cam\n",
+      "t.conf:3: sink 'pipewire://my cam': the PipeWire node name must be 1 "
+      "to 64 letters, digits, '.', '_' or '-' (expected pipewire: or "
+      "pipewire://NODE-NAME)");
+  expect_error ("[pipeline a]\nsource=test:\nsink=pipewire:cam\n",
+      "t.conf:3: sink 'pipewire:cam': the PipeWire node name must be 1 "
+      "to 64 letters, digits, '.', '_' or '-' (expected pipewire: or "
+      "pipewire://NODE-NAME)");
+  expect_error ("[pipeline a]\nsource=test:\nstandby=grey\n",
+      "t.conf:3: standby 'grey' is not one of last, black, " "file:///PICTURE");
+  expect_error ("[pipeline a]\nsource=test:\nstandby=file:///nonexistent/"
+      "away.png\n", "t.conf:3: standby 'file:///nonexistent/away.png': no "
+      "such picture file");
+  vfd_policy_reset (TRUE);
+  expect_error_prefix ("[pipeline a]\nsource=test:\nsink=pipewire:\n",
+      "t.conf:3: 'pipewire:': PipeWire runs per user: a pipewire: sink needs "
+      "the user daemon");
+  vfd_policy_reset (FALSE);
 }
 
 END_TEST;
@@ -369,7 +399,7 @@ START_TEST (test_file_level_errors_have_lines)
       "t.conf:1: 'source=test:' comes before any [pipeline NAME] section");
   expect_error ("[pipeline a]\nsource=test:\nsource[de]=test:ball\n",
       "t.conf:3: localized key 'source[de]' (expected a plain key: source, "
-      "caps, filters, sink, loop)");
+      "caps, filters, sink, standby, loop)");
   {
     const gchar bad[] = "[pipeline a]\nsource=test:\nsink=gst:fakesink "
         "name=\xff\xfe\n";
@@ -556,6 +586,7 @@ config_suite (void)
   tcase_add_test (tc, test_unknown_section);
   tcase_add_test (tc, test_bad_source_uri);
   tcase_add_test (tc, test_bad_sink_uri);
+  tcase_add_test (tc, test_virtual_camera_keys);
   tcase_add_test (tc, test_missing_source);
   tcase_add_test (tc, test_filters_do_not_parse);
   tcase_add_test (tc, test_bang_glued_to_value);

@@ -1009,6 +1009,11 @@ def main():
              test_least_privilege_over_dbus,
              test_two_pipelines_and_failing_source,
              test_sighup_valid_and_invalid]
+    return run_scenarios(tests)
+
+
+def run_scenarios(tests):
+    """The scenarios named on the command line (all when none is)."""
     # meson runs each scenario as its own test: `test_daemon.py NAME`, and
     # says which it registered: one written here but not there would never run
     registered = os.environ.get('VFD_SCENARIOS')

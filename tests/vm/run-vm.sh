@@ -14,6 +14,8 @@
 #   parameters for vivid), VM_KEEP=1 keeps the work dir, VM_SHARE=DIR
 #   shares DIR read-only at the same path (needed when it lies under /tmp,
 #   which the guest replaces by its own tmpfs — a build tree, say).
+#   VM_V4L2LOOPBACK=1 also builds v4l2loopback for the guest's kernel into
+#   /tmp/out/mods (needs linux-headers-amd64, v4l2loopback-source).
 #   VM_SYSTEMD=1 boots this machine's systemd instead of a chroot: the host
 #   root becomes the lower layer of an overlay in RAM (the guest may write
 #   anywhere, the host stays untouched), OUTDIR is mounted on /vm-out, and
@@ -138,6 +140,28 @@ printf '%s\n' '/bin/sh /vm-out/script.sh > /vm-out/log 2>&1' \
 # give scripts the vivid module (and its dependencies, already loaded)
 mkdir -p "$out/mods"
 cp "$work"/initrd/mods/*.ko "$out/mods/"
+# v4l2loopback (VM_V4L2LOOPBACK=1): Debian's v4l2loopback-source built for
+# the guest's kernel against its headers (linux-headers-amd64), once
+if [ "${VM_V4L2LOOPBACK:-0}" = 1 ]; then
+  ko=$cache/extra/v4l2loopback.ko
+  if [ ! -f "$ko" ]; then
+    hdr=/usr/src/linux-headers-$abi
+    src=/usr/src/v4l2loopback.tar.bz2
+    [ -d "$hdr" ] || { echo "SKIP: no headers for the VM's kernel $abi" \
+      "(tools/install-deps installs linux-headers-amd64)"; exit 77; }
+    [ -f "$src" ] || { echo "SKIP: $src is missing (v4l2loopback-source)"; exit 77; }
+    mkdir -p "$work/lb" "$cache/extra"
+    tar -xjf "$src" -C "$work/lb"
+    if ! make -C "$hdr" M="$work/lb/modules/v4l2loopback" modules \
+        > "$work/lb.log" 2>&1; then
+      echo "FAIL: v4l2loopback does not build for $abi:"
+      tail -n 20 "$work/lb.log"
+      exit 1
+    fi
+    cp "$work/lb/modules/v4l2loopback/v4l2loopback.ko" "$ko"
+  fi
+  cp "$ko" "$out/mods/"
+fi
 rm -f "$out/status" "$out/log"
 start=$(date +%s)
 timeout "$timeout" qemu-system-x86_64 -accel tcg,thread=multi -cpu max \

@@ -1,0 +1,222 @@
+#!/usr/bin/python3
+"""Virtual cameras read as applications read them, on the host: a private
+PipeWire + WirePlumber session (a runtime directory of its own) and the
+daemon with sink=pipewire://vf-test, read by pipewiresrc and listed by
+pw-dump; and the journal of a sink that keeps dropping.  (The V4L2 camera
+needs v4l2loopback, a kernel module: tests/vm/vcam.sh.in.)
+
+Run by meson as: dbus-run-session -- python3 test_vcam.py SCENARIO
+Environment: as test_daemon.py."""
+import json
+import os
+import shutil
+import signal
+import subprocess
+import sys
+import threading
+import time
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+sys.path.insert(0, HERE)
+import vcam_frames  # noqa: E402
+from test_daemon import (check, ctl, pipe_prop, run_scenarios,  # noqa: E402
+                         start_daemon, stop_daemon, tmp, wait_for)
+
+W, H, SPEED, FPS = 320, 240, 4, 10
+NODE = 'vf-test'
+SKIP = 77
+
+
+class PipeWire:
+    """pipewire and wireplumber of our own, for as long as the test runs."""
+
+    def __init__(self):
+        self.dir = os.path.join(tmp, 'xdg')
+        os.makedirs(self.dir, mode=0o700)
+        os.environ['XDG_RUNTIME_DIR'] = self.dir
+        os.environ.pop('PIPEWIRE_REMOTE', None)
+        self.logs = open(os.path.join(tmp, 'pipewire.log'), 'w')
+        self.procs = [subprocess.Popen(['pipewire'], stdout=self.logs,
+                                       stderr=subprocess.STDOUT)]
+        if not wait_for(lambda: os.path.exists(
+                os.path.join(self.dir, 'pipewire-0')), 10):
+            raise RuntimeError('pipewire did not start')
+        self.procs.append(subprocess.Popen(['wireplumber'], stdout=self.logs,
+                                           stderr=subprocess.STDOUT))
+
+    def stop(self):
+        for p in reversed(self.procs):
+            p.terminate()
+            try:
+                p.wait(5)
+            except subprocess.TimeoutExpired:
+                p.kill()
+
+
+def nodes():
+    r = subprocess.run(['pw-dump'], capture_output=True, text=True,
+                       timeout=20)
+    try:
+        objs = json.loads(r.stdout or '[]')
+    except json.JSONDecodeError:
+        return []
+    return [o['info']['props'] for o in objs
+            if o.get('type', '').endswith(':Node')
+            and 'props' in (o.get('info') or {})]
+
+
+def read(name, n, path):
+    """A PipeWire consumer: n frames of the camera, YUY2, into path."""
+    return subprocess.Popen(
+        ['gst-launch-1.0', '-q', 'pipewiresrc', f'target-object={name}',
+         f'num-buffers={n}', '!',
+         f'video/x-raw,format=YUY2,width={W},height={H}', '!', 'filesink',
+         'buffer-mode=unbuffered', f'location={path}'],
+        stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+
+
+def frames_ok(path, ref, want):
+    got = vcam_frames.hashes(path, W, H)
+    run = vcam_frames.longest_run(got, ref)
+    return run >= want, f'{len(got)} frames, {run} consecutive bit-exact'
+
+
+def test_pipewire_camera_node():
+    for tool in ('pipewire', 'wireplumber', 'pw-dump'):
+        if not shutil.which(tool):
+            print(f'SKIP: {tool} is missing (tools/install-deps installs '
+                  'pipewire, wireplumber, pipewire-bin)')
+            sys.exit(SKIP)
+    if subprocess.run(['gst-inspect-1.0', 'pipewiresink'],
+                      capture_output=True).returncode != 0:
+        print('SKIP: pipewiresink is missing (gstreamer1.0-pipewire)')
+        sys.exit(SKIP)
+    ref = vcam_frames.reference(W, H, SPEED, FPS)
+    pw = PipeWire()
+    conf = os.path.join(tmp, 'pw.conf')
+    with open(conf, 'w') as f:
+        f.write(f'[pipeline cam]\nsource={vcam_frames.source(W, H, SPEED, FPS)}'
+                f'\nfilters={vcam_frames.FILTER}\nsink=pipewire://{NODE}\n')
+    d = start_daemon(conf)
+    try:
+        node = wait_for(lambda: [n for n in nodes()
+                                 if n.get('node.name') == NODE], 15)
+        p = node[0] if node else {}
+        check('pw-dump lists the node: Video/Source, role Camera, its name '
+              'and description',
+              p.get('media.class') == 'Video/Source'
+              and p.get('media.role') == 'Camera'
+              and p.get('node.description') == 'vfilterd cam',
+              str({k: p.get(k) for k in ('node.name', 'media.class',
+                                         'media.role', 'node.description')}))
+
+        a = os.path.join(tmp, 'a.yuy2')
+        r = read(NODE, 40, a)
+        r.wait(60)
+        ok, detail = frames_ok(a, ref, 30)
+        check('pipewiresrc reads >= 30 consecutive bit-exact frames', ok,
+              detail)
+
+        # two at once
+        b, c = os.path.join(tmp, 'b.yuy2'), os.path.join(tmp, 'c.yuy2')
+        rb, rc = read(NODE, 35, b), read(NODE, 35, c)
+        rb.wait(60)
+        rc.wait(60)
+        (okb, db), (okc, dc) = frames_ok(b, ref, 30), frames_ok(c, ref, 30)
+        check('two consumers at once, each >= 30 bit-exact frames',
+              okb and okc, f'{db}; {dc}')
+
+        # one that connects, leaves mid-stream and comes back (closing as
+        # applications close a camera: gst-launch on SIGINT.  One killed
+        # outright leaves pipewiresink 0.3.65 short of buffers and the next
+        # consumers stall: an upstream bug, README "Works with")
+        e = os.path.join(tmp, 'e.yuy2')
+        r = read(NODE, 1000, e)
+        time.sleep(2)
+        r.send_signal(signal.SIGINT)
+        r.wait(10)
+        ok1, d1 = frames_ok(e, ref, 10)
+        e2 = os.path.join(tmp, 'e2.yuy2')
+        r = read(NODE, 35, e2)
+        r.wait(60)
+        ok, detail = frames_ok(e2, ref, 30)
+        ok, detail = ok and ok1, f'before: {d1}; after: {detail}'
+        check('a consumer that left and came back reads again', ok, detail)
+
+        # the source fails every 30 frames and comes back: a consumer reading
+        # meanwhile keeps getting frames (the standby picture, then live)
+        ctl('source', 'cam', vcam_frames.source(W, H, SPEED, FPS) +
+            ' ! identity error-after=30')
+        g = os.path.join(tmp, 'g.yuy2')
+        r = read(NODE, 100000, g)
+        sizes, states, end = [], set(), time.time() + 12
+        while time.time() < end:
+            sizes.append((time.time(), os.path.getsize(g)
+                          if os.path.exists(g) else 0))
+            states.add(pipe_prop('cam', 'State').split("'")[1])
+            time.sleep(0.1)
+        r.send_signal(signal.SIGINT)
+        r.wait(10)
+        fs = vcam_frames.frame_size(W, H)
+        t0 = next((t for t, s in sizes if s >= fs), None)
+        gaps = [t2 - t1 for (t1, s1), (t2, s2) in zip(sizes, sizes[1:])
+                if s2 > s1]
+        grew = [t for (t, s1), (_, s2) in zip(sizes, sizes[1:]) if s2 > s1]
+        longest = max([b - a for a, b in zip(grew, grew[1:])] or [99])
+        got = vcam_frames.hashes(g, W, H)
+        # the standby (the last frame) repeats; live frames all differ: after
+        # a standby stretch come >= 10 new frames in a row
+        same = [a == b for a, b in zip(got, got[1:])]
+        repeats = sum(same)
+        back = any(same[i] and not any(same[i + 1:i + 11])
+                   for i in range(len(same) - 10))
+        check('the source fails and returns while a consumer reads: frames '
+              'keep coming, the live picture resumes',
+              'reconnecting' in states and t0 is not None and longest < 1.0
+              and os.path.getsize(g) % fs == 0 and repeats > 0
+              and back and all(h in ref for h in got),
+              f'states {sorted(states)}; {len(got)} frames, all of the '
+              f'pattern: {all(h in ref for h in got)}, {repeats} standby '
+              f'repeats, live again after one: {back}; longest '
+              f'wait for data {longest:.2f} s ({len(gaps)} writes)')
+        check('the daemon is up', d.poll() is None)
+    finally:
+        stop_daemon(d)
+        pw.stop()
+
+
+def test_warnings_are_rate_limited():
+    """A sink late at every frame for 35 s: GStreamer says "A lot of buffers
+    are being dropped" every second or two; the journal gets a few lines."""
+    conf = os.path.join(tmp, 'late.conf')
+    with open(conf, 'w') as f:
+        f.write('[pipeline late]\nsource=gst:videotestsrc is-live=true ! '
+                'capsfilter caps=video/x-raw,width=64,height=48,'
+                'framerate=30/1\nsink=gst:identity sleep-time=60000 ! '
+                'fakesink sync=true max-lateness=20000000\n')
+    d = start_daemon(conf)
+    lines = []
+    reader = threading.Thread(target=lambda: lines.extend(d.stdout),
+                              daemon=True)
+    reader.start()
+    # the first line at about 1 s, the summary after 30 s more
+    time.sleep(35)
+    dropped = pipe_prop('late', 'FramesDropped')
+    stop_daemon(d)
+    reader.join(5)
+    late = [x for x in lines if 'dropped' in x.lower()]
+    summary = [x for x in late if 'more time' in x]
+    print(''.join(late), end='')
+    check('a sink dropping for 35 s: the warning once, then a summary; at '
+          'most 3 lines', 1 <= len(late) <= 3 and len(summary) >= 1,
+          f'{len(late)} lines ({len(summary)} summaries); FramesDropped '
+          f'{dropped}')
+
+
+def main():
+    return run_scenarios([test_pipewire_camera_node,
+                          test_warnings_are_rate_limited])
+
+
+if __name__ == '__main__':
+    sys.exit(main())
