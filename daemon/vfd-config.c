@@ -8,8 +8,10 @@
 
 #include "vfd-config.h"
 #include "vfd-filters.h"
+#include "vfd-metrics.h"
 #include "vfd-outlet.h"
 #include "vfd-policy.h"
+#include "vfd-sinks.h"
 #include "vfd-uri.h"
 
 #define KEYS "source, caps, filters, sink, standby, loop"
@@ -212,8 +214,8 @@ validate (VfdPipelineConfig * pc, WhereFunc where, gpointer wdata,
     w = where (wdata, "source");
     goto fail;
   }
-  if (!vfd_policy_check_uri (pc->sink, where == dbus_where, &e)
-      || !vfd_sink_check (pc->sink, pc->name, pc->standby, &e)) {
+  if (!vfd_sinks_check (pc->sink, pc->name, pc->standby,
+          where == dbus_where, &e)) {
     w = where (wdata, "sink");
     goto fail;
   }
@@ -268,6 +270,47 @@ file_where (gpointer data, const gchar * key)
   return g_strdup_printf ("%s:%d: ", fw->filename, line);
 }
 
+/* ---- [server] -------------------------------------------------------------- */
+
+static gchar *server_metrics;   /* of the last file loaded with [server] */
+
+const gchar *
+vfd_config_metrics (void)
+{
+  return server_metrics;
+}
+
+static gboolean
+server_group (GKeyFile * kf, LineMap * map, const gchar * filename,
+    GError ** error)
+{
+  gchar **keys = g_key_file_get_keys (kf, "server", NULL, NULL);
+  gboolean ok = TRUE;
+
+  for (guint k = 0; ok && keys[k]; k++) {
+    gchar *v = g_strstrip (g_key_file_get_value (kf, "server", keys[k],
+            NULL));
+    GError *e = NULL;
+    if (!g_str_equal (keys[k], "metrics")) {
+      g_set_error (error, VFD_ERROR, VFD_ERROR_INVALID, "%s:%d: unknown key "
+          "'%s' in [server] (expected metrics)", filename, line_of (map,
+              "server", keys[k]), keys[k]);
+      ok = FALSE;
+    } else if (!vfd_metrics_address_check (v, &e)) {
+      g_set_error (error, VFD_ERROR, VFD_ERROR_INVALID, "%s:%d: %s", filename,
+          line_of (map, "server", keys[k]), e->message);
+      g_error_free (e);
+      ok = FALSE;
+    } else {
+      g_free (server_metrics);
+      server_metrics = g_strdup (v);
+    }
+    g_free (v);
+  }
+  g_strfreev (keys);
+  return ok;
+}
+
 gboolean
 vfd_config_parse (const gchar * data, gsize length, const gchar * filename,
     GPtrArray * pipelines, GError ** error)
@@ -318,11 +361,16 @@ vfd_config_parse (const gchar * data, gsize length, const gchar * filename,
 
     if (g_str_equal (g, "daemon"))
       continue;
+    if (g_str_equal (g, "server")) {
+      if (!server_group (kf, &map, filename, error))
+        goto out;
+      continue;
+    }
 
     if (!g_str_has_prefix (g, "pipeline ")) {
       g_set_error (error, VFD_ERROR, VFD_ERROR_INVALID,
-          "%s:%d: unknown section [%s] (expected [pipeline NAME] or "
-          "[daemon])", filename, gline, g);
+          "%s:%d: unknown section [%s] (expected [pipeline NAME], "
+          "[daemon] or [server])", filename, gline, g);
       goto out;
     }
     pc = g_new0 (VfdPipelineConfig, 1);
@@ -454,6 +502,7 @@ vfd_config_load (const gchar * file, gboolean required, const gchar * confd,
   VfdPolicy *saved = vfd_policy_save ();
 
   vfd_policy_defaults ();
+  g_clear_pointer (&server_metrics, g_free);
   if (g_file_test (file, G_FILE_TEST_EXISTS) || required) {
     if (!load_file (file, pipelines, error))
       goto fail;
@@ -544,144 +593,4 @@ vfd_pipeline_config_from_variant (const gchar * name, GVariant * dict,
   if (!validate (pc, dbus_where, NULL, &pc->own_threads, error))
     return NULL;
   return g_steal_pointer (&pc);
-}
-
-/* ---- caps -------------------------------------------------------------------- */
-
-#define CAPS_EXAMPLE "e.g. video/x-raw,width=1280,height=720,framerate=30/1"
-
-/* The largest value `field` can take in `s` (1 when absent), or -1 with an
- * error when some value it allows cannot negotiate or passes the limit. */
-static gint
-side_max (const GstStructure * s, const gchar * field, GError ** error)
-{
-  const GValue *v = gst_structure_get_value (s, field);
-  gint lo, hi;
-
-  if (!v)
-    return 1;
-  if (G_VALUE_HOLDS_INT (v)) {
-    lo = hi = g_value_get_int (v);
-  } else if (GST_VALUE_HOLDS_INT_RANGE (v)) {
-    lo = gst_value_get_int_range_min (v);
-    hi = gst_value_get_int_range_max (v);
-  } else if (GST_VALUE_HOLDS_LIST (v)) {
-    gint best = 1;
-    for (guint i = 0; i < gst_value_list_get_size (v); i++) {
-      const GValue *e = gst_value_list_get_value (v, i);
-      if (!G_VALUE_HOLDS_INT (e))
-        goto not_int;
-      lo = g_value_get_int (e);
-      if (lo < 1 || lo > VFD_MAX_SIDE) {
-        hi = lo;
-        goto out_of_range;
-      }
-      best = MAX (best, lo);
-    }
-    return best;
-  } else {
-    goto not_int;
-  }
-  if (lo < 1 || hi > VFD_MAX_SIDE)
-    goto out_of_range;
-  return hi;
-
-not_int:
-  {
-    gchar *shown = gst_value_serialize (v);
-    g_set_error (error, VFD_ERROR, VFD_ERROR_INVALID, "caps %s '%s' is not "
-        "a whole number of pixels (expected 1 to %d)", field,
-        shown ? shown : "?", VFD_MAX_SIDE);
-    g_free (shown);
-    return -1;
-  }
-out_of_range:
-  g_set_error (error, VFD_ERROR, VFD_ERROR_INVALID, "caps %s %d is out of "
-      "range (expected 1 to %d)", field, lo < 1 ? lo : hi, VFD_MAX_SIDE);
-  return -1;
-}
-
-static gboolean
-rate_ok (const GstStructure * s, GError ** error)
-{
-  const GValue *v = gst_structure_get_value (s, "framerate");
-  gboolean ok = TRUE;
-
-  if (!v)
-    return TRUE;
-  if (GST_VALUE_HOLDS_FRACTION (v))
-    ok = gst_value_get_fraction_numerator (v) >= 0
-        && gst_value_get_fraction_denominator (v) > 0;
-  else if (!GST_VALUE_HOLDS_FRACTION_RANGE (v))
-    ok = FALSE;
-  if (!ok) {
-    gchar *shown = gst_value_serialize (v);
-    g_set_error (error, VFD_ERROR, VFD_ERROR_INVALID, "caps framerate '%s' "
-        "is not a rate (expected a fraction such as 30/1)",
-        shown ? shown : "?");
-    g_free (shown);
-  }
-  return ok;
-}
-
-/* GStreamer's caps parser asserts (a CRITICAL) on a structure name that
- * does not start with a letter ("1", ":"; found by fuzzing): those do not
- * parse, and are never given to it. */
-static gboolean
-names_ok (const gchar * text)
-{
-  gchar **parts = g_strsplit (text, ";", -1);
-  gboolean ok = TRUE;
-  for (guint i = 0; parts[i]; i++) {
-    const gchar *p = parts[i];
-    while (g_ascii_isspace (*p))
-      p++;
-    if (*p ? !g_ascii_isalpha (*p) : !parts[i + 1] && i == 0)
-      ok = FALSE;
-  }
-  g_strfreev (parts);
-  return ok;
-}
-
-gboolean
-vfd_caps_check (const gchar * text, GError ** error)
-{
-  GstCaps *caps;
-  gboolean ok = TRUE;
-
-  if (strlen (text) > 4096) {
-    g_set_error (error, VFD_ERROR, VFD_ERROR_INVALID, "caps are %zu bytes "
-        "long (at most 4096 expected)", strlen (text));
-    return FALSE;
-  }
-  caps = names_ok (text) ? gst_caps_from_string (text) : NULL;
-  if (!caps || gst_caps_is_empty (caps) || gst_caps_is_any (caps)) {
-    g_set_error (error, VFD_ERROR, VFD_ERROR_INVALID, "caps '%s' %s "
-        "(expected %s)", text, !caps ? "do not parse" :
-        gst_caps_is_any (caps) ? "allow any format" : "allow nothing",
-        CAPS_EXAMPLE);
-    if (caps)
-      gst_caps_unref (caps);
-    return FALSE;
-  }
-  for (guint i = 0; ok && i < gst_caps_get_size (caps); i++) {
-    const GstStructure *s = gst_caps_get_structure (caps, i);
-    gint w, h;
-    if (!gst_structure_has_name (s, "video/x-raw")) {
-      g_set_error (error, VFD_ERROR, VFD_ERROR_INVALID, "caps '%s' are not "
-          "raw video (expected video/x-raw,...)", text);
-      ok = FALSE;
-    } else if ((w = side_max (s, "width", error)) < 0
-        || (h = side_max (s, "height", error)) < 0 || !rate_ok (s, error)) {
-      ok = FALSE;
-    } else if ((guint64) w * h * 4 > VFD_MAX_FRAME_BYTES) {
-      g_set_error (error, VFD_ERROR, VFD_ERROR_INVALID, "caps allow %dx%d "
-          "frames, %" G_GUINT64_FORMAT " MiB at 4 bytes a pixel (at most %u "
-          "MiB expected)", w, h, ((guint64) w * h * 4) >> 20,
-          VFD_MAX_FRAME_BYTES >> 20);
-      ok = FALSE;
-    }
-  }
-  gst_caps_unref (caps);
-  return ok;
 }

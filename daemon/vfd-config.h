@@ -51,6 +51,10 @@ VfdPipelineConfig *vfd_pipeline_config_from_variant (const gchar * name,
  * framerate a value that can negotiate (1..VFD_MAX_SIDE, a fraction >= 0)
  * and frames no larger than VFD_MAX_FRAME_BYTES.  The error names the
  * field, the value and the limit. */
+/* [server] metrics=ADDRESS:PORT of the configuration vfd_config_load ()
+ * read last (NULL: none). */
+const gchar *vfd_config_metrics (void);
+
 gboolean vfd_caps_check (const gchar * caps, GError ** error);
 
 G_END_DECLS

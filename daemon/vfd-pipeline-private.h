@@ -38,6 +38,7 @@ struct _VfdPipeline
   gint64 *processed;            /* atomic, shared with the streaming thread:
                                  * buffers out of the filter chain */
   guint64 dropped;
+  guint64 reconnects;           /* RETRYING entered */
   gint64 last_count, last_time;
   gdouble fps;
   guint stalled;                /* seconds a camera gave no frame */

@@ -18,6 +18,7 @@
 #include "vfd-filters.h"
 #include "vfd-pipeline-private.h"
 #include "vfd-props.h"
+#include "vfd-sinks.h"
 #include "vfd-uri.h"
 
 /* ---- worker threads ----------------------------------------------------- */
@@ -42,9 +43,45 @@ admit_threads (guint more, guint fewer, const gchar * what, GError ** error)
 
 /* ---- the filter chain ------------------------------------------------------ */
 
+/* A buffer in, the same buffer out: the filter's time (in-place
+ * transforms push from the thread that filtered). */
+static GstPadProbeReturn
+timing_in (GstPad * pad, GstPadProbeInfo * info, gpointer data)
+{
+  VfdFilterTiming *t = data;
+  __atomic_store_n (&t->t_in, g_get_monotonic_time (), __ATOMIC_RELAXED);
+  return GST_PAD_PROBE_OK;
+}
+
+static GstPadProbeReturn
+timing_out (GstPad * pad, GstPadProbeInfo * info, gpointer data)
+{
+  VfdFilterTiming *t = data;
+  gint64 t0 = __atomic_load_n (&t->t_in, __ATOMIC_RELAXED);
+  if (t0) {
+    __atomic_add_fetch (&t->busy_us, g_get_monotonic_time () - t0,
+        __ATOMIC_RELAXED);
+    __atomic_add_fetch (&t->frames, 1, __ATOMIC_RELAXED);
+  }
+  return GST_PAD_PROBE_OK;
+}
+
+static void
+timing_probe (GstElement * e, const gchar * pad_name, GstPadProbeCallback cb,
+    VfdFilterTiming * t)
+{
+  GstPad *pad = gst_element_get_static_pad (e, pad_name);
+  if (pad) {
+    gst_pad_add_probe (pad, GST_PAD_PROBE_TYPE_BUFFER, cb,
+        g_atomic_rc_box_acquire (t), (GDestroyNotify) g_atomic_rc_box_release);
+    gst_object_unref (pad);
+  }
+}
+
 static void
 filter_free (VfdFilter * f)
 {
+  g_atomic_rc_box_release (f->timing);
   own_threads_total -= f->own_threads;
   g_free (f->name);
   gst_object_unref (f->element);
@@ -75,6 +112,9 @@ filter_new (GstElement * e)
   f->enabled = TRUE;
   f->own_threads = vfd_filter_own_threads (e);
   own_threads_total += f->own_threads;
+  f->timing = g_atomic_rc_box_new0 (VfdFilterTiming);
+  timing_probe (e, "sink", timing_in, f->timing);
+  timing_probe (e, "src", timing_out, f->timing);
   return f;
 }
 
@@ -136,7 +176,7 @@ vfd_pipeline_new (const VfdPipelineConfig * cfg, VfdChangedFunc changed,
   p->filters = g_ptr_array_new_with_free_func ((GDestroyNotify) filter_free);
 
   p->source = vfd_source_new_full (cfg->source, cfg->caps, error);
-  p->sink = p->source ? vfd_sink_new (cfg->sink, cfg->name, cfg->standby,
+  p->sink = p->source ? vfd_sinks_new (cfg->sink, cfg->name, cfg->standby,
       error) : NULL;
   if (!p->source || !p->sink) {
     if (p->source)
@@ -282,6 +322,8 @@ vfd_pipeline_stop (VfdPipeline * p)
     vfd_pipeline_transition (p, VFD_PIPELINE_STOPPING);
   } else if (p->state != VFD_PIPELINE_STOPPING) {
     vfd_worker_set_state (p->worker, GST_STATE_NULL);
+    /* (no state message to wait for: the bus is flushed on the way) */
+    vfd_pipeline_transition (p, VFD_PIPELINE_STOPPED);
   }
 }
 
@@ -304,7 +346,7 @@ swap (VfdPipeline * p, gboolean is_source, const gchar * uri, GError ** error)
 {
   GstElement *bin = is_source ?
       vfd_source_new_full (uri, p->cfg->caps, error) :
-      vfd_sink_new (uri, p->cfg->name, p->cfg->standby, error);
+      vfd_sinks_new (uri, p->cfg->name, p->cfg->standby, error);
 
   if (!bin)
     return FALSE;
@@ -332,6 +374,41 @@ gboolean
 vfd_pipeline_set_sink (VfdPipeline * p, const gchar * uri, GError ** error)
 {
   return swap (p, FALSE, uri, error);
+}
+
+/* The sink list changed in place: the config follows. */
+static void
+sinks_changed (VfdPipeline * p)
+{
+  gchar **uris = vfd_sinks_list (p->sink);
+  g_free (p->cfg->sink);
+  p->cfg->sink = vfd_sinks_join ((const gchar * const *) uris);
+  g_strfreev (uris);
+  vfd_pipeline_notify (p, VFD_CHANGED_SINK, NULL);
+}
+
+gboolean
+vfd_pipeline_add_sink (VfdPipeline * p, const gchar * uri, GError ** error)
+{
+  if (!vfd_sinks_add (p->sink, uri, p->cfg->name, p->cfg->standby, error))
+    return FALSE;
+  sinks_changed (p);
+  return TRUE;
+}
+
+gboolean
+vfd_pipeline_remove_sink (VfdPipeline * p, const gchar * uri, GError ** error)
+{
+  if (!vfd_sinks_remove (p->sink, uri, error))
+    return FALSE;
+  sinks_changed (p);
+  return TRUE;
+}
+
+gchar **
+vfd_pipeline_get_sinks (VfdPipeline * p)
+{
+  return vfd_sinks_split (p->cfg->sink);
 }
 
 static gboolean
@@ -531,6 +608,12 @@ guint64
 vfd_pipeline_get_frames_processed (VfdPipeline * p)
 {
   return (guint64) __atomic_load_n (p->processed, __ATOMIC_RELAXED);
+}
+
+guint64
+vfd_pipeline_get_reconnects (VfdPipeline * p)
+{
+  return p->reconnects;
 }
 
 guint64

@@ -9,6 +9,13 @@
 
 G_BEGIN_DECLS typedef struct _VfdPipeline VfdPipeline;
 
+/* A filter's time: from a buffer entering it to the same buffer leaving
+ * (atomic; shared with the streaming thread). */
+typedef struct
+{
+  gint64 t_in, busy_us, frames;
+} VfdFilterTiming;
+
 typedef struct
 {
   gchar *name;
@@ -16,6 +23,7 @@ typedef struct
   gboolean enabled;
   guint own_threads;            /* workers of its own pool (n-threads) */
   gpointer user_data;           /* the D-Bus layer's object */
+  VfdFilterTiming *timing;
 } VfdFilter;
 
 
@@ -72,6 +80,14 @@ gboolean vfd_pipeline_set_source (VfdPipeline * p, const gchar * uri,
     GError ** error);
 gboolean vfd_pipeline_set_sink (VfdPipeline * p, const gchar * uri,
     GError ** error);
+/* One more sink fed while playing, or one fewer (not the last); the
+ * others go on undisturbed (vfd-sinks.c). */
+gboolean vfd_pipeline_add_sink (VfdPipeline * p, const gchar * uri,
+    GError ** error);
+gboolean vfd_pipeline_remove_sink (VfdPipeline * p, const gchar * uri,
+    GError ** error);
+/* The sinks fed now (a list of one unless AddSink or sink=a;b). */
+gchar **vfd_pipeline_get_sinks (VfdPipeline * p);
 
 VfdFilter *vfd_pipeline_add_filter (VfdPipeline * p, const gchar * desc,
     gint position, GError ** error);
@@ -96,6 +112,8 @@ GPtrArray *vfd_pipeline_get_filters (VfdPipeline * p);
 VfdFilter *vfd_pipeline_find_filter (VfdPipeline * p, const gchar * name);
 guint64 vfd_pipeline_get_frames_processed (VfdPipeline * p);
 guint64 vfd_pipeline_get_frames_dropped (VfdPipeline * p);
+/* Times the source was tried again after a failure. */
+guint64 vfd_pipeline_get_reconnects (VfdPipeline * p);
 gdouble vfd_pipeline_get_fps (VfdPipeline * p);
 gchar *vfd_pipeline_get_graph (VfdPipeline * p);
 /* The configuration the pipeline was created from (not later edits). */

@@ -12,42 +12,9 @@
 #include "vfd-dbus-generated.h"
 #include "vfd-pipeline.h"
 #include "vfd-policy.h"
-#include "vfd-service.h"
+#include "vfd-service-private.h"
+#include "vfd-sinks.h"
 #include "vfd-uri.h"
-
-typedef struct _Entry Entry;
-
-typedef struct
-{
-  Entry *e;
-  VfdFilter *f;
-  VfdDBusObjectSkeleton *obj;
-  VfdDBusFilter *iface;
-  gchar *path;
-  gboolean syncing;             /* setting Enabled from our side */
-} FilterEntry;
-
-struct _Entry
-{
-  VfdService *s;
-  VfdPipeline *p;
-  VfdDBusObjectSkeleton *obj;
-  VfdDBusPipeline *iface;
-  gchar *path;
-  gboolean from_config;
-};
-
-struct _VfdService
-{
-  gchar *config_file, *confd;
-  gboolean required;
-  GPtrArray *configs;           /* the loaded file's pipelines */
-  GDBusConnection *conn;
-  GDBusObjectManagerServer *om;
-  VfdDBusManager *manager;
-  GPtrArray *entries;           /* Entry, in creation order */
-  VfdDevices *devices;
-};
 
 gboolean
 vfd_instance_valid (const gchar * name)
@@ -64,8 +31,8 @@ vfd_instance_valid (const gchar * name)
 /* Internal errors become D-Bus errors here, at the edge: the daemon's own
  * by their registered names (vfd_error_quark), an invalid argument as the
  * standard InvalidArgs. */
-static void
-return_error (GDBusMethodInvocation * inv, GError * error)
+void
+vfd_service_return_error (GDBusMethodInvocation * inv, GError * error)
 {
   vfd_error_sanitize (error);
   if (error->domain == VFD_ERROR && error->code == VFD_ERROR_INVALID)
@@ -79,114 +46,16 @@ return_error (GDBusMethodInvocation * inv, GError * error)
   g_error_free (error);
 }
 
-/* ---- filters -------------------------------------------------------------- */
-
-static gboolean
-handle_filter_set (VfdDBusFilter * iface, GDBusMethodInvocation * inv,
-    GVariant * props, gpointer data)
-{
-  FilterEntry *fe = data;
-  GError *error = NULL;
-  if (!vfd_pipeline_set_filter_properties (fe->e->p, fe->f, props, &error))
-    return_error (inv, error);
-  else
-    vfd_dbus_filter_complete_set (iface, inv);
-  return TRUE;
-}
-
-static void
-filter_enabled_changed (GObject * obj, GParamSpec * pspec, gpointer data)
-{
-  FilterEntry *fe = data;
-  gboolean enabled = vfd_dbus_filter_get_enabled (fe->iface);
-  GError *error = NULL;
-  if (fe->syncing || enabled == fe->f->enabled)
-    return;
-  if (!vfd_pipeline_set_filter_enabled (fe->e->p, fe->f, enabled, &error)) {
-    g_warning ("%s", error->message);
-    g_error_free (error);
-  }
-}
-
-static void
-filter_sync (FilterEntry * fe)
-{
-  fe->syncing = TRUE;
-  vfd_dbus_filter_set_enabled (fe->iface, fe->f->enabled);
-  vfd_dbus_filter_set_properties (fe->iface, vfd_filter_get_properties (fe->f));
-  fe->syncing = FALSE;
-}
-
-static FilterEntry *
-filter_export (Entry * e, VfdFilter * f)
-{
-  FilterEntry *fe = g_new0 (FilterEntry, 1);
-  fe->e = e;
-  fe->f = f;
-  fe->path = g_strdup_printf ("%s/filter/%s", e->path, f->name);
-  fe->obj = vfd_dbus_object_skeleton_new (fe->path);
-  fe->iface = vfd_dbus_filter_skeleton_new ();
-  vfd_dbus_filter_set_name (fe->iface, f->name);
-  vfd_dbus_filter_set_element (fe->iface,
-      GST_OBJECT_NAME (gst_element_get_factory (f->element)));
-  filter_sync (fe);
-  g_signal_connect (fe->iface, "handle-set", G_CALLBACK (handle_filter_set),
-      fe);
-  g_signal_connect (fe->iface, "notify::enabled",
-      G_CALLBACK (filter_enabled_changed), fe);
-  vfd_dbus_object_skeleton_set_filter (fe->obj, fe->iface);
-  if (e->s->om)
-    g_dbus_object_manager_server_export (e->s->om,
-        G_DBUS_OBJECT_SKELETON (fe->obj));
-  f->user_data = fe;
-  return fe;
-}
-
-static void
-filter_unexport (FilterEntry * fe)
-{
-  if (fe->e->s->om)
-    g_dbus_object_manager_server_unexport (fe->e->s->om, fe->path);
-  g_signal_handlers_disconnect_by_data (fe->iface, fe);
-  fe->f->user_data = NULL;
-  g_object_unref (fe->iface);
-  g_object_unref (fe->obj);
-  g_free (fe->path);
-  g_free (fe);
-}
-
-static void
-sync_filters (Entry * e)
-{
-  GPtrArray *filters = vfd_pipeline_get_filters (e->p);
-  GPtrArray *paths = g_ptr_array_new ();
-  for (guint i = 0; i < filters->len; i++) {
-    VfdFilter *f = g_ptr_array_index (filters, i);
-    FilterEntry *fe = f->user_data ? f->user_data : filter_export (e, f);
-    g_ptr_array_add (paths, fe->path);
-  }
-  g_ptr_array_add (paths, NULL);
-  vfd_dbus_pipeline_set_filters (e->iface,
-      (const gchar * const *) paths->pdata);
-  g_ptr_array_unref (paths);
-}
-
-static FilterEntry *
-lookup_filter (Entry * e, const gchar * path, GError ** error)
-{
-  GPtrArray *filters = vfd_pipeline_get_filters (e->p);
-  for (guint i = 0; i < filters->len; i++) {
-    VfdFilter *f = g_ptr_array_index (filters, i);
-    FilterEntry *fe = f->user_data;
-    if (fe && g_str_equal (fe->path, path))
-      return fe;
-  }
-  g_set_error (error, VFD_ERROR, VFD_ERROR_NOT_FOUND,
-      "pipeline '%s' has no filter '%s'", vfd_pipeline_get_name (e->p), path);
-  return NULL;
-}
-
 /* ---- pipelines ------------------------------------------------------------- */
+
+static void
+publish_sinks (Entry * e)
+{
+  gchar **uris = vfd_pipeline_get_sinks (e->p);
+  vfd_dbus_pipeline_set_sink (e->iface, vfd_pipeline_get_sink (e->p));
+  vfd_dbus_pipeline_set_sinks (e->iface, (const gchar * const *) uris);
+  g_strfreev (uris);
+}
 
 static void
 pipeline_changed (VfdPipeline * p, VfdChanged what, VfdFilter * f,
@@ -211,7 +80,7 @@ pipeline_changed (VfdPipeline * p, VfdChanged what, VfdFilter * f,
   if (what & VFD_CHANGED_SOURCE)
     vfd_dbus_pipeline_set_source (e->iface, vfd_pipeline_get_source (p));
   if (what & VFD_CHANGED_SINK)
-    vfd_dbus_pipeline_set_sink (e->iface, vfd_pipeline_get_sink (p));
+    publish_sinks (e);
   if (what & VFD_CHANGED_FILTERS)
     sync_filters (e);
   if ((what & VFD_CHANGED_FILTER_PROPS) && f && f->user_data)
@@ -233,33 +102,48 @@ ENTRY_METHOD (play, vfd_pipeline_play);
 ENTRY_METHOD (pause, vfd_pipeline_pause);
 ENTRY_METHOD (stop, vfd_pipeline_stop);
 
+/* The methods taking one URI: `check` (the caller may ask for it), then
+ * the pipeline's call. */
 static gboolean
-handle_set_source (VfdDBusPipeline * iface, GDBusMethodInvocation * inv,
-    const gchar * uri, gpointer data)
+set_source_checked (VfdPipeline * p, const gchar * uri, GError ** error)
 {
-  Entry *e = data;
-  GError *error = NULL;
-  if (!vfd_policy_check_uri (uri, TRUE, &error)
-      || !vfd_pipeline_set_source (e->p, uri, &error))
-    return_error (inv, error);
-  else
-    vfd_dbus_pipeline_complete_set_source (iface, inv);
-  return TRUE;
+  return vfd_policy_check_uri (uri, TRUE, error)
+      && vfd_pipeline_set_source (p, uri, error);
 }
 
 static gboolean
-handle_set_sink (VfdDBusPipeline * iface, GDBusMethodInvocation * inv,
-    const gchar * uri, gpointer data)
+set_sink_checked (VfdPipeline * p, const gchar * uri, GError ** error)
 {
-  Entry *e = data;
-  GError *error = NULL;
-  if (!vfd_policy_check_uri (uri, TRUE, &error)
-      || !vfd_pipeline_set_sink (e->p, uri, &error))
-    return_error (inv, error);
-  else
-    vfd_dbus_pipeline_complete_set_sink (iface, inv);
-  return TRUE;
+  return vfd_sinks_check (uri, vfd_pipeline_get_name (p),
+      vfd_pipeline_get_config (p)->standby, TRUE, error)
+      && vfd_pipeline_set_sink (p, uri, error);
 }
+
+static gboolean
+add_sink_checked (VfdPipeline * p, const gchar * uri, GError ** error)
+{
+  return vfd_policy_check_uri (uri, TRUE, error)
+      && vfd_pipeline_add_sink (p, uri, error);
+}
+
+#define URI_METHOD(name, call)                                                \
+  static gboolean                                                             \
+  handle_##name (VfdDBusPipeline * iface, GDBusMethodInvocation * inv,        \
+      const gchar * uri, gpointer data)                                       \
+  {                                                                           \
+    Entry *e = data;                                                          \
+    GError *error = NULL;                                                     \
+    if (!call (e->p, uri, &error))                                            \
+      vfd_service_return_error (inv, error);                                              \
+    else                                                                      \
+      vfd_dbus_pipeline_complete_##name (iface, inv);                         \
+    return TRUE;                                                              \
+  }
+
+URI_METHOD (set_source, set_source_checked);
+URI_METHOD (set_sink, set_sink_checked);
+URI_METHOD (add_sink, add_sink_checked);
+URI_METHOD (remove_sink, vfd_pipeline_remove_sink);
 
 static gboolean
 handle_add_filter (VfdDBusPipeline * iface, GDBusMethodInvocation * inv,
@@ -269,7 +153,7 @@ handle_add_filter (VfdDBusPipeline * iface, GDBusMethodInvocation * inv,
   GError *error = NULL;
   VfdFilter *f = vfd_pipeline_add_filter (e->p, desc, position, &error);
   if (!f)
-    return_error (inv, error);
+    vfd_service_return_error (inv, error);
   else
     vfd_dbus_pipeline_complete_add_filter (iface, inv,
         ((FilterEntry *) f->user_data)->path);
@@ -285,7 +169,7 @@ handle_remove_filter (VfdDBusPipeline * iface, GDBusMethodInvocation * inv,
   FilterEntry *fe = lookup_filter (e, path, &error);
   VfdFilter *f;
   if (!fe) {
-    return_error (inv, error);
+    vfd_service_return_error (inv, error);
     return TRUE;
   }
   f = fe->f;
@@ -303,7 +187,7 @@ handle_move_filter (VfdDBusPipeline * iface, GDBusMethodInvocation * inv,
   GError *error = NULL;
   FilterEntry *fe = lookup_filter (e, path, &error);
   if (!fe || !vfd_pipeline_move_filter (e->p, fe->f, position, &error))
-    return_error (inv, error);
+    vfd_service_return_error (inv, error);
   else
     vfd_dbus_pipeline_complete_move_filter (iface, inv);
   return TRUE;
@@ -379,7 +263,7 @@ entry_new (VfdService * s, const VfdPipelineConfig * cfg, gboolean from_config,
   vfd_dbus_pipeline_set_state (e->iface,
       vfd_pipeline_state_name (vfd_pipeline_get_state (p)));
   vfd_dbus_pipeline_set_source (e->iface, vfd_pipeline_get_source (p));
-  vfd_dbus_pipeline_set_sink (e->iface, vfd_pipeline_get_sink (p));
+  publish_sinks (e);
   vfd_dbus_pipeline_set_last_error (e->iface, "");
   g_signal_connect (e->iface, "handle-play", G_CALLBACK (handle_play), e);
   g_signal_connect (e->iface, "handle-pause", G_CALLBACK (handle_pause), e);
@@ -388,6 +272,10 @@ entry_new (VfdService * s, const VfdPipelineConfig * cfg, gboolean from_config,
       G_CALLBACK (handle_set_source), e);
   g_signal_connect (e->iface, "handle-set-sink",
       G_CALLBACK (handle_set_sink), e);
+  g_signal_connect (e->iface, "handle-add-sink",
+      G_CALLBACK (handle_add_sink), e);
+  g_signal_connect (e->iface, "handle-remove-sink",
+      G_CALLBACK (handle_remove_sink), e);
   g_signal_connect (e->iface, "handle-add-filter",
       G_CALLBACK (handle_add_filter), e);
   g_signal_connect (e->iface, "handle-remove-filter",
@@ -453,7 +341,7 @@ handle_create_pipeline (VfdDBusManager * iface, GDBusMethodInvocation * inv,
   Entry *e = cfg ? entry_new (s, cfg, FALSE, &error) : NULL;
   vfd_pipeline_config_free (cfg);
   if (!e)
-    return_error (inv, error);
+    vfd_service_return_error (inv, error);
   else
     vfd_dbus_manager_complete_create_pipeline (iface, inv, e->path);
   return TRUE;
@@ -466,7 +354,7 @@ handle_remove_pipeline (VfdDBusManager * iface, GDBusMethodInvocation * inv,
   VfdService *s = data;
   Entry *e = find_entry (s, path);
   if (!e) {
-    return_error (inv, g_error_new (VFD_ERROR, VFD_ERROR_NOT_FOUND,
+    vfd_service_return_error (inv, g_error_new (VFD_ERROR, VFD_ERROR_NOT_FOUND,
             "no pipeline '%s'", path));
     return TRUE;
   }
@@ -482,7 +370,7 @@ handle_reload (VfdDBusManager * iface, GDBusMethodInvocation * inv,
   VfdService *s = data;
   GError *error = NULL;
   if (!vfd_service_reload (s, &error))
-    return_error (inv, error);
+    vfd_service_return_error (inv, error);
   else
     vfd_dbus_manager_complete_reload (iface, inv);
   return TRUE;
@@ -554,6 +442,98 @@ vfd_service_new (const gchar * config_file, const gchar * confd,
   return s;
 }
 
+/* ---- metrics ----------------------------------------------------------------- */
+
+static void
+family (GString * out, const gchar * name, const gchar * type,
+    const gchar * help, GString * samples)
+{
+  g_string_append_printf (out, "# HELP %s %s\n# TYPE %s %s\n%s", name, help,
+      name, type, samples->str);
+  g_string_free (samples, TRUE);
+}
+
+/* The numbers D-Bus shows, in Prometheus' text format. */
+static gchar *
+metrics_page (gpointer data)
+{
+  static const gchar *const states[] = { "stopped", "starting", "paused",
+    "playing", "stopping", "reconnecting", "error"
+  };
+  VfdService *s = data;
+  GString *out = g_string_new (NULL), *st = g_string_new (NULL),
+      *fp = g_string_new (NULL), *fd = g_string_new (NULL),
+      *fps = g_string_new (NULL), *rc = g_string_new (NULL),
+      *ff = g_string_new (NULL), *fs = g_string_new (NULL);
+
+  for (guint i = 0; i < s->entries->len; i++) {
+    VfdPipeline *p = ((Entry *) g_ptr_array_index (s->entries, i))->p;
+    const gchar *state = vfd_pipeline_state_name (vfd_pipeline_get_state (p));
+    gchar *n = vfd_metrics_label (vfd_pipeline_get_name (p));
+    GPtrArray *filters = vfd_pipeline_get_filters (p);
+    for (guint k = 0; k < G_N_ELEMENTS (states); k++)
+      g_string_append_printf (st, "vfilterd_pipeline_state{pipeline=\"%s\","
+          "state=\"%s\"} %d\n", n, states[k], g_str_equal (state, states[k]));
+    g_string_append_printf (fp, "vfilterd_frames_processed_total{pipeline="
+        "\"%s\"} %" G_GUINT64_FORMAT "\n", n,
+        vfd_pipeline_get_frames_processed (p));
+    g_string_append_printf (fd, "vfilterd_frames_dropped_total{pipeline="
+        "\"%s\"} %" G_GUINT64_FORMAT "\n", n,
+        vfd_pipeline_get_frames_dropped (p));
+    g_string_append_printf (fps, "vfilterd_fps{pipeline=\"%s\"} %.1f\n", n,
+        vfd_pipeline_get_fps (p));
+    g_string_append_printf (rc, "vfilterd_reconnects_total{pipeline=\"%s\"} "
+        "%" G_GUINT64_FORMAT "\n", n, vfd_pipeline_get_reconnects (p));
+    for (guint k = 0; k < filters->len; k++) {
+      VfdFilter *f = g_ptr_array_index (filters, k);
+      gchar *fn = vfd_metrics_label (f->name);
+      gint64 us = __atomic_load_n (&f->timing->busy_us, __ATOMIC_RELAXED);
+      gint64 frames = __atomic_load_n (&f->timing->frames, __ATOMIC_RELAXED);
+      g_string_append_printf (ff, "vfilterd_filter_frames_total{pipeline="
+          "\"%s\",filter=\"%s\"} %" G_GINT64_FORMAT "\n", n, fn, frames);
+      g_string_append_printf (fs, "vfilterd_filter_seconds_total{pipeline="
+          "\"%s\",filter=\"%s\"} %.6f\n", n, fn, us / 1e6);
+      g_free (fn);
+    }
+    g_free (n);
+  }
+  family (out, "vfilterd_pipeline_state", "gauge", "1 for the pipeline's "
+      "state, 0 for the others", st);
+  family (out, "vfilterd_frames_processed_total", "counter", "Frames out of "
+      "the filter chain", fp);
+  family (out, "vfilterd_frames_dropped_total", "counter", "Frames the sinks "
+      "dropped (QoS)", fd);
+  family (out, "vfilterd_fps", "gauge", "Frames per second over the last "
+      "second", fps);
+  family (out, "vfilterd_reconnects_total", "counter", "Attempts to start "
+      "again after the source failed", rc);
+  family (out, "vfilterd_filter_frames_total", "counter", "Frames through "
+      "the filter", ff);
+  family (out, "vfilterd_filter_seconds_total", "counter", "Time spent in "
+      "the filter (divide by its frames: time per frame)", fs);
+  return g_string_free (out, FALSE);
+}
+
+/* The listener follows the configuration; a new address that cannot be
+ * had leaves the old one. */
+static gboolean
+apply_metrics (VfdService * s, const gchar * address, GError ** error)
+{
+  VfdMetrics *m = NULL;
+
+  if (g_strcmp0 (address, s->metrics ? vfd_metrics_get_address (s->metrics) :
+          NULL) == 0)
+    return TRUE;
+  if (address && !(m = vfd_metrics_new (address, metrics_page, s, error)))
+    return FALSE;
+  vfd_metrics_free (s->metrics);
+  s->metrics = m;
+  if (m)
+    g_log_structured ("vfilterd", G_LOG_LEVEL_MESSAGE, "MESSAGE", "metrics "
+        "at http://%s/metrics", address);
+  return TRUE;
+}
+
 gboolean
 vfd_service_load (VfdService * s, GError ** error)
 {
@@ -561,6 +541,10 @@ vfd_service_load (VfdService * s, GError ** error)
       error);
   if (!configs)
     return FALSE;
+  if (!apply_metrics (s, vfd_config_metrics (), error)) {
+    g_ptr_array_unref (configs);
+    return FALSE;
+  }
   if (s->configs)
     g_ptr_array_unref (s->configs);
   s->configs = configs;
@@ -593,10 +577,12 @@ vfd_service_reload (VfdService * s, GError ** error)
 {
   GPtrArray *configs = vfd_config_load (s->config_file, s->required, s->confd,
       error);
-  if (!configs) {
+  if (!configs || !apply_metrics (s, vfd_config_metrics (), error)) {
     g_log_structured ("vfilterd", G_LOG_LEVEL_WARNING, "MESSAGE",
         "reload refused, the running configuration stays: %s",
         (*error)->message);
+    if (configs)
+      g_ptr_array_unref (configs);
     return FALSE;
   }
   /* pipelines from the old file that are gone or changed */
@@ -686,6 +672,7 @@ vfd_service_free (VfdService * s)
 
   if (!s)
     return TRUE;
+  vfd_metrics_free (s->metrics);
   /* every pipeline goes down on its own worker; a sink blocked for good
    * (a FIFO nobody reads) must not keep the daemon from exiting */
   while (s->entries->len)

@@ -55,6 +55,8 @@ vfd_pipeline_transition (VfdPipeline * p, VfdPipelineState to)
 
   if (from == to)
     return;
+  if (to == VFD_PIPELINE_RETRYING)
+    p->reconnects++;
   /* a state's timer ends with it */
   if (from == VFD_PIPELINE_RETRY_WAIT && p->retry_source) {
     g_source_remove (p->retry_source);
@@ -250,6 +252,9 @@ end_of_stream (VfdPipeline * p)
   } else {
     p->target = GST_STATE_NULL;
     vfd_worker_set_state (p->worker, GST_STATE_NULL);
+    /* the pipeline's bus is flushed on its way to NULL: the state messages
+     * of the way down may never come (1 run in 4 with two filters) */
+    vfd_pipeline_transition (p, VFD_PIPELINE_STOPPED);
   }
 }
 

@@ -23,6 +23,8 @@ static const gchar *usage_text =
     "  enable|disable PIPELINE FILTER  bypass a filter or bring it back\n"
     "  move PIPELINE FILTER N          move a filter to position N\n"
     "  source|sink PIPELINE URI        change the source or sink\n"
+    "  add-sink|remove-sink PIPELINE URI\n"
+    "                                  one sink more or fewer, while playing\n"
     "  play|pause|stop PIPELINE\n"
     "  create NAME key=value…          a new pipeline (source=, sink=, …)\n"
     "  delete PIPELINE                 remove a pipeline\n"
@@ -381,7 +383,7 @@ static gboolean
 is_pipeline_command (const gchar * cmd)
 {
   static const gchar *const cmds[] = { "add", "remove", "move", "source",
-    "sink", "play", "pause", "stop", "graph", NULL
+    "sink", "add-sink", "remove-sink", "play", "pause", "stop", "graph", NULL
   };
   return g_strv_contains (cmds, cmd);
 }
@@ -423,6 +425,14 @@ pipeline_command (VfdDBusPipeline * p, const gchar * cmd, gint argc,
     ok = g_str_equal (cmd, "source") ?
         vfd_dbus_pipeline_call_set_source_sync (p, argv[1], NULL, &error) :
         vfd_dbus_pipeline_call_set_sink_sync (p, argv[1], NULL, &error);
+    return done (ok, error);
+  }
+  if (g_str_equal (cmd, "add-sink") || g_str_equal (cmd, "remove-sink")) {
+    if (!need (argc, 2, "add-sink|remove-sink PIPELINE URI"))
+      return 2;
+    ok = g_str_equal (cmd, "add-sink") ?
+        vfd_dbus_pipeline_call_add_sink_sync (p, argv[1], NULL, &error) :
+        vfd_dbus_pipeline_call_remove_sink_sync (p, argv[1], NULL, &error);
     return done (ok, error);
   }
   if (g_str_equal (cmd, "graph")) {

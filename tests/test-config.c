@@ -8,6 +8,7 @@
 
 #include "vfd-config.h"
 #include "vfd-policy.h"
+#include "vfd-sinks.h"
 #include "vfd-filters.h"
 
 static GPtrArray *
@@ -136,8 +137,8 @@ END_TEST;
 START_TEST (test_unknown_section)
 {
   expect_error ("[pipeline a]\nsource=test:\n\n[camera b]\nsource=test:\n",
-      "t.conf:4: unknown section [camera b] (expected [pipeline NAME] or "
-      "[daemon])");
+      "t.conf:4: unknown section [camera b] (expected [pipeline NAME], "
+      "[daemon] or [server])");
 }
 
 END_TEST;
@@ -175,6 +176,40 @@ START_TEST (test_bad_sink_uri)
 
 END_TEST;
 
+/* [server] */
+START_TEST (test_server_group)
+{
+  expect_ok ("[server]\nmetrics=127.0.0.1:9101\n[pipeline a]\nsource=test:\n");
+  expect_ok ("[server]\nmetrics=[::1]:9101\n");
+  expect_error ("[server]\nmetrics=9101\n", "t.conf:2: metrics '9101': "
+      "expected ADDRESS:PORT with an IP address (or localhost) and a port "
+      "1-65535, e.g. 127.0.0.1:9101");
+  expect_error ("[server]\nmetrics=example.org:80\n", "t.conf:2: metrics "
+      "'example.org:80': expected ADDRESS:PORT with an IP address (or "
+      "localhost) and a port 1-65535, e.g. 127.0.0.1:9101");
+  expect_error ("[server]\nrtsp=127.0.0.1:8554\n", "t.conf:2: unknown key "
+      "'rtsp' in [server] (expected metrics)");
+}
+
+END_TEST;
+
+/* sink lists: GKeyFile's syntax, and back */
+START_TEST (test_sink_list_syntax)
+{
+  gchar **u = vfd_sinks_split (" gst:a caps=x\\;y ; null;;preview;");
+  gchar *j;
+  ck_assert_uint_eq (g_strv_length (u), 3);
+  ck_assert_str_eq (u[0], "gst:a caps=x;y");
+  ck_assert_str_eq (u[1], "null");
+  ck_assert_str_eq (u[2], "preview");
+  j = vfd_sinks_join ((const gchar * const *) u);
+  ck_assert_str_eq (j, "gst:a caps=x\\;y;null;preview");
+  g_free (j);
+  g_strfreev (u);
+}
+
+END_TEST;
+
 /* The virtual cameras: PipeWire node names, the standby picture, PipeWire
  * on the system bus. */
 START_TEST (test_virtual_camera_keys)
@@ -195,6 +230,17 @@ START_TEST (test_virtual_camera_keys)
   expect_error ("[pipeline a]\nsource=test:\nstandby=file:///nonexistent/"
       "away.png\n", "t.conf:3: standby 'file:///nonexistent/away.png': no "
       "such picture file");
+  /* several sinks: each checked, none twice */
+  expect_ok ("[pipeline a]\nsource=test:\nsink=null;pipewire:;\n");
+  expect_error ("[pipeline a]\nsource=test:\nsink=null;screen\n",
+      "t.conf:3: sink 'screen' is not a supported URI (expected preview, "
+      "null, file:///path.mkv, file:///path.webm, v4l2:///dev/videoN, "
+      "pipewire:, pipewire://NODE-NAME or gst:DESCRIPTION)");
+  expect_error ("[pipeline a]\nsource=test:\nsink=null ; null\n",
+      "t.conf:3: sink 'null' is listed twice");
+  expect_error ("[pipeline a]\nsource=test:\nsink=;\n",
+      "t.conf:3: sink is empty (expected one URI or several separated by "
+      "';')");
   vfd_policy_reset (TRUE);
   expect_error_prefix ("[pipeline a]\nsource=test:\nsink=pipewire:\n",
       "t.conf:3: 'pipewire:': PipeWire runs per user: a pipewire: sink needs "
@@ -587,6 +633,8 @@ config_suite (void)
   tcase_add_test (tc, test_bad_source_uri);
   tcase_add_test (tc, test_bad_sink_uri);
   tcase_add_test (tc, test_virtual_camera_keys);
+  tcase_add_test (tc, test_sink_list_syntax);
+  tcase_add_test (tc, test_server_group);
   tcase_add_test (tc, test_missing_source);
   tcase_add_test (tc, test_filters_do_not_parse);
   tcase_add_test (tc, test_bang_glued_to_value);

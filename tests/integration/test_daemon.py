@@ -8,6 +8,7 @@ Run by meson as: dbus-run-session -- python3 test_daemon.py SCENARIO
 Environment: VFILTERD, VFILTERCTL, VFK_PY_LIB, GST_PLUGIN_PATH."""
 import os
 import re
+import shutil
 import signal
 import subprocess
 import sys
@@ -185,6 +186,140 @@ def test_frames_equal_elements_output():
                if not np.array_equal(o, expected_chain(i, chain))]
         check('frames out equal the elements\' output', not bad and len(outs),
               f'first bad frame {bad[:1]}')
+    finally:
+        stop_daemon(d)
+
+
+def test_sinks_added_and_removed_while_playing():
+    """sink=A;B, then AddSink C and RemoveSink B while playing: A gets
+    every frame, B a first run, C a last run, each frame the filter's."""
+    conf = os.path.join(tmp, 's.conf')
+    n = 150
+    a, b, c = sink('sa.raw'), sink('sb.raw'), sink('sc.raw')
+    with open(conf, 'w') as f:
+        f.write(f'[pipeline s]\nsource={source(n)}\ncaps={CAPS}\n'
+                'filters=vfboxblur name=box kernel-width=5 kernel-height=3\n'
+                f'sink={a};{b}\n')
+    d = start_daemon(conf)
+    try:
+        sinks = pipe_prop('s', 'Sinks')
+        check('Sinks lists both', a in sinks and b in sinks, sinks)
+        wait_for(lambda: frames('s') >= 20, 10)
+        ctl('add-sink', 's', c)
+        r = ctl('add-sink', 's', c, ok=False)
+        check('adding a sink twice is refused', r.returncode != 0
+              and 'is there already' in r.stderr, r.stderr.strip())
+        time.sleep(1)
+        ctl('remove-sink', 's', b)
+        r = ctl('remove-sink', 's', 'null', ok=False)
+        check('removing a sink it does not have is refused',
+              r.returncode != 0 and 'not one of' in r.stderr,
+              r.stderr.strip())
+        sinks = pipe_prop('s', 'Sinks')
+        check('Sinks follows: A and C', a in sinks and c in sinks
+              and b not in sinks, sinks)
+        wait_stopped('s')
+        want = [expected_chain(i, [('box', (5, 3, 'reflect'))])
+                for i in input_frames(n)]
+        got = {k: read_frames(os.path.join(tmp, f'{k}.raw'))
+               for k in ('sa', 'sb', 'sc')}
+        la, lb, lc = (len(got[k]) for k in ('sa', 'sb', 'sc'))
+        check('the sink that stayed got every frame, each the filter\'s',
+              la == n and all(np.array_equal(o, w)
+                              for o, w in zip(got['sa'], want)),
+              f'{la} of {n}')
+        check('the removed sink got a first run of frames',
+              0 < lb < n and all(np.array_equal(o, w)
+                                 for o, w in zip(got['sb'], want)),
+              f'{lb} frames')
+        check('the added sink got a last run of frames', 0 < lc < n
+              and all(np.array_equal(o, w)
+                      for o, w in zip(got['sc'], want[n - lc:])),
+              f'{lc} frames')
+        ctl('remove-sink', 's', c)
+        r = ctl('remove-sink', 's', a, ok=False)
+        check('the last sink cannot be removed', r.returncode != 0
+              and 'only sink' in r.stderr, r.stderr.strip())
+    finally:
+        stop_daemon(d)
+
+
+def free_port():
+    import socket
+    with socket.socket() as s:
+        s.bind(('127.0.0.1', 0))
+        return s.getsockname()[1]
+
+
+def http_get(url):
+    import urllib.error
+    import urllib.request
+    try:
+        with urllib.request.urlopen(url, timeout=10) as r:
+            return r.status, r.headers.get('Content-Type'), r.read().decode()
+    except urllib.error.HTTPError as e:
+        return e.code, None, ''
+
+
+def test_metrics_endpoint():
+    """[server] metrics=127.0.0.1:PORT: /metrics parses as Prometheus text
+    (python3-prometheus-client's parser; promtool too where installed) and
+    its numbers are D-Bus's."""
+    from prometheus_client.parser import text_string_to_metric_families
+    port = free_port()
+    conf = os.path.join(tmp, 'm.conf')
+    n = 45
+    with open(conf, 'w') as f:
+        f.write(f'[server]\nmetrics=127.0.0.1:{port}\n\n'
+                f'[pipeline m]\nsource={source(n)}\ncaps={CAPS}\n'
+                'filters=vfboxblur name=box ! vfgaussianblur name=g sigma=2\n'
+                'sink=null\n')
+    d = start_daemon(conf)
+    try:
+        wait_stopped('m')
+        # D-Bus publishes the counters once a second
+        wait_for(lambda: frames('m') == n, 3)
+        code, ctype, text = http_get(f'http://127.0.0.1:{port}/metrics')
+        check('GET /metrics: 200, the text format',
+              code == 200 and 'version=0.0.4' in (ctype or ''), f'{code} '
+              f'{ctype}')
+        samples = {}
+        for fam in text_string_to_metric_families(text):
+            for s in fam.samples:
+                key = (s.name,) + tuple(sorted(s.labels.items()))
+                samples[key] = s.value
+
+        def val(name, **labels):
+            return samples.get((name,) + tuple(sorted(labels.items())))
+        processed = frames('m')
+        check('frames processed agree with D-Bus',
+              val('vfilterd_frames_processed_total', pipeline='m')
+              == processed == n, f'metrics '
+              f'{val("vfilterd_frames_processed_total", pipeline="m")}, '
+              f'D-Bus {processed}')
+        check('the state is D-Bus\'s (stopped, one state at 1)',
+              val('vfilterd_pipeline_state', pipeline='m', state='stopped')
+              == 1 and sum(v for k, v in samples.items()
+                           if k[0] == 'vfilterd_pipeline_state') == 1,
+              pipe_prop('m', 'State'))
+        fb = val('vfilterd_filter_frames_total', pipeline='m', filter='box')
+        sb = val('vfilterd_filter_seconds_total', pipeline='m', filter='box')
+        check('per-filter frames and time', fb == n and sb and sb > 0
+              and val('vfilterd_filter_frames_total', pipeline='m',
+                      filter='g') == n, f'box {fb} frames, {sb} s')
+        check('reconnects and drops counted (none here)',
+              val('vfilterd_reconnects_total', pipeline='m') == 0
+              and val('vfilterd_frames_dropped_total', pipeline='m') == 0)
+        code, _, _ = http_get(f'http://127.0.0.1:{port}/')
+        check('any other path: 404', code == 404, str(code))
+        if shutil.which('promtool'):
+            r = subprocess.run(['promtool', 'check', 'metrics'], input=text,
+                               capture_output=True, text=True)
+            check('promtool check metrics', r.returncode == 0,
+                  r.stdout + r.stderr)
+        else:
+            print('# promtool is not installed (Debian: prometheus); the '
+                  'python3-prometheus-client parser checked the text')
     finally:
         stop_daemon(d)
 
@@ -1008,7 +1143,9 @@ def main():
              test_sigterm_with_a_blocked_sink,
              test_least_privilege_over_dbus,
              test_two_pipelines_and_failing_source,
-             test_sighup_valid_and_invalid]
+             test_sighup_valid_and_invalid,
+             test_sinks_added_and_removed_while_playing,
+             test_metrics_endpoint]
     return run_scenarios(tests)
 
 

@@ -81,7 +81,7 @@ def frames_ok(path, ref, want):
     return run >= want, f'{len(got)} frames, {run} consecutive bit-exact'
 
 
-def test_pipewire_camera_node():
+def need_pipewire():
     for tool in ('pipewire', 'wireplumber', 'pw-dump'):
         if not shutil.which(tool):
             print(f'SKIP: {tool} is missing (tools/install-deps installs '
@@ -91,8 +91,12 @@ def test_pipewire_camera_node():
                       capture_output=True).returncode != 0:
         print('SKIP: pipewiresink is missing (gstreamer1.0-pipewire)')
         sys.exit(SKIP)
+    return PipeWire()
+
+
+def test_pipewire_camera_node():
+    pw = need_pipewire()
     ref = vcam_frames.reference(W, H, SPEED, FPS)
-    pw = PipeWire()
     conf = os.path.join(tmp, 'pw.conf')
     with open(conf, 'w') as f:
         f.write(f'[pipeline cam]\nsource={vcam_frames.source(W, H, SPEED, FPS)}'
@@ -185,6 +189,46 @@ def test_pipewire_camera_node():
         pw.stop()
 
 
+def test_standby_picture():
+    """standby=file:///PICTURE: while the source is away the camera shows
+    the picture (here of the camera's size: no scaling, only the colour
+    conversion, made again by gst-launch), live frames between."""
+    pw = need_pipewire()
+    ref = vcam_frames.reference(W, H, SPEED, FPS)
+    png, want = os.path.join(tmp, 'away.png'), os.path.join(tmp, 'away.yuy2')
+    subprocess.run(['gst-launch-1.0', '-q', 'videotestsrc', 'pattern=ball',
+                    'num-buffers=1', '!', f'video/x-raw,width={W},height={H}',
+                    '!', 'pngenc', '!', 'filesink', f'location={png}'],
+                   check=True, timeout=60)
+    subprocess.run(['gst-launch-1.0', '-q', 'filesrc', f'location={png}', '!',
+                    'pngdec', '!', 'videoconvert', '!',
+                    'video/x-raw,format=YUY2', '!', 'filesink',
+                    f'location={want}'], check=True, timeout=60)
+    picture = vcam_frames.hashes(want, W, H)[0]
+    conf = os.path.join(tmp, 'pic.conf')
+    with open(conf, 'w') as f:
+        f.write(f'[pipeline cam]\nsource={vcam_frames.source(W, H, SPEED, FPS)}'
+                f' ! identity error-after=20\nfilters={vcam_frames.FILTER}\n'
+                f'sink=pipewire://{NODE}\nstandby=file://{png}\n')
+    d = start_daemon(conf)
+    try:
+        wait_for(lambda: [n for n in nodes()
+                          if n.get('node.name') == NODE], 15)
+        g = os.path.join(tmp, 'pic.yuy2')
+        r = read(NODE, 80, g)
+        r.wait(60)
+        got = vcam_frames.hashes(g, W, H)
+        pics = sum(h == picture for h in got)
+        live = sum(h in ref for h in got)
+        check('standby=file:// shows the picture while the source is away, '
+              'live frames around it', pics >= 5 and live >= 10
+              and pics + live == len(got),
+              f'{len(got)} frames: {pics} of the picture, {live} live')
+    finally:
+        stop_daemon(d)
+        pw.stop()
+
+
 def test_warnings_are_rate_limited():
     """A sink late at every frame for 35 s: GStreamer says "A lot of buffers
     are being dropped" every second or two; the journal gets a few lines."""
@@ -214,7 +258,7 @@ def test_warnings_are_rate_limited():
 
 
 def main():
-    return run_scenarios([test_pipewire_camera_node,
+    return run_scenarios([test_pipewire_camera_node, test_standby_picture,
                           test_warnings_are_rate_limited])
 
 

@@ -1,0 +1,29 @@
+/* Prometheus metrics over HTTP: [server] metrics=ADDRESS:PORT.
+ * SPDX-License-Identifier: LGPL-2.1-or-later */
+#ifndef VFD_METRICS_H
+#define VFD_METRICS_H
+
+#include <gio/gio.h>
+
+G_BEGIN_DECLS
+
+typedef struct _VfdMetrics VfdMetrics;
+/* The page: Prometheus text exposition format (a new string). */
+typedef gchar *(*VfdMetricsFunc) (gpointer data);
+
+/* ADDRESS:PORT with ADDRESS an IP address ([::1] for IPv6) or localhost
+ * and PORT 1-65535. */
+gboolean vfd_metrics_address_check (const gchar * address, GError ** error);
+
+/* Listens on `address` (main context) and answers GET /metrics with what
+ * `page` returns, anything else with 404. */
+VfdMetrics *vfd_metrics_new (const gchar * address, VfdMetricsFunc page,
+    gpointer data, GError ** error);
+const gchar *vfd_metrics_get_address (VfdMetrics * m);
+void vfd_metrics_free (VfdMetrics * m);
+
+/* A label value as the text format wants it (\\, \" and \n escaped). */
+gchar *vfd_metrics_label (const gchar * value);
+
+G_END_DECLS
+#endif
