@@ -272,12 +272,19 @@ file_where (gpointer data, const gchar * key)
 
 /* ---- [server] -------------------------------------------------------------- */
 
-static gchar *server_metrics;   /* of the last file loaded with [server] */
+/* of the last file loaded with [server] */
+static gchar *server_metrics, *server_rtsp;
 
 const gchar *
 vfd_config_metrics (void)
 {
   return server_metrics;
+}
+
+const gchar *
+vfd_config_rtsp (void)
+{
+  return server_rtsp;
 }
 
 static gboolean
@@ -291,19 +298,21 @@ server_group (GKeyFile * kf, LineMap * map, const gchar * filename,
     gchar *v = g_strstrip (g_key_file_get_value (kf, "server", keys[k],
             NULL));
     GError *e = NULL;
-    if (!g_str_equal (keys[k], "metrics")) {
+    gchar **slot = g_str_equal (keys[k], "metrics") ? &server_metrics :
+        g_str_equal (keys[k], "rtsp") ? &server_rtsp : NULL;
+    if (!slot) {
       g_set_error (error, VFD_ERROR, VFD_ERROR_INVALID, "%s:%d: unknown key "
-          "'%s' in [server] (expected metrics)", filename, line_of (map,
+          "'%s' in [server] (expected metrics, rtsp)", filename, line_of (map,
               "server", keys[k]), keys[k]);
       ok = FALSE;
-    } else if (!vfd_metrics_address_check (v, &e)) {
-      g_set_error (error, VFD_ERROR, VFD_ERROR_INVALID, "%s:%d: %s", filename,
-          line_of (map, "server", keys[k]), e->message);
+    } else if (!vfd_address_check (keys[k], v, &e)) {
+      g_set_error (error, VFD_ERROR, VFD_ERROR_INVALID, "%s:%d: %s",
+          filename, line_of (map, "server", keys[k]), e->message);
       g_error_free (e);
       ok = FALSE;
     } else {
-      g_free (server_metrics);
-      server_metrics = g_strdup (v);
+      g_free (*slot);
+      *slot = g_strdup (v);
     }
     g_free (v);
   }
@@ -503,6 +512,7 @@ vfd_config_load (const gchar * file, gboolean required, const gchar * confd,
 
   vfd_policy_defaults ();
   g_clear_pointer (&server_metrics, g_free);
+  g_clear_pointer (&server_rtsp, g_free);
   if (g_file_test (file, G_FILE_TEST_EXISTS) || required) {
     if (!load_file (file, pipelines, error))
       goto fail;

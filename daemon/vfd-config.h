@@ -54,6 +54,8 @@ VfdPipelineConfig *vfd_pipeline_config_from_variant (const gchar * name,
 /* [server] metrics=ADDRESS:PORT of the configuration vfd_config_load ()
  * read last (NULL: none). */
 const gchar *vfd_config_metrics (void);
+/* [server] rtsp=ADDRESS:PORT, the same way. */
+const gchar *vfd_config_rtsp (void);
 
 gboolean vfd_caps_check (const gchar * caps, GError ** error);
 

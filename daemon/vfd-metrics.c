@@ -32,15 +32,16 @@ typedef struct
 } Request;
 
 static gboolean
-split (const gchar * address, GInetAddress ** inet, guint16 * port,
-    GError ** error)
+split (const gchar * key, const gchar * address, GInetAddress ** inet,
+    guint16 * port, GError ** error)
 {
   gchar *host = NULL;
   GError *e = NULL;
 
   if (!g_network_address_parse (address, 0, &e)) {
-    g_set_error (error, VFD_ERROR, VFD_ERROR_INVALID, "metrics '%s': %s "
-        "(expected ADDRESS:PORT, e.g. 127.0.0.1:9101)", address, e->message);
+    g_set_error (error, VFD_ERROR, VFD_ERROR_INVALID, "%s '%s': %s "
+        "(expected ADDRESS:PORT, e.g. 127.0.0.1:9101)", key, address,
+        e->message);
     g_error_free (e);
     return FALSE;
   }
@@ -54,9 +55,9 @@ split (const gchar * address, GInetAddress ** inet, guint16 * port,
       g_inet_address_new_loopback (G_SOCKET_FAMILY_IPV4) :
       g_inet_address_new_from_string (host);
   if (!*inet || *port == 0) {
-    g_set_error (error, VFD_ERROR, VFD_ERROR_INVALID, "metrics '%s': expected "
+    g_set_error (error, VFD_ERROR, VFD_ERROR_INVALID, "%s '%s': expected "
         "ADDRESS:PORT with an IP address (or localhost) and a port 1-65535, "
-        "e.g. 127.0.0.1:9101", address);
+        "e.g. 127.0.0.1:9101", key, address);
     g_clear_object (inet);
     g_free (host);
     return FALSE;
@@ -66,11 +67,11 @@ split (const gchar * address, GInetAddress ** inet, guint16 * port,
 }
 
 gboolean
-vfd_metrics_address_check (const gchar * address, GError ** error)
+vfd_address_check (const gchar * key, const gchar * address, GError ** error)
 {
   GInetAddress *inet = NULL;
   guint16 port;
-  if (!split (address, &inet, &port, error))
+  if (!split (key, address, &inet, &port, error))
     return FALSE;
   g_object_unref (inet);
   return TRUE;
@@ -180,7 +181,7 @@ vfd_metrics_new (const gchar * address, VfdMetricsFunc page, gpointer data,
   GError *e = NULL;
   guint16 port;
 
-  if (!split (address, &inet, &port, error))
+  if (!split ("metrics", address, &inet, &port, error))
     return NULL;
   m = g_atomic_rc_box_new0 (VfdMetrics);
   m->address = g_strdup (address);

@@ -13,7 +13,8 @@ typedef gchar *(*VfdMetricsFunc) (gpointer data);
 
 /* ADDRESS:PORT with ADDRESS an IP address ([::1] for IPv6) or localhost
  * and PORT 1-65535. */
-gboolean vfd_metrics_address_check (const gchar * address, GError ** error);
+gboolean vfd_address_check (const gchar * key, const gchar * address,
+    GError ** error);
 
 /* Listens on `address` (main context) and answers GET /metrics with what
  * `page` returns, anything else with 404. */

@@ -58,6 +58,7 @@ typedef struct
   gint64 last_live, last_out;   /* monotonic µs */
   gboolean standing_by;
   guint64 live, filled;
+  gint64 write_us;              /* time in write (): what a frame costs */
 } Outlet;
 
 static void
@@ -304,8 +305,10 @@ emit (Outlet * o, GstBuffer * buf)
   if (o->kind == VFD_OUTLET_V4L2) {
     GstMapInfo m;
     gssize n;
+    gint64 t0 = g_get_monotonic_time ();
     gst_buffer_map (buf, &m, GST_MAP_READ);
     n = write (o->fd, m.data, m.size);
+    o->write_us += g_get_monotonic_time () - t0;
     if (n != (gssize) m.size) {
       gchar *t = g_strdup_printf ("%s refused a frame: %s", o->target,
           n < 0 ? g_strerror (errno) : "short write");
@@ -443,9 +446,16 @@ outlet_free (gpointer data)
   if (o->filler)
     g_thread_join (o->filler);
   if (o->open)
-    g_debug ("pipeline '%s': sink '%s' closed after %" G_GUINT64_FORMAT
-        " live and %" G_GUINT64_FORMAT " standby frames", o->pipeline, o->uri,
-        o->live, o->filled);
+    g_log_structured (G_LOG_DOMAIN, G_LOG_LEVEL_MESSAGE, "PIPELINE",
+        o->pipeline, "MESSAGE", "pipeline '%s': sink '%s' closed after %"
+        G_GUINT64_FORMAT " live and %" G_GUINT64_FORMAT " standby frames",
+        o->pipeline, o->uri, o->live, o->filled);
+  if (o->open && o->kind == VFD_OUTLET_V4L2 && o->live + o->filled)
+    g_log_structured (G_LOG_DOMAIN, G_LOG_LEVEL_MESSAGE, "PIPELINE",
+        o->pipeline, "MESSAGE", "pipeline '%s': sink '%s': write () took %"
+        G_GINT64_FORMAT " µs per %dx%d frame", o->pipeline, o->uri,
+        o->write_us / (gint64) (o->live + o->filled), o->info.width,
+        o->info.height);
   close_outputs (o);
   gst_clear_buffer (&o->last);
   gst_clear_buffer (&o->still);
@@ -504,29 +514,17 @@ vfd_outlet_sink_new (VfdOutletKind kind, const gchar * target,
     const gchar * pipeline, GError ** error)
 {
   static const gchar *const f[] = { "videoconvert", "videoscale",
-    "videorate", "capsfilter", "appsink"
+    "videorate", "capsfilter", "appsink", NULL
   };
   GstElement *els[G_N_ELEMENTS (f)];
   GstAppSinkCallbacks cb = {.new_sample = new_sample };
   GstElement *bin;
   GstPad *pad;
   Outlet *o;
-  guint i;
 
-  if (!vfd_standby_check (standby, error))
+  if (!vfd_standby_check (standby, error)
+      || !(bin = vfd_sink_chain (f, els, error)))
     return NULL;
-  bin = gst_bin_new ("sink");
-  for (i = 0; i < G_N_ELEMENTS (f); i++) {
-    if (!(els[i] = gst_element_factory_make (f[i], NULL))) {
-      g_set_error (error, VFD_ERROR, VFD_ERROR_FAILED, "GStreamer element "
-          "'%s' is missing", f[i]);
-      gst_object_unref (gst_object_ref_sink (bin));
-      return NULL;
-    }
-    gst_bin_add (GST_BIN (bin), els[i]);
-    if (i > 0)
-      gst_element_link (els[i - 1], els[i]);
-  }
   o = g_atomic_rc_box_new0 (Outlet);
   o->kind = kind;
   o->target = g_strdup (target);
@@ -544,9 +542,6 @@ vfd_outlet_sink_new (VfdOutletKind kind, const gchar * target,
       g_atomic_rc_box_acquire (o), outlet_release);
   g_object_set_data_full (G_OBJECT (bin), "vfd-outlet", o, outlet_release);
 
-  pad = gst_element_get_static_pad (els[0], "sink");
-  gst_element_add_pad (bin, gst_ghost_pad_new ("sink", pad));
-  gst_object_unref (pad);
   pad = gst_element_get_static_pad (bin, "sink");
   gst_pad_add_probe (pad, GST_PAD_PROBE_TYPE_EVENT_DOWNSTREAM, lock_probe,
       gst_object_ref (els[3]), gst_object_unref);

@@ -12,6 +12,7 @@
 #include "vfd-dbus-generated.h"
 #include "vfd-pipeline.h"
 #include "vfd-policy.h"
+#include "vfd-rtsp.h"
 #include "vfd-service-private.h"
 #include "vfd-sinks.h"
 #include "vfd-uri.h"
@@ -511,6 +512,10 @@ metrics_page (gpointer data)
       "the filter", ff);
   family (out, "vfilterd_filter_seconds_total", "counter", "Time spent in "
       "the filter (divide by its frames: time per frame)", fs);
+  if (vfd_rtsp_address ())
+    g_string_append_printf (out, "# HELP vfilterd_rtsp_clients Clients of "
+        "the RTSP server now\n# TYPE vfilterd_rtsp_clients gauge\n"
+        "vfilterd_rtsp_clients %u\n", vfd_rtsp_clients ());
   return g_string_free (out, FALSE);
 }
 
@@ -541,7 +546,8 @@ vfd_service_load (VfdService * s, GError ** error)
       error);
   if (!configs)
     return FALSE;
-  if (!apply_metrics (s, vfd_config_metrics (), error)) {
+  if (!apply_metrics (s, vfd_config_metrics (), error)
+      || !vfd_rtsp_serve (vfd_config_rtsp (), error)) {
     g_ptr_array_unref (configs);
     return FALSE;
   }
@@ -577,7 +583,8 @@ vfd_service_reload (VfdService * s, GError ** error)
 {
   GPtrArray *configs = vfd_config_load (s->config_file, s->required, s->confd,
       error);
-  if (!configs || !apply_metrics (s, vfd_config_metrics (), error)) {
+  if (!configs || !apply_metrics (s, vfd_config_metrics (), error)
+      || !vfd_rtsp_serve (vfd_config_rtsp (), error)) {
     g_log_structured ("vfilterd", G_LOG_LEVEL_WARNING, "MESSAGE",
         "reload refused, the running configuration stays: %s",
         (*error)->message);

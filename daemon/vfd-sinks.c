@@ -11,6 +11,7 @@
 #include <string.h>
 
 #include "vfd-policy.h"
+#include "vfd-rtsp.h"
 #include "vfd-sinks.h"
 #include "vfd-uri.h"
 
@@ -92,6 +93,13 @@ vfd_sinks_check (const gchar * list, const gchar * pipeline,
   for (guint i = 0; ok && uris[i]; i++) {
     ok = vfd_policy_check_uri (uris[i], from_dbus, error)
         && vfd_sink_check (uris[i], pipeline, standby, error);
+    if (ok && from_dbus && g_str_equal (uris[i], "rtsp-server:")
+        && !vfd_rtsp_address ()) {
+      g_set_error (error, VFD_ERROR, VFD_ERROR_INVALID, "sink 'rtsp-server:' "
+          "needs the RTSP server: [server] rtsp=ADDRESS:PORT in the "
+          "configuration");
+      ok = FALSE;
+    }
     for (guint j = 0; ok && j < i; j++)
       if (g_str_equal (uris[i], uris[j])) {
         g_set_error (error, VFD_ERROR, VFD_ERROR_INVALID, "sink '%s' is "

@@ -193,6 +193,11 @@ handle_error (VfdPipeline * p, GstMessage * msg)
       gst_object_has_as_ancestor (GST_MESSAGE_SRC (msg),
       GST_OBJECT (p->source));
 
+  /* a network sink whose receiver went away is retried like a camera */
+  for (GstObject * o = GST_MESSAGE_SRC (msg); o && !from_source;
+      o = GST_OBJECT_PARENT (o))
+    from_source = g_object_get_data (G_OBJECT (o), "vfd-retry") != NULL;
+
   gst_message_parse_error (msg, &err, &debug);
   {
     /* the debug string's last line usually names the file or device */

@@ -9,6 +9,7 @@
 #include "vfd-devices.h"
 #include "vfd-outlet.h"
 #include "vfd-policy.h"
+#include "vfd-rtsp.h"
 #include "vfd-uri.h"
 
 /* The daemon's errors, registered with GIO so that they cross D-Bus with
@@ -52,7 +53,8 @@ vfd_error_sanitize (GError * error)
 #define SOURCE_FORMS "v4l2:///dev/videoN, file:///path, test:, test:PATTERN " \
   "or gst:DESCRIPTION"
 #define SINK_FORMS "preview, null, file:///path.mkv, file:///path.webm, " \
-  "v4l2:///dev/videoN, pipewire:, pipewire://NODE-NAME or gst:DESCRIPTION"
+  "v4l2:///dev/videoN, pipewire:, pipewire://NODE-NAME, rtsp-server:, " \
+  "srt://HOST:PORT or gst:DESCRIPTION"
 
 gchar *
 vfd_uri_v4l2_path (const gchar * uri)
@@ -454,10 +456,9 @@ vfd_source_new_full (const gchar * uri, const gchar * caps, GError ** error)
   return NULL;
 }
 
-/* A bin of the given elements linked in order, ghosting the first one's
- * sink pad; els[i] receives each element (owned by the bin). */
-static GstElement *
-chain_sink (const gchar * const *factories, GstElement ** els, GError ** error)
+GstElement *
+vfd_sink_chain (const gchar * const *factories, GstElement ** els,
+    GError ** error)
 {
   GstElement *bin = gst_bin_new ("sink");
   GstPad *pad;
@@ -535,11 +536,11 @@ vfd_sink_new (const gchar * uri, const gchar * pipeline,
   }
   if (g_str_equal (uri, "preview")) {
     static const gchar *f[] = { "videoconvert", "autovideosink", NULL };
-    return chain_sink (f, els, error);
+    return vfd_sink_chain (f, els, error);
   }
   if (g_str_equal (uri, "null")) {
     static const gchar *f[] = { "fakesink", NULL };
-    if ((bin = chain_sink (f, els, error)))
+    if ((bin = vfd_sink_chain (f, els, error)))
       g_object_set (els[0], "sync", TRUE, NULL);
     return bin;
   }
@@ -563,7 +564,7 @@ vfd_sink_new (const gchar * uri, const gchar * pipeline,
       g_free (path);
       return NULL;
     }
-    if ((bin = chain_sink (f, els, error))) {
+    if ((bin = vfd_sink_chain (f, els, error))) {
       g_object_set (els[1], "deadline", (gint64) 1, NULL);
       g_object_set (els[3], "location", path, NULL);
     }
@@ -586,6 +587,22 @@ vfd_sink_new (const gchar * uri, const gchar * pipeline,
   }
   if (g_str_has_prefix (uri, "pipewire:"))
     return pipewire_sink (uri, pipeline, standby, error);
+  if (g_str_equal (uri, "rtsp-server:"))
+    return vfd_rtsp_sink_new (pipeline ? pipeline : "pipeline", uri, error);
+  if (g_str_has_prefix (uri, "srt:")) {
+    GUri *u = g_uri_parse (uri, G_URI_FLAGS_NONE, NULL);
+    gboolean ok = u && g_uri_get_host (u) && *g_uri_get_host (u)
+        && g_uri_get_port (u) > 0;
+    if (u)
+      g_uri_unref (u);
+    if (!ok) {
+      g_set_error (error, VFD_ERROR, VFD_ERROR_INVALID, "sink '%s' is not "
+          "an SRT address (expected srt://HOST:PORT, e.g. "
+          "srt://192.0.2.10:9000?latency=200)", uri);
+      return NULL;
+    }
+    return vfd_srt_sink_new (uri, error);
+  }
   if (g_str_has_prefix (uri, "gst:")) {
     GstPad *pad;
     if (!(bin = parse_bin ("sink", uri + 4, error)))

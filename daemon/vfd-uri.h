@@ -34,6 +34,10 @@ GstElement *vfd_source_new_full (const gchar * uri, const gchar * caps,
  * comes, vfd-outlet.h; NULL: the last frame) may be NULL. */
 GstElement *vfd_sink_new (const gchar * uri, const gchar * pipeline,
     const gchar * standby, GError ** error);
+/* A bin ("sink") of the given elements linked in order, ghosting the
+ * first one's sink pad; els[i] receives each element (owned by the bin). */
+GstElement *vfd_sink_chain (const gchar * const *factories, GstElement ** els,
+    GError ** error);
 /* To call once a v4l2:// source bin is in NULL and out of its pipeline:
  * releases what v4l2src may have leaked of its device (see vfd-uri.c).
  * Returns the number of descriptors released. */

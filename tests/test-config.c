@@ -168,7 +168,8 @@ START_TEST (test_bad_sink_uri)
   expect_error ("[pipeline a]\nsource=test:\nsink=screen\n",
       "t.conf:3: sink 'screen' is not a supported URI (expected preview, "
       "null, file:///path.mkv, file:///path.webm, v4l2:///dev/videoN, "
-      "pipewire:, pipewire://NODE-NAME or gst:DESCRIPTION)");
+      "pipewire:, pipewire://NODE-NAME, rtsp-server:, srt://HOST:PORT or "
+      "gst:DESCRIPTION)");
   expect_error ("[pipeline a]\nsource=test:\nsink=file:///tmp/out.avi\n",
       "t.conf:3: sink 'file:///tmp/out.avi': file name must end in .mkv or "
       ".webm (VP8 video)");
@@ -187,8 +188,12 @@ START_TEST (test_server_group)
   expect_error ("[server]\nmetrics=example.org:80\n", "t.conf:2: metrics "
       "'example.org:80': expected ADDRESS:PORT with an IP address (or "
       "localhost) and a port 1-65535, e.g. 127.0.0.1:9101");
-  expect_error ("[server]\nrtsp=127.0.0.1:8554\n", "t.conf:2: unknown key "
-      "'rtsp' in [server] (expected metrics)");
+  expect_ok ("[server]\nrtsp=127.0.0.1:8554\n");
+  expect_error ("[server]\nrtsp=:8554\n", "t.conf:2: rtsp ':8554': "
+      "expected ADDRESS:PORT with an IP address (or localhost) and a port "
+      "1-65535, e.g. 127.0.0.1:9101");
+  expect_error ("[server]\nhttp=127.0.0.1:8554\n", "t.conf:2: unknown key "
+      "'http' in [server] (expected metrics, rtsp)");
 }
 
 END_TEST;
@@ -235,7 +240,8 @@ START_TEST (test_virtual_camera_keys)
   expect_error ("[pipeline a]\nsource=test:\nsink=null;screen\n",
       "t.conf:3: sink 'screen' is not a supported URI (expected preview, "
       "null, file:///path.mkv, file:///path.webm, v4l2:///dev/videoN, "
-      "pipewire:, pipewire://NODE-NAME or gst:DESCRIPTION)");
+      "pipewire:, pipewire://NODE-NAME, rtsp-server:, srt://HOST:PORT or "
+      "gst:DESCRIPTION)");
   expect_error ("[pipeline a]\nsource=test:\nsink=null ; null\n",
       "t.conf:3: sink 'null' is listed twice");
   expect_error ("[pipeline a]\nsource=test:\nsink=;\n",

@@ -23,7 +23,7 @@ printf 'int LLVMFuzzerTestOneInput(const char*d,unsigned long n){return 0;}\n' >
 clang -fsanitize=fuzzer "$out/probe.c" -o "$out/probe" 2>/dev/null || {
   echo "SKIP: clang cannot link libFuzzer (libclang-rt-14-dev is missing)"; exit 77; }
 
-pkgs="gstreamer-1.0 gstreamer-app-1.0 gstreamer-video-1.0 gio-2.0 gio-unix-2.0 libv4l2"
+pkgs="gstreamer-1.0 gstreamer-app-1.0 gstreamer-video-1.0 gstreamer-rtsp-server-1.0 gio-2.0 gio-unix-2.0 libv4l2"
 cflags="$(pkg-config --cflags $pkgs) -I$root/daemon -I$root/plugins/gst -I$build/daemon -I$here \
   -D_GNU_SOURCE -DG_LOG_DOMAIN=\"vfilterd\" -g -O1 \
   -fsanitize=fuzzer-no-link,address,undefined -fno-sanitize-recover=undefined"
@@ -33,7 +33,7 @@ objs=""
 # struct that changed must not be linked in its old shape)
 newest_h=$(ls -t "$root"/daemon/*.h | head -n 1)
 for src in vfd-caps vfd-config vfd-filters vfd-uri vfd-policy vfd-devices vfd-props \
-    vfd-outlet vfd-ratelimit vfd-sinks vfd-metrics; do
+    vfd-outlet vfd-ratelimit vfd-sinks vfd-metrics vfd-rtsp; do
   if [ ! -f "$out/$src.o" ] || [ "$root/daemon/$src.c" -nt "$out/$src.o" ] ||
       [ "$newest_h" -nt "$out/$src.o" ]; then
     # shellcheck disable=SC2086
