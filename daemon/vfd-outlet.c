@@ -59,7 +59,19 @@ typedef struct
   gboolean standing_by;
   guint64 live, filled;
   gint64 write_us;              /* time in write (): what a frame costs */
+
+  gchar *key;                   /* in the registry */
+  guint users;                  /* sink bins (registry_lock) */
+  guint linger;                 /* the timer closing it when none is left */
 } Outlet;
+
+/* One outlet per device or node: a pipeline built again (a reload that
+ * changed it, a sink set again) finds its camera still open, showing the
+ * standby picture, and goes on in the same stream.  An outlet no bin uses
+ * any more stays LINGER_S seconds, then closes. */
+#define LINGER_S 5
+static GMutex registry_lock;
+static GHashTable *registry;    /* key -> Outlet (one reference) */
 
 static void
 warn (Outlet * o, const gchar * what, const gchar * text)
@@ -466,6 +478,7 @@ outlet_free (gpointer data)
   g_free (o->standby);
   g_free (o->uri);
   g_free (o->pipeline);
+  g_free (o->key);
 }
 
 static void
@@ -474,15 +487,105 @@ outlet_release (gpointer data)
   g_atomic_rc_box_release_full (data, outlet_free);
 }
 
+static gboolean
+linger_done (gpointer data)
+{
+  Outlet *o = data;
+  gboolean gone;
+
+  g_mutex_lock (&registry_lock);
+  o->linger = 0;
+  gone = o->users == 0;
+  if (gone)
+    g_hash_table_remove (registry, o->key);
+  g_mutex_unlock (&registry_lock);
+  if (gone)
+    outlet_release (o);         /* the registry's reference */
+  return G_SOURCE_REMOVE;
+}
+
+/* A sink bin is gone (its qdata). */
+static void
+user_gone (gpointer data)
+{
+  Outlet *o = data;
+  gboolean drop = FALSE;
+
+  g_mutex_lock (&registry_lock);
+  if (--o->users == 0) {
+    if (g_atomic_int_get (&o->open))
+      o->linger = g_timeout_add_seconds (LINGER_S, linger_done, o);
+    else if ((drop = TRUE))
+      g_hash_table_remove (registry, o->key);
+  }
+  g_mutex_unlock (&registry_lock);
+  if (drop)
+    outlet_release (o);
+  outlet_release (o);
+}
+
+/* The registry's outlet for `kind` and `target`, a new one if none, with a
+ * reference and a user more. */
+static Outlet *
+outlet_get (VfdOutletKind kind, const gchar * target, const gchar * label,
+    const gchar * standby, const gchar * uri, const gchar * pipeline)
+{
+  gchar *key = g_strdup_printf ("%d:%s", kind, target);
+  Outlet *o;
+
+  g_mutex_lock (&registry_lock);
+  if (!registry)
+    registry = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  o = g_hash_table_lookup (registry, key);
+  if (o) {
+    if (o->linger)
+      g_source_remove (o->linger);
+    o->linger = 0;
+    g_free (key);
+  } else {
+    o = g_atomic_rc_box_new0 (Outlet);
+    o->kind = kind;
+    o->target = g_strdup (target);
+    o->label = g_strdup (label ? label : target);
+    o->standby = g_strdup (standby ? standby : VFD_STANDBY_DEFAULT);
+    o->uri = g_strdup (uri);
+    o->pipeline = g_strdup (pipeline ? pipeline : "?");
+    o->fd = -1;
+    o->key = key;
+    g_mutex_init (&o->lock);
+    g_cond_init (&o->cond);
+    g_hash_table_insert (registry, g_strdup (key), o);
+  }
+  o->users++;
+  g_mutex_unlock (&registry_lock);
+  return g_atomic_rc_box_acquire (o);
+}
+
 /* ---- the sink bin ---------------------------------------------------------- */
 
 /* A virtual camera must not change mode under the applications reading it:
  * the first caps fix the size (width made even, as YUY2 needs) and the
  * rate; later input is scaled and re-timed to them. */
+typedef struct
+{
+  GstElement *filter;
+  Outlet *o;
+} Lock;
+
+static void
+lock_free (gpointer data)
+{
+  Lock *l = data;
+  gst_object_unref (l->filter);
+  outlet_release (l->o);
+  g_free (l);
+}
+
 static GstPadProbeReturn
 lock_probe (GstPad * pad, GstPadProbeInfo * info, gpointer data)
 {
-  GstElement *filter = data;
+  Lock *l = data;
+  GstElement *filter = l->filter;
   GstEvent *ev = GST_PAD_PROBE_INFO_EVENT (info);
   GstCaps *in, *locked;
   const GstStructure *st;
@@ -499,6 +602,14 @@ lock_probe (GstPad * pad, GstPadProbeInfo * info, gpointer data)
     n = DEFAULT_FPS;
     d = 1;
   }
+  g_mutex_lock (&l->o->lock);
+  if (l->o->open) {             /* the camera is open already: its mode */
+    w = l->o->info.width;
+    h = l->o->info.height;
+    n = l->o->info.fps_n;
+    d = l->o->info.fps_d;
+  }
+  g_mutex_unlock (&l->o->lock);
   locked = gst_caps_new_simple ("video/x-raw", "format", G_TYPE_STRING,
       "YUY2", "width", G_TYPE_INT, w & ~1, "height", G_TYPE_INT, h,
       "pixel-aspect-ratio", GST_TYPE_FRACTION, 1, 1, "framerate",
@@ -521,30 +632,25 @@ vfd_outlet_sink_new (VfdOutletKind kind, const gchar * target,
   GstElement *bin;
   GstPad *pad;
   Outlet *o;
+  Lock *l;
 
   if (!vfd_standby_check (standby, error)
       || !(bin = vfd_sink_chain (f, els, error)))
     return NULL;
-  o = g_atomic_rc_box_new0 (Outlet);
-  o->kind = kind;
-  o->target = g_strdup (target);
-  o->label = g_strdup (label ? label : target);
-  o->standby = g_strdup (standby ? standby : VFD_STANDBY_DEFAULT);
-  o->uri = g_strdup (uri);
-  o->pipeline = g_strdup (pipeline ? pipeline : "?");
-  o->fd = -1;
-  g_mutex_init (&o->lock);
-  g_cond_init (&o->cond);
+  o = outlet_get (kind, target, label, standby, uri, pipeline);
   /* the pipeline's clock paces a source that is not live */
   g_object_set (els[4], "sync", TRUE, "max-buffers", 2, "drop", TRUE,
       "enable-last-sample", FALSE, NULL);
   gst_app_sink_set_callbacks (GST_APP_SINK (els[4]), &cb,
       g_atomic_rc_box_acquire (o), outlet_release);
-  g_object_set_data_full (G_OBJECT (bin), "vfd-outlet", o, outlet_release);
+  g_object_set_data_full (G_OBJECT (bin), "vfd-outlet", o, user_gone);
 
+  l = g_new0 (Lock, 1);
+  l->filter = gst_object_ref (els[3]);
+  l->o = g_atomic_rc_box_acquire (o);
   pad = gst_element_get_static_pad (bin, "sink");
   gst_pad_add_probe (pad, GST_PAD_PROBE_TYPE_EVENT_DOWNSTREAM, lock_probe,
-      gst_object_ref (els[3]), gst_object_unref);
+      l, lock_free);
   gst_object_unref (pad);
   return bin;
 }

@@ -8,7 +8,7 @@ set -eu
 SCRIPT=$1
 here=$(dirname "$0")
 out=$(mktemp -d /var/tmp/vm-out.XXXXXX)
-for size in "320 240 4 10" "1280 720 16 3"; do
+for size in "320 240 4 5" "1280 720 16 1"; do
   set -- $size
   /usr/bin/python3 "$here/../integration/vcam_frames.py" "$@" \
     "$out/ref-$1x$2.txt"
