@@ -462,12 +462,6 @@ outlet_free (gpointer data)
         o->pipeline, "MESSAGE", "pipeline '%s': sink '%s' closed after %"
         G_GUINT64_FORMAT " live and %" G_GUINT64_FORMAT " standby frames",
         o->pipeline, o->uri, o->live, o->filled);
-  if (o->open && o->kind == VFD_OUTLET_V4L2 && o->live + o->filled)
-    g_log_structured (G_LOG_DOMAIN, G_LOG_LEVEL_MESSAGE, "PIPELINE",
-        o->pipeline, "MESSAGE", "pipeline '%s': sink '%s': write () took %"
-        G_GINT64_FORMAT " µs per %dx%d frame", o->pipeline, o->uri,
-        o->write_us / (gint64) (o->live + o->filled), o->info.width,
-        o->info.height);
   close_outputs (o);
   gst_clear_buffer (&o->last);
   gst_clear_buffer (&o->still);
@@ -504,21 +498,38 @@ linger_done (gpointer data)
   return G_SOURCE_REMOVE;
 }
 
+/* What a frame cost to write so far (logged when no pipeline uses the
+ * camera any more: before it lingers, or the daemon exits). */
+static void
+log_cost (Outlet * o)
+{
+  g_mutex_lock (&o->lock);
+  if (o->open && o->kind == VFD_OUTLET_V4L2 && o->live + o->filled)
+    g_log_structured (G_LOG_DOMAIN, G_LOG_LEVEL_MESSAGE, "PIPELINE",
+        o->pipeline, "MESSAGE", "pipeline '%s': sink '%s': write () took %"
+        G_GINT64_FORMAT " µs per %dx%d frame", o->pipeline, o->uri,
+        o->write_us / (gint64) (o->live + o->filled), o->info.width,
+        o->info.height);
+  g_mutex_unlock (&o->lock);
+}
+
 /* A sink bin is gone (its qdata). */
 static void
 user_gone (gpointer data)
 {
   Outlet *o = data;
-  gboolean drop = FALSE;
+  gboolean drop = FALSE, last;
 
   g_mutex_lock (&registry_lock);
-  if (--o->users == 0) {
+  if ((last = --o->users == 0)) {
     if (g_atomic_int_get (&o->open))
       o->linger = g_timeout_add_seconds (LINGER_S, linger_done, o);
     else if ((drop = TRUE))
       g_hash_table_remove (registry, o->key);
   }
   g_mutex_unlock (&registry_lock);
+  if (last)
+    log_cost (o);
   if (drop)
     outlet_release (o);
   outlet_release (o);
