@@ -6,8 +6,9 @@
  * appsink); its mount is a shared media factory whose pipeline is only
  * appsrc ! h264parse ! rtph264pay, fed from that appsink.  So clients come
  * and go without touching the filter pipeline, and however many there are
- * the picture is encoded once; a new client gets a key frame at once (a
- * force-key-unit event up to the encoder). */
+ * the picture is encoded once; every client that starts playing gets a
+ * key frame at once (a force-key-unit event up to the encoder), not at the
+ * next interval. */
 #include <gst/app/gstappsink.h>
 #include <gst/app/gstappsrc.h>
 #include <gst/rtsp-server/rtsp-server.h>
@@ -21,16 +22,37 @@ static GstRTSPServer *server;
 static guint server_source;
 static gchar *server_address;
 static gint clients;            /* atomic */
+static GMutex mounts_lock;
+static GHashTable *mounts;      /* the live Mounts (set) */
+
+/* An appsrc of a prepared media, and how its timestamps follow the
+ * encoder's: the same spacing (frame-exact, not the push time's jitter),
+ * moved into the media pipeline's running time when it starts. */
+typedef struct
+{
+  GstElement *src;
+  gint64 shift;
+  GstClockTime last;
+} Feed;
 
 typedef struct
 {
   gchar *pipeline, *path;
   GstRTSPMediaFactory *factory;
-  GstElement *appsink;          /* not a reference: the bin owns it */
+  GstElement *appsink;          /* a reference: kept while in mounts */
   GMutex lock;
-  GList *srcs;                  /* appsrcs of the prepared media */
+  GList *feeds;                 /* Feed: the appsrcs of prepared media */
   gboolean mounted;
 } Mount;
+
+static void
+key_frame_now (GstElement * appsink)
+{
+  GstPad *pad = gst_element_get_static_pad (appsink, "sink");
+  gst_pad_push_event (pad, gst_video_event_new_upstream_force_key_unit
+      (GST_CLOCK_TIME_NONE, TRUE, 0));
+  gst_object_unref (pad);
+}
 
 static void
 client_closed (GstRTSPClient * client, gpointer data)
@@ -38,11 +60,32 @@ client_closed (GstRTSPClient * client, gpointer data)
   g_atomic_int_add (&clients, -1);
 }
 
+/* A client joining a shared media already playing would otherwise wait
+ * for the encoder's next key frame (up to key-int-max frames) and decode
+ * nothing, or grey, meanwhile. */
+static void
+play_request (GstRTSPClient * client, GstRTSPContext * ctx, gpointer data)
+{
+  gpointer m = ctx->media ? g_object_get_data (G_OBJECT (ctx->media),
+      "vfd-mount") : NULL;
+  GstElement *appsink = NULL;
+
+  g_mutex_lock (&mounts_lock);
+  if (m && mounts && g_hash_table_contains (mounts, m))
+    appsink = gst_object_ref (((Mount *) m)->appsink);
+  g_mutex_unlock (&mounts_lock);
+  if (appsink) {
+    key_frame_now (appsink);
+    gst_object_unref (appsink);
+  }
+}
+
 static void
 client_connected (GstRTSPServer * s, GstRTSPClient * client, gpointer data)
 {
   g_atomic_int_add (&clients, 1);
   g_signal_connect (client, "closed", G_CALLBACK (client_closed), NULL);
+  g_signal_connect (client, "play-request", G_CALLBACK (play_request), NULL);
 }
 
 gboolean
@@ -106,8 +149,14 @@ media_gone (GstRTSPMedia * media, gpointer data)
 {
   Mount *m = data;
   GstElement *src = g_object_get_data (G_OBJECT (media), "vfd-src");
+
   g_mutex_lock (&m->lock);
-  m->srcs = g_list_remove (m->srcs, src);
+  for (GList * l = m->feeds; l; l = l->next)
+    if (((Feed *) l->data)->src == src) {
+      g_free (l->data);
+      m->feeds = g_list_delete_link (m->feeds, l);
+      break;
+    }
   g_mutex_unlock (&m->lock);
 }
 
@@ -117,19 +166,43 @@ media_configure (GstRTSPMediaFactory * f, GstRTSPMedia * media, gpointer data)
   Mount *m = data;
   GstElement *bin = gst_rtsp_media_get_element (media);
   GstElement *src = gst_bin_get_by_name (GST_BIN (bin), "src");
-  GstPad *pad;
+  Feed *feed = g_new0 (Feed, 1);
 
+  feed->src = src;
+  feed->last = GST_CLOCK_TIME_NONE;
   g_object_set_data_full (G_OBJECT (media), "vfd-src", src, gst_object_unref);
+  g_object_set_data (G_OBJECT (media), "vfd-mount", m);
   g_signal_connect (media, "unprepared", G_CALLBACK (media_gone), m);
   g_mutex_lock (&m->lock);
-  m->srcs = g_list_prepend (m->srcs, src);
+  m->feeds = g_list_prepend (m->feeds, feed);
   g_mutex_unlock (&m->lock);
   gst_object_unref (bin);
-  /* a key frame now, not at the next interval */
-  pad = gst_element_get_static_pad (m->appsink, "sink");
-  gst_pad_push_event (pad, gst_video_event_new_upstream_force_key_unit
-      (GST_CLOCK_TIME_NONE, TRUE, 0));
-  gst_object_unref (pad);
+  key_frame_now (m->appsink);
+}
+
+/* b's timestamps moved by the feed's shift, anchored at the media's
+ * running time on the first buffer and again whenever they would go back
+ * (the filter pipeline restarted its clock: a reconnect, a new source). */
+static void
+stamp (Feed * f, GstBuffer * b)
+{
+  GstClockTime pts = GST_BUFFER_PTS (b), dts = GST_BUFFER_DTS (b);
+
+  if (!GST_CLOCK_TIME_IS_VALID (pts))
+    return;
+  if (!GST_CLOCK_TIME_IS_VALID (f->last) || (gint64) pts + f->shift <
+      (gint64) f->last) {
+    GstClockTime now = gst_element_get_current_running_time (f->src);
+    f->shift = (gint64) (GST_CLOCK_TIME_IS_VALID (now) ? now : 0) -
+        (gint64) pts;
+    if (GST_CLOCK_TIME_IS_VALID (f->last) && (gint64) pts + f->shift <=
+        (gint64) f->last)
+      f->shift = (gint64) f->last + 1 - (gint64) pts;
+  }
+  GST_BUFFER_PTS (b) = pts + f->shift;
+  if (GST_CLOCK_TIME_IS_VALID (dts))
+    GST_BUFFER_DTS (b) = MAX ((gint64) dts + f->shift, 0);
+  f->last = GST_BUFFER_PTS (b);
 }
 
 static GstFlowReturn
@@ -149,11 +222,13 @@ encoded (GstAppSink * sink, gpointer data)
   }
   buf = gst_sample_get_buffer (s);
   g_mutex_lock (&m->lock);
-  for (GList * l = m->srcs; l; l = l->next) {
+  for (GList * l = m->feeds; l; l = l->next) {
+    Feed *f = l->data;
     GstBuffer *b = gst_buffer_copy_region (buf, GST_BUFFER_COPY_FLAGS |
-        GST_BUFFER_COPY_MEMORY, 0, -1);
-    g_object_set (l->data, "caps", gst_sample_get_caps (s), NULL);
-    gst_app_src_push_buffer (GST_APP_SRC (l->data), b);
+        GST_BUFFER_COPY_TIMESTAMPS | GST_BUFFER_COPY_MEMORY, 0, -1);
+    stamp (f, b);
+    g_object_set (f->src, "caps", gst_sample_get_caps (s), NULL);
+    gst_app_src_push_buffer (GST_APP_SRC (f->src), b);
   }
   g_mutex_unlock (&m->lock);
   gst_sample_unref (s);
@@ -164,13 +239,18 @@ static void
 mount_free (gpointer data)
 {
   Mount *m = data;
+
+  g_mutex_lock (&mounts_lock);
+  g_hash_table_remove (mounts, m);
+  g_mutex_unlock (&mounts_lock);
   if (m->mounted && server) {
     GstRTSPMountPoints *mp = gst_rtsp_server_get_mount_points (server);
     gst_rtsp_mount_points_remove_factory (mp, m->path);
     g_object_unref (mp);
   }
   g_object_unref (m->factory);
-  g_list_free (m->srcs);
+  g_list_free_full (m->feeds, g_free);
+  gst_object_unref (m->appsink);
   g_mutex_clear (&m->lock);
   g_free (m->pipeline);
   g_free (m->path);
@@ -238,17 +318,21 @@ vfd_rtsp_sink_new (const gchar * pipeline, const gchar * uri, GError ** error)
   m = g_new0 (Mount, 1);
   m->pipeline = g_strdup (pipeline);
   m->path = g_strdup_printf ("/%s", pipeline);
-  m->appsink = appsink;
+  m->appsink = gst_object_ref (appsink);
   g_mutex_init (&m->lock);
   m->factory = gst_rtsp_media_factory_new ();
   gst_rtsp_media_factory_set_launch (m->factory, "( appsrc name=src "
-      "is-live=true format=time do-timestamp=true ! h264parse ! "
-      "rtph264pay name=pay0 pt=96 config-interval=-1 )");
+      "is-live=true format=time ! h264parse ! " "rtph264pay name=pay0 pt=96 )");
   gst_rtsp_media_factory_set_shared (m->factory, TRUE);
   g_signal_connect (m->factory, "media-configure",
       G_CALLBACK (media_configure), m);
   gst_app_sink_set_callbacks (GST_APP_SINK (appsink), &cb, m, NULL);
   g_object_set_data_full (G_OBJECT (bin), "vfd-rtsp", m, mount_free);
+  g_mutex_lock (&mounts_lock);
+  if (!mounts)
+    mounts = g_hash_table_new (NULL, NULL);
+  g_hash_table_add (mounts, m);
+  g_mutex_unlock (&mounts_lock);
   return bin;
 }
 
