@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "vfd-config.h"
+#include "vfd-encoder.h"
 #include "vfd-filters.h"
 #include "vfd-metrics.h"
 #include "vfd-outlet.h"
@@ -14,19 +15,57 @@
 #include "vfd-sinks.h"
 #include "vfd-uri.h"
 
-#define KEYS "source, caps, filters, sink, standby, loop"
+#define KEYS "source, caps, filters, sink, standby, encoder, loop"
+
+/* The string keys of a [pipeline NAME] group (and of CreatePipeline's
+ * dictionary) in one place: reading, copying, comparing and freeing a
+ * configuration walk this table; `loop` is the one boolean. */
+static const struct
+{
+  const gchar *key;
+  goffset offset;
+} string_keys[] = {
+  {"source", G_STRUCT_OFFSET (VfdPipelineConfig, source)},
+  {"caps", G_STRUCT_OFFSET (VfdPipelineConfig, caps)},
+  {"filters", G_STRUCT_OFFSET (VfdPipelineConfig, filters)},
+  {"sink", G_STRUCT_OFFSET (VfdPipelineConfig, sink)},
+  {"standby", G_STRUCT_OFFSET (VfdPipelineConfig, standby)},
+  {"encoder", G_STRUCT_OFFSET (VfdPipelineConfig, encoder)},
+};
+
+#define SLOT(pc, i) ((gchar **) G_STRUCT_MEMBER_P (pc, string_keys[i].offset))
+
+/* key=value into pc, the value stripped.  FALSE: a loop that is not a
+ * boolean (the error says so) or, error left unset, an unknown key. */
+static gboolean
+set_key (VfdPipelineConfig * pc, const gchar * key, const gchar * value,
+    GError ** error)
+{
+  for (guint i = 0; i < G_N_ELEMENTS (string_keys); i++)
+    if (g_str_equal (key, string_keys[i].key)) {
+      g_free (*SLOT (pc, i));
+      *SLOT (pc, i) = g_strstrip (g_strdup (value));
+      return TRUE;
+    }
+  if (!g_str_equal (key, "loop"))
+    return FALSE;
+  if (!g_str_equal (value, "true") && !g_str_equal (value, "false")) {
+    g_set_error (error, VFD_ERROR, VFD_ERROR_INVALID, "loop '%s' is not a "
+        "boolean (expected true or false)", value);
+    return FALSE;
+  }
+  pc->loop = g_str_equal (value, "true");
+  return TRUE;
+}
 
 void
 vfd_pipeline_config_free (VfdPipelineConfig * pc)
 {
   if (!pc)
     return;
+  for (guint i = 0; i < G_N_ELEMENTS (string_keys); i++)
+    g_free (*SLOT (pc, i));
   g_free (pc->name);
-  g_free (pc->source);
-  g_free (pc->caps);
-  g_free (pc->filters);
-  g_free (pc->sink);
-  g_free (pc->standby);
   g_free (pc->origin);
   g_free (pc);
 }
@@ -34,16 +73,11 @@ vfd_pipeline_config_free (VfdPipelineConfig * pc)
 VfdPipelineConfig *
 vfd_pipeline_config_copy (const VfdPipelineConfig * pc)
 {
-  VfdPipelineConfig *c = g_new0 (VfdPipelineConfig, 1);
+  VfdPipelineConfig *c = g_memdup2 (pc, sizeof *pc);
+  for (guint i = 0; i < G_N_ELEMENTS (string_keys); i++)
+    *SLOT (c, i) = g_strdup (*SLOT (pc, i));
   c->name = g_strdup (pc->name);
-  c->source = g_strdup (pc->source);
-  c->caps = g_strdup (pc->caps);
-  c->filters = g_strdup (pc->filters);
-  c->sink = g_strdup (pc->sink);
-  c->standby = g_strdup (pc->standby);
-  c->loop = pc->loop;
   c->origin = g_strdup (pc->origin);
-  c->own_threads = pc->own_threads;
   return c;
 }
 
@@ -51,12 +85,10 @@ gboolean
 vfd_pipeline_config_equal (const VfdPipelineConfig * a,
     const VfdPipelineConfig * b)
 {
-  return g_strcmp0 (a->name, b->name) == 0
-      && g_strcmp0 (a->source, b->source) == 0
-      && g_strcmp0 (a->caps, b->caps) == 0
-      && g_strcmp0 (a->filters, b->filters) == 0
-      && g_strcmp0 (a->sink, b->sink) == 0
-      && g_strcmp0 (a->standby, b->standby) == 0 && a->loop == b->loop;
+  for (guint i = 0; i < G_N_ELEMENTS (string_keys); i++)
+    if (g_strcmp0 (*SLOT (a, i), *SLOT (b, i)) != 0)
+      return FALSE;
+  return g_strcmp0 (a->name, b->name) == 0 && a->loop == b->loop;
 }
 
 /* The file as text: no NUL byte, valid UTF-8 (GKeyFile's rules, reported
@@ -214,8 +246,11 @@ validate (VfdPipelineConfig * pc, WhereFunc where, gpointer wdata,
     w = where (wdata, "source");
     goto fail;
   }
-  if (!vfd_sinks_check (pc->sink, pc->name, pc->standby,
-          where == dbus_where, &e)) {
+  if (pc->encoder && !vfd_encoder_check (pc->encoder, &e)) {
+    w = where (wdata, "encoder");
+    goto fail;
+  }
+  if (!vfd_sinks_check (pc->sink, pc, where == dbus_where, &e)) {
     w = where (wdata, "sink");
     goto fail;
   }
@@ -412,36 +447,19 @@ vfd_config_parse (const gchar * data, gsize length, const gchar * filename,
       gint kline = line_of (&map, g, key);
       gchar *v = g_key_file_get_value (kf, g, key, NULL);
       v = g_strstrip (v);
-      if (g_str_equal (key, "source"))
-        pc->source = v;
-      else if (g_str_equal (key, "sink"))
-        pc->sink = v;
-      else if (g_str_equal (key, "standby"))
-        pc->standby = v;
-      else if (g_str_equal (key, "caps"))
-        pc->caps = v;
-      else if (g_str_equal (key, "filters"))
-        pc->filters = v;
-      else if (g_str_equal (key, "loop")) {
-        if (g_str_equal (v, "true"))
-          pc->loop = TRUE;
-        else if (!g_str_equal (v, "false")) {
-          g_set_error (error, VFD_ERROR, VFD_ERROR_INVALID,
-              "%s:%d: loop '%s' is not a boolean (expected true or false)",
-              filename, kline, v);
-          g_free (v);
-          g_strfreev (keys);
-          goto out;
-        }
-        g_free (v);
-      } else {
-        g_set_error (error, VFD_ERROR, VFD_ERROR_INVALID,
-            "%s:%d: unknown key '%s' in [%s] (expected " KEYS ")", filename,
-            kline, key, g);
+      if (!set_key (pc, key, v, &e)) {
+        if (e)
+          g_set_error (error, VFD_ERROR, VFD_ERROR_INVALID, "%s:%d: %s",
+              filename, kline, e->message);
+        else
+          g_set_error (error, VFD_ERROR, VFD_ERROR_INVALID, "%s:%d: unknown "
+              "key '%s' in [%s] (expected " KEYS ")", filename, kline, key, g);
+        g_clear_error (&e);
         g_free (v);
         g_strfreev (keys);
         goto out;
       }
+      g_free (v);
     }
     g_strfreev (keys);
     if (!pc->sink)
@@ -567,34 +585,13 @@ vfd_pipeline_config_from_variant (const gchar * name, GVariant * dict,
   pc->name = g_strdup (name);
   pc->origin = g_strdup_printf ("D-Bus CreatePipeline('%s')", name);
   g_variant_iter_init (&it, dict);
-  while (g_variant_iter_next (&it, "{&s&s}", &key, &value)) {
-    gchar **slot = NULL;
-    if (g_str_equal (key, "source"))
-      slot = &pc->source;
-    else if (g_str_equal (key, "sink"))
-      slot = &pc->sink;
-    else if (g_str_equal (key, "standby"))
-      slot = &pc->standby;
-    else if (g_str_equal (key, "caps"))
-      slot = &pc->caps;
-    else if (g_str_equal (key, "filters"))
-      slot = &pc->filters;
-    else if (g_str_equal (key, "loop")) {
-      if (!g_str_equal (value, "true") && !g_str_equal (value, "false")) {
-        g_set_error (error, VFD_ERROR, VFD_ERROR_INVALID,
-            "loop '%s' is not a boolean (expected true or false)", value);
-        return NULL;
-      }
-      pc->loop = g_str_equal (value, "true");
-      continue;
-    } else {
-      g_set_error (error, VFD_ERROR, VFD_ERROR_INVALID,
-          "unknown key '%s' (expected " KEYS ")", key);
+  while (g_variant_iter_next (&it, "{&s&s}", &key, &value))
+    if (!set_key (pc, key, value, error)) {
+      if (!error || !*error)
+        g_set_error (error, VFD_ERROR, VFD_ERROR_INVALID, "unknown key '%s' "
+            "(expected " KEYS ")", key);
       return NULL;
     }
-    g_free (*slot);
-    *slot = g_strstrip (g_strdup (value));
-  }
   if (!pc->sink)
     pc->sink = g_strdup ("null");
   if (!pc->filters)

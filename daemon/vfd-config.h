@@ -14,6 +14,7 @@ typedef struct {
   gchar *filters;               /* "" : no filters */
   gchar *sink;
   gchar *standby;               /* NULL: last (vfd-outlet.h) */
+  gchar *encoder;               /* NULL: auto (vfd-encoder.h) */
   gboolean loop;
   gchar *origin;                /* "FILE:LINE" of the group, for messages */
   guint own_threads;            /* workers its filters' own pools hold

@@ -11,6 +11,52 @@
 #include "vfd-metrics.h"
 #include "vfd-uri.h"
 
+/* ---- time per frame ---------------------------------------------------------- */
+
+/* A buffer in, the same buffer out: the element's time (in-place
+ * transforms push from the thread that filtered; an encoder without
+ * latency pushes its frame from the thread that encoded it). */
+static GstPadProbeReturn
+timing_in (GstPad * pad, GstPadProbeInfo * info, gpointer data)
+{
+  VfdTiming *t = data;
+  __atomic_store_n (&t->t_in, g_get_monotonic_time (), __ATOMIC_RELAXED);
+  return GST_PAD_PROBE_OK;
+}
+
+static GstPadProbeReturn
+timing_out (GstPad * pad, GstPadProbeInfo * info, gpointer data)
+{
+  VfdTiming *t = data;
+  gint64 t0 = __atomic_load_n (&t->t_in, __ATOMIC_RELAXED);
+  if (t0) {
+    __atomic_add_fetch (&t->busy_us, g_get_monotonic_time () - t0,
+        __ATOMIC_RELAXED);
+    __atomic_add_fetch (&t->frames, 1, __ATOMIC_RELAXED);
+  }
+  return GST_PAD_PROBE_OK;
+}
+
+static void
+timing_probe (GstElement * e, const gchar * pad_name, GstPadProbeCallback cb,
+    VfdTiming * t)
+{
+  GstPad *pad = gst_element_get_static_pad (e, pad_name);
+  if (pad) {
+    gst_pad_add_probe (pad, GST_PAD_PROBE_TYPE_BUFFER, cb,
+        g_atomic_rc_box_acquire (t), (GDestroyNotify) g_atomic_rc_box_release);
+    gst_object_unref (pad);
+  }
+}
+
+void
+vfd_timing_attach (GstElement * e, VfdTiming * t)
+{
+  timing_probe (e, "sink", timing_in, t);
+  timing_probe (e, "src", timing_out, t);
+}
+
+
 #define MAX_REQUEST 8192
 #define TIMEOUT_S 5
 

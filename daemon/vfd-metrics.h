@@ -4,8 +4,24 @@
 #define VFD_METRICS_H
 
 #include <gio/gio.h>
+#include <gst/gst.h>
 
 G_BEGIN_DECLS
+/* An element's time: from a buffer entering it to the same buffer (or its
+ * encoded form) leaving it; atomic, shared with the streaming thread; a
+ * g_atomic_rc_box. */
+    typedef struct
+{
+  gint64 t_in, busy_us, frames;
+} VfdTiming;
+
+/* Probes on e's "sink" and "src" pads adding to `t` (each holds a
+ * reference of it). */
+void vfd_timing_attach (GstElement * e, VfdTiming * t);
+/* What a sink bin that encodes carries under this key (a VfdTiming). */
+#define VFD_ENCODER_TIMING "vfd-encoder-timing"
+typedef void (*VfdTimingFunc) (const gchar * label, VfdTiming * t,
+    gpointer data);
 
 typedef struct _VfdMetrics VfdMetrics;
 /* The page: Prometheus text exposition format (a new string). */

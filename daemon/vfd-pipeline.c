@@ -43,41 +43,6 @@ admit_threads (guint more, guint fewer, const gchar * what, GError ** error)
 
 /* ---- the filter chain ------------------------------------------------------ */
 
-/* A buffer in, the same buffer out: the filter's time (in-place
- * transforms push from the thread that filtered). */
-static GstPadProbeReturn
-timing_in (GstPad * pad, GstPadProbeInfo * info, gpointer data)
-{
-  VfdFilterTiming *t = data;
-  __atomic_store_n (&t->t_in, g_get_monotonic_time (), __ATOMIC_RELAXED);
-  return GST_PAD_PROBE_OK;
-}
-
-static GstPadProbeReturn
-timing_out (GstPad * pad, GstPadProbeInfo * info, gpointer data)
-{
-  VfdFilterTiming *t = data;
-  gint64 t0 = __atomic_load_n (&t->t_in, __ATOMIC_RELAXED);
-  if (t0) {
-    __atomic_add_fetch (&t->busy_us, g_get_monotonic_time () - t0,
-        __ATOMIC_RELAXED);
-    __atomic_add_fetch (&t->frames, 1, __ATOMIC_RELAXED);
-  }
-  return GST_PAD_PROBE_OK;
-}
-
-static void
-timing_probe (GstElement * e, const gchar * pad_name, GstPadProbeCallback cb,
-    VfdFilterTiming * t)
-{
-  GstPad *pad = gst_element_get_static_pad (e, pad_name);
-  if (pad) {
-    gst_pad_add_probe (pad, GST_PAD_PROBE_TYPE_BUFFER, cb,
-        g_atomic_rc_box_acquire (t), (GDestroyNotify) g_atomic_rc_box_release);
-    gst_object_unref (pad);
-  }
-}
-
 static void
 filter_free (VfdFilter * f)
 {
@@ -112,9 +77,8 @@ filter_new (GstElement * e)
   f->enabled = TRUE;
   f->own_threads = vfd_filter_own_threads (e);
   own_threads_total += f->own_threads;
-  f->timing = g_atomic_rc_box_new0 (VfdFilterTiming);
-  timing_probe (e, "sink", timing_in, f->timing);
-  timing_probe (e, "src", timing_out, f->timing);
+  f->timing = g_atomic_rc_box_new0 (VfdTiming);
+  vfd_timing_attach (e, f->timing);
   return f;
 }
 
@@ -176,8 +140,7 @@ vfd_pipeline_new (const VfdPipelineConfig * cfg, VfdChangedFunc changed,
   p->filters = g_ptr_array_new_with_free_func ((GDestroyNotify) filter_free);
 
   p->source = vfd_source_new_full (cfg->source, cfg->caps, error);
-  p->sink = p->source ? vfd_sinks_new (cfg->sink, cfg->name, cfg->standby,
-      error) : NULL;
+  p->sink = p->source ? vfd_sinks_new (cfg->sink, cfg, error) : NULL;
   if (!p->source || !p->sink) {
     if (p->source)
       gst_object_unref (gst_object_ref_sink (p->source));
@@ -346,7 +309,7 @@ swap (VfdPipeline * p, gboolean is_source, const gchar * uri, GError ** error)
 {
   GstElement *bin = is_source ?
       vfd_source_new_full (uri, p->cfg->caps, error) :
-      vfd_sinks_new (uri, p->cfg->name, p->cfg->standby, error);
+      vfd_sinks_new (uri, p->cfg, error);
 
   if (!bin)
     return FALSE;
@@ -387,10 +350,18 @@ sinks_changed (VfdPipeline * p)
   vfd_pipeline_notify (p, VFD_CHANGED_SINK, NULL);
 }
 
+void
+vfd_pipeline_foreach_encoder (VfdPipeline * p, VfdTimingFunc func,
+    gpointer data)
+{
+  if (p->sink)
+    vfd_sinks_foreach_encoder (p->sink, func, data);
+}
+
 gboolean
 vfd_pipeline_add_sink (VfdPipeline * p, const gchar * uri, GError ** error)
 {
-  if (!vfd_sinks_add (p->sink, uri, p->cfg->name, p->cfg->standby, error))
+  if (!vfd_sinks_add (p->sink, uri, p->cfg, error))
     return FALSE;
   sinks_changed (p);
   return TRUE;

@@ -6,15 +6,10 @@
 #include <gst/gst.h>
 
 #include "vfd-config.h"
+#include "vfd-metrics.h"
 
 G_BEGIN_DECLS typedef struct _VfdPipeline VfdPipeline;
 
-/* A filter's time: from a buffer entering it to the same buffer leaving
- * (atomic; shared with the streaming thread). */
-typedef struct
-{
-  gint64 t_in, busy_us, frames;
-} VfdFilterTiming;
 
 typedef struct
 {
@@ -23,7 +18,7 @@ typedef struct
   gboolean enabled;
   guint own_threads;            /* workers of its own pool (n-threads) */
   gpointer user_data;           /* the D-Bus layer's object */
-  VfdFilterTiming *timing;
+  VfdTiming *timing;            /* vfd-metrics.h */
 } VfdFilter;
 
 
@@ -116,6 +111,9 @@ guint64 vfd_pipeline_get_frames_dropped (VfdPipeline * p);
 guint64 vfd_pipeline_get_reconnects (VfdPipeline * p);
 gdouble vfd_pipeline_get_fps (VfdPipeline * p);
 gchar *vfd_pipeline_get_graph (VfdPipeline * p);
+/* func (sink URI, encoder time, data) for each of its sinks that encode. */
+void vfd_pipeline_foreach_encoder (VfdPipeline * p, VfdTimingFunc func,
+    gpointer data);
 /* The configuration the pipeline was created from (not later edits). */
 const VfdPipelineConfig *vfd_pipeline_get_config (VfdPipeline * p);
 

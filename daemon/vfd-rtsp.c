@@ -14,6 +14,7 @@
 #include <gst/rtsp-server/rtsp-server.h>
 #include <gst/video/video.h>
 
+#include "vfd-encoder.h"
 #include "vfd-metrics.h"
 #include "vfd-rtsp.h"
 #include "vfd-uri.h"
@@ -257,60 +258,16 @@ mount_free (gpointer data)
   g_free (m);
 }
 
-/* videoconvert ! H.264 encoder (low latency) ! h264parse ! byte-stream
- * access units ! the `tail` elements; *last: the last of them. */
 GstElement *
-vfd_h264_sink_new (const gchar * uri, const gchar * const *tail,
-    GstElement ** last, GError ** error)
-{
-  const gchar *names[8] = { "videoconvert", "x264enc", "h264parse",
-    "capsfilter"
-  };
-  GstElement *els[G_N_ELEMENTS (names)], *bin;
-  GstPluginFeature *x264 = gst_registry_lookup_feature (gst_registry_get (),
-      "x264enc");
-  GstCaps *h264;
-  guint n = 4;
-
-  if (x264) {
-    gst_object_unref (x264);
-  } else {
-    GstPluginFeature *oh = gst_registry_lookup_feature (gst_registry_get (),
-        "openh264enc");
-    if (!oh) {
-      g_set_error (error, VFD_ERROR, VFD_ERROR_FAILED, "sink '%s': no H.264 "
-          "encoder (install gstreamer1.0-plugins-ugly for x264enc)", uri);
-      return NULL;
-    }
-    gst_object_unref (oh);
-    names[1] = "openh264enc";
-  }
-  for (guint i = 0; tail[i] && n < G_N_ELEMENTS (names) - 1; i++)
-    names[n++] = tail[i];
-  if (!(bin = vfd_sink_chain (names, els, error)))
-    return NULL;
-  if (x264) {
-    gst_util_set_object_arg (G_OBJECT (els[1]), "tune", "zerolatency");
-    gst_util_set_object_arg (G_OBJECT (els[1]), "speed-preset", "ultrafast");
-    g_object_set (els[1], "key-int-max", 60, "bitrate", 2000, NULL);
-  }
-  h264 = gst_caps_from_string ("video/x-h264,stream-format=byte-stream,"
-      "alignment=au");
-  g_object_set (els[3], "caps", h264, NULL);
-  gst_caps_unref (h264);
-  *last = els[n - 1];
-  return bin;
-}
-
-GstElement *
-vfd_rtsp_sink_new (const gchar * pipeline, const gchar * uri, GError ** error)
+vfd_rtsp_sink_new (const gchar * pipeline, const gchar * uri,
+    const gchar * encoder, GError ** error)
 {
   static const gchar *const tail[] = { "appsink", NULL };
   GstAppSinkCallbacks cb = {.new_sample = encoded };
   GstElement *bin, *appsink;
   Mount *m;
 
-  if (!(bin = vfd_h264_sink_new (uri, tail, &appsink, error)))
+  if (!(bin = vfd_h264_sink_new (uri, encoder, tail, &appsink, error)))
     return NULL;
   g_object_set (appsink, "sync", TRUE, "max-buffers", 8, "drop", TRUE,
       "enable-last-sample", FALSE, NULL);
@@ -336,16 +293,40 @@ vfd_rtsp_sink_new (const gchar * pipeline, const gchar * uri, GError ** error)
   return bin;
 }
 
-/* Publishing: srt://HOST:PORT?… (caller).  A receiver that goes away is a
- * failure to retry, as a vanished camera is (vfd-state.c: "vfd-retry"). */
+/* Publishing.  A receiver that goes away (or is not there yet) is a
+ * failure the daemon retries, as it does a vanished camera (vfd-state.c:
+ * "vfd-retry"): State reconnecting, reconnects counted, back by itself. */
+static GstElement *
+retried (GstElement * bin)
+{
+  g_object_set_data (G_OBJECT (bin), "vfd-retry", GINT_TO_POINTER (TRUE));
+  return bin;
+}
+
+/* rtsp://HOST:PORT/PATH: RTSP RECORD (ANNOUNCE, SETUP, RECORD) over TCP,
+ * which media routers (MediaMTX, go2rtc) accept as a publisher. */
 GstElement *
-vfd_srt_sink_new (const gchar * uri, GError ** error)
+vfd_rtsp_publish_new (const gchar * uri, const gchar * encoder, GError ** error)
+{
+  static const gchar *const tail[] = { "rtspclientsink", NULL };
+  GstElement *bin, *sink;
+
+  if (!(bin = vfd_h264_sink_new (uri, encoder, tail, &sink, error)))
+    return NULL;
+  gst_util_set_object_arg (G_OBJECT (sink), "protocols", "tcp");
+  g_object_set (sink, "location", uri, "latency", 0, NULL);
+  return retried (bin);
+}
+
+/* srt://HOST:PORT?…: caller mode, MPEG-TS. */
+GstElement *
+vfd_srt_sink_new (const gchar * uri, const gchar * encoder, GError ** error)
 {
   static const gchar *const tail[] = { "mpegtsmux", "srtsink", NULL };
   GstElement *bin, *srt;
   GstPad *pad, *peer;
 
-  if (!(bin = vfd_h264_sink_new (uri, tail, &srt, error)))
+  if (!(bin = vfd_h264_sink_new (uri, encoder, tail, &srt, error)))
     return NULL;
   /* 7 TS packets per buffer: one SRT payload (1316 bytes), which readers
    * such as ffmpeg need */
@@ -354,9 +335,8 @@ vfd_srt_sink_new (const gchar * uri, GError ** error)
   g_object_set (GST_PAD_PARENT (peer), "alignment", 7, NULL);
   gst_object_unref (peer);
   gst_object_unref (pad);
-  /* a lost receiver is an error the daemon retries (State reconnecting,
-   * reconnects counted), not a silent reconnect inside the element */
+  /* a lost receiver is the daemon's to retry, not a silent reconnect
+   * inside the element */
   g_object_set (srt, "uri", uri, "sync", FALSE, "auto-reconnect", FALSE, NULL);
-  g_object_set_data (G_OBJECT (bin), "vfd-retry", GINT_TO_POINTER (TRUE));
-  return bin;
+  return retried (bin);
 }

@@ -1,5 +1,6 @@
 /* What the D-Bus service's files share (vfd-service.c: the manager and
- * the pipelines; vfd-service-filters.c: the filter objects).  Internal.
+ * the pipelines; vfd-service-filters.c: the filter objects;
+ * vfd-service-metrics.c: the metrics page).  Internal.
  * SPDX-License-Identifier: LGPL-2.1-or-later */
 #ifndef VFD_SERVICE_PRIVATE_H
 #define VFD_SERVICE_PRIVATE_H
@@ -55,5 +56,8 @@ void sync_filters (Entry * e);
 void filter_sync (FilterEntry * fe);
 void filter_unexport (FilterEntry * fe);
 FilterEntry *lookup_filter (Entry * e, const gchar * path, GError ** error);
+
+/* The /metrics page (vfd-service-metrics.c); data: the VfdService. */
+gchar *vfd_service_metrics_page (gpointer data);
 
 #endif

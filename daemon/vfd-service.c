@@ -115,8 +115,7 @@ set_source_checked (VfdPipeline * p, const gchar * uri, GError ** error)
 static gboolean
 set_sink_checked (VfdPipeline * p, const gchar * uri, GError ** error)
 {
-  return vfd_sinks_check (uri, vfd_pipeline_get_name (p),
-      vfd_pipeline_get_config (p)->standby, TRUE, error)
+  return vfd_sinks_check (uri, vfd_pipeline_get_config (p), TRUE, error)
       && vfd_pipeline_set_sink (p, uri, error);
 }
 
@@ -445,80 +444,6 @@ vfd_service_new (const gchar * config_file, const gchar * confd,
 
 /* ---- metrics ----------------------------------------------------------------- */
 
-static void
-family (GString * out, const gchar * name, const gchar * type,
-    const gchar * help, GString * samples)
-{
-  g_string_append_printf (out, "# HELP %s %s\n# TYPE %s %s\n%s", name, help,
-      name, type, samples->str);
-  g_string_free (samples, TRUE);
-}
-
-/* The numbers D-Bus shows, in Prometheus' text format. */
-static gchar *
-metrics_page (gpointer data)
-{
-  static const gchar *const states[] = { "stopped", "starting", "paused",
-    "playing", "stopping", "reconnecting", "error"
-  };
-  VfdService *s = data;
-  GString *out = g_string_new (NULL), *st = g_string_new (NULL),
-      *fp = g_string_new (NULL), *fd = g_string_new (NULL),
-      *fps = g_string_new (NULL), *rc = g_string_new (NULL),
-      *ff = g_string_new (NULL), *fs = g_string_new (NULL);
-
-  for (guint i = 0; i < s->entries->len; i++) {
-    VfdPipeline *p = ((Entry *) g_ptr_array_index (s->entries, i))->p;
-    const gchar *state = vfd_pipeline_state_name (vfd_pipeline_get_state (p));
-    gchar *n = vfd_metrics_label (vfd_pipeline_get_name (p));
-    GPtrArray *filters = vfd_pipeline_get_filters (p);
-    for (guint k = 0; k < G_N_ELEMENTS (states); k++)
-      g_string_append_printf (st, "vfilterd_pipeline_state{pipeline=\"%s\","
-          "state=\"%s\"} %d\n", n, states[k], g_str_equal (state, states[k]));
-    g_string_append_printf (fp, "vfilterd_frames_processed_total{pipeline="
-        "\"%s\"} %" G_GUINT64_FORMAT "\n", n,
-        vfd_pipeline_get_frames_processed (p));
-    g_string_append_printf (fd, "vfilterd_frames_dropped_total{pipeline="
-        "\"%s\"} %" G_GUINT64_FORMAT "\n", n,
-        vfd_pipeline_get_frames_dropped (p));
-    g_string_append_printf (fps, "vfilterd_fps{pipeline=\"%s\"} %.1f\n", n,
-        vfd_pipeline_get_fps (p));
-    g_string_append_printf (rc, "vfilterd_reconnects_total{pipeline=\"%s\"} "
-        "%" G_GUINT64_FORMAT "\n", n, vfd_pipeline_get_reconnects (p));
-    for (guint k = 0; k < filters->len; k++) {
-      VfdFilter *f = g_ptr_array_index (filters, k);
-      gchar *fn = vfd_metrics_label (f->name);
-      gint64 us = __atomic_load_n (&f->timing->busy_us, __ATOMIC_RELAXED);
-      gint64 frames = __atomic_load_n (&f->timing->frames, __ATOMIC_RELAXED);
-      g_string_append_printf (ff, "vfilterd_filter_frames_total{pipeline="
-          "\"%s\",filter=\"%s\"} %" G_GINT64_FORMAT "\n", n, fn, frames);
-      g_string_append_printf (fs, "vfilterd_filter_seconds_total{pipeline="
-          "\"%s\",filter=\"%s\"} %.6f\n", n, fn, us / 1e6);
-      g_free (fn);
-    }
-    g_free (n);
-  }
-  family (out, "vfilterd_pipeline_state", "gauge", "1 for the pipeline's "
-      "state, 0 for the others", st);
-  family (out, "vfilterd_frames_processed_total", "counter", "Frames out of "
-      "the filter chain", fp);
-  family (out, "vfilterd_frames_dropped_total", "counter", "Frames the sinks "
-      "dropped (QoS)", fd);
-  family (out, "vfilterd_fps", "gauge", "Frames per second over the last "
-      "second", fps);
-  family (out, "vfilterd_reconnects_total", "counter", "Attempts to start "
-      "again after the source failed", rc);
-  family (out, "vfilterd_filter_frames_total", "counter", "Frames through "
-      "the filter", ff);
-  family (out, "vfilterd_filter_seconds_total", "counter", "Time spent in "
-      "the filter (divide by its frames: time per frame)", fs);
-  if (vfd_rtsp_address ())
-    g_string_append_printf (out, "# HELP vfilterd_rtsp_clients Clients of "
-        "the RTSP server now\n# TYPE vfilterd_rtsp_clients gauge\n"
-        "vfilterd_rtsp_clients %u\n", vfd_rtsp_clients ());
-  return g_string_free (out, FALSE);
-}
-
 /* The listener follows the configuration; a new address that cannot be
  * had leaves the old one. */
 static gboolean
@@ -529,7 +454,8 @@ apply_metrics (VfdService * s, const gchar * address, GError ** error)
   if (g_strcmp0 (address, s->metrics ? vfd_metrics_get_address (s->metrics) :
           NULL) == 0)
     return TRUE;
-  if (address && !(m = vfd_metrics_new (address, metrics_page, s, error)))
+  if (address && !(m = vfd_metrics_new (address, vfd_service_metrics_page, s,
+              error)))
     return FALSE;
   vfd_metrics_free (s->metrics);
   s->metrics = m;

@@ -10,6 +10,7 @@
  * sink may block in that state change (a FIFO nobody reads). */
 #include <string.h>
 
+#include "vfd-metrics.h"
 #include "vfd-policy.h"
 #include "vfd-rtsp.h"
 #include "vfd-sinks.h"
@@ -79,8 +80,8 @@ vfd_sinks_join (const gchar * const *uris)
 }
 
 gboolean
-vfd_sinks_check (const gchar * list, const gchar * pipeline,
-    const gchar * standby, gboolean from_dbus, GError ** error)
+vfd_sinks_check (const gchar * list, const VfdPipelineConfig * pc,
+    gboolean from_dbus, GError ** error)
 {
   gchar **uris = vfd_sinks_split (list);
   gboolean ok = TRUE;
@@ -92,7 +93,7 @@ vfd_sinks_check (const gchar * list, const gchar * pipeline,
   }
   for (guint i = 0; ok && uris[i]; i++) {
     ok = vfd_policy_check_uri (uris[i], from_dbus, error)
-        && vfd_sink_check (uris[i], pipeline, standby, error);
+        && vfd_sink_check (uris[i], pc, error);
     if (ok && from_dbus && g_str_equal (uris[i], "rtsp-server:")
         && !vfd_rtsp_address ()) {
       g_set_error (error, VFD_ERROR, VFD_ERROR_INVALID, "sink 'rtsp-server:' "
@@ -131,12 +132,12 @@ find (GstElement * sinks, const gchar * uri)
 
 /* The branch's elements, in the bin, linked from a new tee pad. */
 static gboolean
-attach (GstElement * sinks, const gchar * uri, const gchar * pipeline,
-    const gchar * standby, GError ** error)
+attach (GstElement * sinks, const gchar * uri, const VfdPipelineConfig * pc,
+    GError ** error)
 {
   static guint serial;
   GstElement *tee = gst_bin_get_by_name (GST_BIN (sinks), "tee");
-  GstElement *sink = vfd_sink_new (uri, pipeline, standby, error);
+  GstElement *sink = vfd_sink_new (uri, pc, error);
   Branch *b;
   gchar *name;
   GstPad *pad;
@@ -166,8 +167,8 @@ attach (GstElement * sinks, const gchar * uri, const gchar * pipeline,
 }
 
 GstElement *
-vfd_sinks_new (const gchar * list, const gchar * pipeline,
-    const gchar * standby, GError ** error)
+vfd_sinks_new (const gchar * list, const VfdPipelineConfig * pc,
+    GError ** error)
 {
   gchar **uris = vfd_sinks_split (list);
   GstElement *bin, *tee;
@@ -175,7 +176,7 @@ vfd_sinks_new (const gchar * list, const gchar * pipeline,
 
   if (!uris[0]) {
     g_strfreev (uris);
-    return vfd_sink_new ("", pipeline, standby, error); /* its message */
+    return vfd_sink_new ("", pc, error);        /* its message */
   }
   bin = gst_bin_new ("sink");
   tee = gst_element_factory_make ("tee", "tee");
@@ -188,7 +189,7 @@ vfd_sinks_new (const gchar * list, const gchar * pipeline,
   gst_element_add_pad (bin, gst_ghost_pad_new ("sink", pad));
   gst_object_unref (pad);
   for (guint i = 0; uris[i]; i++)
-    if (!attach (bin, uris[i], pipeline, standby, error)) {
+    if (!attach (bin, uris[i], pc, error)) {
       gst_object_unref (gst_object_ref_sink (bin));
       bin = NULL;
       break;
@@ -198,15 +199,15 @@ vfd_sinks_new (const gchar * list, const gchar * pipeline,
 }
 
 gboolean
-vfd_sinks_add (GstElement * sinks, const gchar * uri, const gchar * pipeline,
-    const gchar * standby, GError ** error)
+vfd_sinks_add (GstElement * sinks, const gchar * uri,
+    const VfdPipelineConfig * pc, GError ** error)
 {
   if (find (sinks, uri)) {
     g_set_error (error, VFD_ERROR, VFD_ERROR_INVALID, "sink '%s' is there "
         "already", uri);
     return FALSE;
   }
-  return attach (sinks, uri, pipeline, standby, error);
+  return attach (sinks, uri, pc, error);
 }
 
 typedef struct
@@ -273,6 +274,37 @@ vfd_sinks_remove (GstElement * sinks, const gchar * uri, GError ** error)
   l->branch = b;
   gst_pad_add_probe (b->tee_pad, GST_PAD_PROBE_TYPE_IDLE, unlink_idle, l, NULL);
   return TRUE;
+}
+
+void
+vfd_sinks_renew_retried (GstElement * sinks, const VfdPipelineConfig * pc,
+    VfdSinksSwapFunc swap, gpointer data)
+{
+  GPtrArray *a = branches (sinks);
+  for (guint i = 0; a && i < a->len; i++) {
+    Branch *b = g_ptr_array_index (a, i);
+    GstElement *fresh;
+    if (!g_object_get_data (G_OBJECT (b->sink), "vfd-retry")
+        || !(fresh = vfd_sink_new (b->uri, pc, NULL)))
+      continue;
+    gst_object_set_name (GST_OBJECT (fresh), GST_OBJECT_NAME (b->sink));
+    gst_object_ref_sink (fresh);
+    swap (b->sink, fresh, b->queue, data);
+    b->sink = fresh;            /* the bin's, once in place */
+  }
+}
+
+void
+vfd_sinks_foreach_encoder (GstElement * sinks, VfdTimingFunc func,
+    gpointer data)
+{
+  GPtrArray *a = branches (sinks);
+  for (guint i = 0; a && i < a->len; i++) {
+    Branch *b = g_ptr_array_index (a, i);
+    VfdTiming *t = g_object_get_data (G_OBJECT (b->sink), VFD_ENCODER_TIMING);
+    if (t)
+      func (b->uri, t, data);
+  }
 }
 
 gchar **

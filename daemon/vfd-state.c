@@ -8,6 +8,7 @@
 
 #include "vfd-pipeline-private.h"
 #include "vfd-ratelimit.h"
+#include "vfd-sinks.h"
 #include "vfd-uri.h"
 
 /* ---- state ------------------------------------------------------------------ */
@@ -122,6 +123,14 @@ set_last_error (VfdPipeline * p, const gchar * msg)
 }
 
 
+static void
+renew_sink (GstElement * old, GstElement * fresh, GstElement * queue,
+    gpointer data)
+{
+  VfdPipeline *p = data;
+  vfd_worker_swap (p->worker, old, fresh, queue, FALSE, GST_STATE_NULL);
+}
+
 static gboolean
 retry_cb (gpointer data)
 {
@@ -133,6 +142,9 @@ retry_cb (gpointer data)
   g_log_structured ("vfilterd", G_LOG_LEVEL_MESSAGE, "PIPELINE",
       p->cfg->name, "MESSAGE", "pipeline '%s': reconnecting to '%s'",
       p->cfg->name, p->cfg->source);
+  /* a publisher that failed is not to be reused (rtspclientsink announces
+   * nothing after a failed attempt): fresh ones */
+  vfd_sinks_renew_retried (p->sink, p->cfg, renew_sink, p);
   /* a source element that failed may keep its device open (v4l2src after
    * an unplug does): start each attempt with a fresh one */
   fresh = vfd_source_new_full (p->cfg->source, p->cfg->caps, NULL);
@@ -226,9 +238,12 @@ handle_error (VfdPipeline * p, GstMessage * msg)
 static void
 state_changed (VfdPipeline * p, GstState cur)
 {
-  /* going down for a retry, or after an error: not a state of its own */
+  /* going down for a retry, or after an error: not a state of its own;
+   * and a PLAYING posted before the failure was handled (the bus is behind
+   * the worker: a sink that fails to connect while the retry goes up) is
+   * stale: the pipeline is on its way to NULL */
   if ((reconnecting (p) || p->state == VFD_PIPELINE_ERROR)
-      && cur < GST_STATE_PAUSED)
+      && (cur < GST_STATE_PAUSED || p->state != VFD_PIPELINE_RETRYING))
     return;
   if (cur == GST_STATE_PLAYING) {
     if (p->state != VFD_PIPELINE_STOPPING)

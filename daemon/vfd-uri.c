@@ -54,7 +54,7 @@ vfd_error_sanitize (GError * error)
   "or gst:DESCRIPTION"
 #define SINK_FORMS "preview, null, file:///path.mkv, file:///path.webm, " \
   "v4l2:///dev/videoN, pipewire:, pipewire://NODE-NAME, rtsp-server:, " \
-  "srt://HOST:PORT or gst:DESCRIPTION"
+  "rtsp://HOST:PORT/PATH, srt://HOST:PORT or gst:DESCRIPTION"
 
 gchar *
 vfd_uri_v4l2_path (const gchar * uri)
@@ -523,9 +523,11 @@ pipewire_sink (const gchar * uri, const gchar * pipeline,
 }
 
 GstElement *
-vfd_sink_new (const gchar * uri, const gchar * pipeline,
-    const gchar * standby, GError ** error)
+vfd_sink_new (const gchar * uri, const VfdPipelineConfig * pc, GError ** error)
 {
+  const gchar *pipeline = pc ? pc->name : NULL;
+  const gchar *standby = pc ? pc->standby : NULL;
+  const gchar *encoder = pc ? pc->encoder : NULL;
   GstElement *els[4] = { NULL };
   GstElement *bin;
 
@@ -588,20 +590,24 @@ vfd_sink_new (const gchar * uri, const gchar * pipeline,
   if (g_str_has_prefix (uri, "pipewire:"))
     return pipewire_sink (uri, pipeline, standby, error);
   if (g_str_equal (uri, "rtsp-server:"))
-    return vfd_rtsp_sink_new (pipeline ? pipeline : "pipeline", uri, error);
-  if (g_str_has_prefix (uri, "srt:")) {
+    return vfd_rtsp_sink_new (pipeline ? pipeline : "pipeline", uri, encoder,
+        error);
+  if (g_str_has_prefix (uri, "srt:") || g_str_has_prefix (uri, "rtsp:")) {
+    gboolean srt = g_str_has_prefix (uri, "srt:");
     GUri *u = g_uri_parse (uri, G_URI_FLAGS_NONE, NULL);
     gboolean ok = u && g_uri_get_host (u) && *g_uri_get_host (u)
-        && g_uri_get_port (u) > 0;
+        && (g_uri_get_port (u) > 0 || !srt);
     if (u)
       g_uri_unref (u);
     if (!ok) {
       g_set_error (error, VFD_ERROR, VFD_ERROR_INVALID, "sink '%s' is not "
-          "an SRT address (expected srt://HOST:PORT, e.g. "
-          "srt://192.0.2.10:9000?latency=200)", uri);
+          "an %s address (expected %s)", uri, srt ? "SRT" : "RTSP", srt ?
+          "srt://HOST:PORT, e.g. srt://192.0.2.10:9000?latency=200" :
+          "rtsp://HOST[:PORT]/PATH, e.g. rtsp://192.0.2.10:8554/cam");
       return NULL;
     }
-    return vfd_srt_sink_new (uri, error);
+    return srt ? vfd_srt_sink_new (uri, encoder, error) :
+        vfd_rtsp_publish_new (uri, encoder, error);
   }
   if (g_str_has_prefix (uri, "gst:")) {
     GstPad *pad;
@@ -634,10 +640,10 @@ vfd_source_check (const gchar * uri, GError ** error)
 }
 
 gboolean
-vfd_sink_check (const gchar * uri, const gchar * pipeline,
-    const gchar * standby, GError ** error)
+vfd_sink_check (const gchar * uri, const VfdPipelineConfig * pc,
+    GError ** error)
 {
-  GstElement *e = vfd_sink_new (uri, pipeline, standby, error);
+  GstElement *e = vfd_sink_new (uri, pc, error);
   if (!e)
     return FALSE;
   gst_object_unref (gst_object_ref_sink (e));

@@ -5,12 +5,14 @@
 
 #include <gst/gst.h>
 
+#include "vfd-config.h"
+
 G_BEGIN_DECLS
-
 #define VFD_ERROR (vfd_error_quark ())
-GQuark vfd_error_quark (void);
+    GQuark vfd_error_quark (void);
 
-typedef enum {
+typedef enum
+{
   VFD_ERROR_INVALID,            /* -> org.freedesktop.DBus.Error.InvalidArgs */
   VFD_ERROR_NOT_FOUND,          /* -> org.vfilterd.VFilter1.Error.NotFound */
   VFD_ERROR_FAILED,             /* -> org.vfilterd.VFilter1.Error.Failed */
@@ -29,11 +31,12 @@ GstElement *vfd_source_new_full (const gchar * uri, const gchar * caps,
     GError ** error);
 /* A bin with one "sink" ghost pad accepting raw video, for preview, null,
  * file:///path.{mkv,webm}, v4l2:///dev/videoN, pipewire:[//NODE-NAME],
- * gst:DESCRIPTION.  `pipeline` (the pipeline's name: a PipeWire node's
- * default name) and `standby` (what a virtual camera shows while no frame
- * comes, vfd-outlet.h; NULL: the last frame) may be NULL. */
-GstElement *vfd_sink_new (const gchar * uri, const gchar * pipeline,
-    const gchar * standby, GError ** error);
+ * rtsp-server:, rtsp://, srt://, gst:DESCRIPTION.  From the pipeline's
+ * configuration `pc` (may be NULL: defaults) it takes the name (a
+ * PipeWire node's and an RTSP mount's), `standby` (what a virtual camera
+ * shows while no frame comes, vfd-outlet.h) and `encoder` (vfd-encoder.h). */
+GstElement *vfd_sink_new (const gchar * uri, const VfdPipelineConfig * pc,
+    GError ** error);
 /* A bin ("sink") of the given elements linked in order, ghosting the
  * first one's sink pad; els[i] receives each element (owned by the bin). */
 GstElement *vfd_sink_chain (const gchar * const *factories, GstElement ** els,
@@ -45,8 +48,8 @@ guint vfd_source_release (GstElement * bin);
 /* Validation only. */
 gboolean vfd_source_check (const gchar * uri, GError ** error);
 
-gboolean vfd_sink_check (const gchar * uri, const gchar * pipeline,
-    const gchar * standby, GError ** error);
+gboolean vfd_sink_check (const gchar * uri, const VfdPipelineConfig * pc,
+    GError ** error);
 /* The V4L2 device path of a v4l2:// URI, or NULL. */
 gchar *vfd_uri_v4l2_path (const gchar * uri);
 

@@ -71,15 +71,20 @@ worker_run (gpointer data, gpointer user_data)
           GST_SEEK_FLAG_FLUSH | GST_SEEK_FLAG_KEY_UNIT, 0);
       break;
     case TASK_SWAP:{
-      GstState state;
-      gst_element_get_state (t->pipeline, &state, NULL, 0);
+      /* in the old element's bin: the pipeline, or the sinks' bin for one
+       * sink of several */
+      GstObject *parent = gst_object_get_parent (GST_OBJECT (t->old));
+      GstBin *bin = GST_BIN (parent ? parent : GST_OBJECT (t->pipeline));
       gst_element_set_state (t->pipeline, GST_STATE_NULL);
       gst_element_set_state (t->old, GST_STATE_NULL);
-      gst_bin_remove (GST_BIN (t->pipeline), t->old);
+      if (parent)
+        gst_bin_remove (bin, t->old);
       if (t->is_source)
         release_source (t->pipeline, t->old);
       /* the bin takes its own reference of the (already sunk) bin */
-      gst_bin_add (GST_BIN (t->pipeline), t->new);
+      gst_bin_add (bin, t->new);
+      if (parent)
+        gst_object_unref (parent);
       if (t->is_source)
         gst_element_link (t->new, t->peer);
       else

@@ -19,7 +19,7 @@ for opt in $("$build"/daemon/vfilterd --help 2>&1 |
   grep -q -- "\*$opt\*" "$d_page" || fail "vfilterd.8 lacks the option '$opt'"
 done
 conf_page=$root/config/vfilterd.conf.5.scd
-for key in source caps filters sink standby loop file-dirs dbus-gst metrics rtsp; do
+for key in source caps filters sink standby encoder loop file-dirs dbus-gst metrics rtsp; do
   grep -q "^\*$key\*" "$conf_page" || fail "vfilterd.conf.5 lacks the key '$key'"
 done
 

@@ -129,7 +129,7 @@ START_TEST (test_unknown_key)
 {
   expect_error ("[pipeline cam0]\nsource=test:\nsourc=test:\n",
       "t.conf:3: unknown key 'sourc' in [pipeline cam0] (expected source, "
-      "caps, filters, sink, standby, loop)");
+      "caps, filters, sink, standby, encoder, loop)");
 }
 
 END_TEST;
@@ -168,8 +168,8 @@ START_TEST (test_bad_sink_uri)
   expect_error ("[pipeline a]\nsource=test:\nsink=screen\n",
       "t.conf:3: sink 'screen' is not a supported URI (expected preview, "
       "null, file:///path.mkv, file:///path.webm, v4l2:///dev/videoN, "
-      "pipewire:, pipewire://NODE-NAME, rtsp-server:, srt://HOST:PORT or "
-      "gst:DESCRIPTION)");
+      "pipewire:, pipewire://NODE-NAME, rtsp-server:, rtsp://HOST:PORT/PATH, "
+      "srt://HOST:PORT or gst:DESCRIPTION)");
   expect_error ("[pipeline a]\nsource=test:\nsink=file:///tmp/out.avi\n",
       "t.conf:3: sink 'file:///tmp/out.avi': file name must end in .mkv or "
       ".webm (VP8 video)");
@@ -217,6 +217,47 @@ END_TEST;
 
 /* The virtual cameras: PipeWire node names, the standby picture, PipeWire
  * on the system bus. */
+/* encoder=: one value, each part checked and named when wrong; reported
+ * at its own line, before the sinks that use it */
+START_TEST (test_encoder_key)
+{
+  GstPluginFeature *va = gst_registry_lookup_feature (gst_registry_get (),
+      "vah264enc");
+
+  expect_ok ("[pipeline a]\nsource=test:\nsink=rtsp://192.0.2.1/cam\n"
+      "encoder=x264 bitrate=800 keyframe-interval=15 size=640x360 "
+      "rate=15/1\n");
+  expect_ok ("[pipeline a]\nsource=test:\nencoder=openh264\n");
+  expect_ok ("[pipeline a]\nsource=test:\nencoder=bitrate=4000\n");
+  expect_error ("[pipeline a]\nsource=test:\nencoder=x265\nsink=null\n",
+      "t.conf:3: encoder 'x265' is not one of auto, va, openh264 or x264 "
+      "(expected encoder=[auto|va|openh264|x264] [bitrate=KBIT/S] "
+      "[keyframe-interval=FRAMES] [size=WIDTHxHEIGHT] [rate=N/D])");
+  expect_error ("[pipeline a]\nsource=test:\nencoder=x264 gop=30\n",
+      "t.conf:3: encoder: unknown option 'gop' (expected bitrate=KBIT/S, "
+      "keyframe-interval=FRAMES, size=WIDTHxHEIGHT, rate=N/D)");
+  expect_error ("[pipeline a]\nsource=test:\nencoder=auto bitrate=20\n",
+      "t.conf:3: encoder: bitrate '20' is not valid (expected kbit/s from 50 "
+      "to 100000)");
+  expect_error ("[pipeline a]\nsource=test:\nencoder=x264 size=641x360\n",
+      "t.conf:3: encoder: size '641x360' is not valid (expected "
+      "WIDTHxHEIGHT, even numbers from 16 to 16384)");
+  expect_error ("[pipeline a]\nsource=test:\nencoder=x264 rate=480\n",
+      "t.conf:3: encoder: rate '480' is not valid (expected N/D frames per "
+      "second, above 0 and at most 240)");
+  if (va)
+    gst_object_unref (va);
+  else
+    expect_error ("[pipeline a]\nsource=test:\nencoder=va\n", "t.conf:3: "
+        "encoder 'va': no VA-API H.264 encoder here (vah264enc of "
+        "gstreamer1.0-plugins-bad needs a GPU that encodes H.264)");
+  expect_error ("[pipeline a]\nsource=test:\nsink=rtsp:///cam\n",
+      "t.conf:3: sink 'rtsp:///cam' is not an RTSP address (expected "
+      "rtsp://HOST[:PORT]/PATH, e.g. rtsp://192.0.2.10:8554/cam)");
+}
+
+END_TEST;
+
 START_TEST (test_virtual_camera_keys)
 {
   expect_ok ("[pipeline a]\nsource=test:\nsink=pipewire:\n");
@@ -240,8 +281,8 @@ START_TEST (test_virtual_camera_keys)
   expect_error ("[pipeline a]\nsource=test:\nsink=null;screen\n",
       "t.conf:3: sink 'screen' is not a supported URI (expected preview, "
       "null, file:///path.mkv, file:///path.webm, v4l2:///dev/videoN, "
-      "pipewire:, pipewire://NODE-NAME, rtsp-server:, srt://HOST:PORT or "
-      "gst:DESCRIPTION)");
+      "pipewire:, pipewire://NODE-NAME, rtsp-server:, rtsp://HOST:PORT/PATH, "
+      "srt://HOST:PORT or gst:DESCRIPTION)");
   expect_error ("[pipeline a]\nsource=test:\nsink=null ; null\n",
       "t.conf:3: sink 'null' is listed twice");
   expect_error ("[pipeline a]\nsource=test:\nsink=;\n",
@@ -451,7 +492,7 @@ START_TEST (test_file_level_errors_have_lines)
       "t.conf:1: 'source=test:' comes before any [pipeline NAME] section");
   expect_error ("[pipeline a]\nsource=test:\nsource[de]=test:ball\n",
       "t.conf:3: localized key 'source[de]' (expected a plain key: source, "
-      "caps, filters, sink, standby, loop)");
+      "caps, filters, sink, standby, encoder, loop)");
   {
     const gchar bad[] = "[pipeline a]\nsource=test:\nsink=gst:fakesink "
         "name=\xff\xfe\n";
@@ -639,6 +680,7 @@ config_suite (void)
   tcase_add_test (tc, test_bad_source_uri);
   tcase_add_test (tc, test_bad_sink_uri);
   tcase_add_test (tc, test_virtual_camera_keys);
+  tcase_add_test (tc, test_encoder_key);
   tcase_add_test (tc, test_sink_list_syntax);
   tcase_add_test (tc, test_server_group);
   tcase_add_test (tc, test_missing_source);

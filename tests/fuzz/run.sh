@@ -33,7 +33,7 @@ objs=""
 # struct that changed must not be linked in its old shape)
 newest_h=$(ls -t "$root"/daemon/*.h | head -n 1)
 for src in vfd-caps vfd-config vfd-filters vfd-uri vfd-policy vfd-devices vfd-props \
-    vfd-outlet vfd-ratelimit vfd-sinks vfd-metrics vfd-rtsp; do
+    vfd-outlet vfd-ratelimit vfd-sinks vfd-metrics vfd-rtsp vfd-encoder; do
   if [ ! -f "$out/$src.o" ] || [ "$root/daemon/$src.c" -nt "$out/$src.o" ] ||
       [ "$newest_h" -nt "$out/$src.o" ]; then
     # shellcheck disable=SC2086

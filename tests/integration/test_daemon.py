@@ -278,16 +278,17 @@ def http_get(url):
 def test_metrics_endpoint():
     """[server] metrics=127.0.0.1:PORT: /metrics parses as Prometheus text
     (python3-prometheus-client's parser; promtool too where installed) and
-    its numbers are D-Bus's."""
+    its numbers are D-Bus's; the encoder of an rtsp-server: sink is timed."""
     from prometheus_client.parser import text_string_to_metric_families
-    port = free_port()
+    port, rtsp = free_port(), free_port()
     conf = os.path.join(tmp, 'm.conf')
     n = 45
     with open(conf, 'w') as f:
-        f.write(f'[server]\nmetrics=127.0.0.1:{port}\n\n'
+        f.write(f'[server]\nmetrics=127.0.0.1:{port}\n'
+                f'rtsp=127.0.0.1:{rtsp}\n\n'
                 f'[pipeline m]\nsource={source(n)}\ncaps={CAPS}\n'
                 'filters=vfboxblur name=box ! vfgaussianblur name=g sigma=2\n'
-                'sink=null\n')
+                'sink=null;rtsp-server:\n')
     d = start_daemon(conf)
     try:
         wait_stopped('m')
@@ -321,6 +322,12 @@ def test_metrics_endpoint():
         check('per-filter frames and time', fb == n and sb and sb > 0
               and val('vfilterd_filter_frames_total', pipeline='m',
                       filter='g') == n, f'box {fb} frames, {sb} s')
+        ef = val('vfilterd_encoder_frames_total', pipeline='m',
+                 sink='rtsp-server:')
+        es = val('vfilterd_encoder_seconds_total', pipeline='m',
+                 sink='rtsp-server:')
+        check('the encoder of the rtsp-server: sink: every frame, its time',
+              ef == n and es and es > 0, f'{ef} frames, {es} s')
         check('reconnects and drops counted (none here)',
               val('vfilterd_reconnects_total', pipeline='m') == 0
               and val('vfilterd_frames_dropped_total', pipeline='m') == 0)
@@ -339,10 +346,11 @@ def test_metrics_endpoint():
 
 
 def test_rtsp_server_serves_the_pipeline():
-    """[server] rtsp= and sink=rtsp-server:;FILE: ffprobe and ffmpeg read
-    rtsp://…/r as H.264 at the pipeline's size and rate, each decoded frame
-    within the encoder's loss of a frame of the raw file, three clients at
-    once, one leaving mid-stream, the frame counter steady throughout."""
+    """[server] rtsp= and sink=rtsp-server:;FILE: ffprobe, ffmpeg and
+    GStreamer's rtspsrc read rtsp://…/r as H.264 at the pipeline's size and
+    rate, each decoded frame within the encoder's loss of a frame of the raw
+    file, three clients at once, one leaving mid-stream, the frame counter
+    steady throughout."""
     port = free_port()
     w, h = 320, 240
     url = f'rtsp://127.0.0.1:{port}/r'
@@ -360,6 +368,15 @@ def test_rtsp_server_serves_the_pipeline():
             ['ffmpeg', '-v', 'error', '-nostdin', '-rtsp_transport', 'tcp',
              '-i', url, '-frames:v', str(n), '-f', 'rawvideo', '-pix_fmt',
              'yuv420p', '-y', path], stdout=subprocess.PIPE,
+            stderr=subprocess.STDOUT, text=True)
+
+    def gst_client(path, n=30):
+        return subprocess.Popen(
+            ['gst-launch-1.0', '-q', 'rtspsrc', f'location={url}',
+             'protocols=tcp', 'latency=0', '!', 'rtph264depay', '!',
+             'h264parse', '!', 'openh264dec', '!', 'videoconvert', '!',
+             'video/x-raw,format=I420', '!', 'identity', f'eos-after={n + 1}',
+             '!', 'filesink', f'location={path}'], stdout=subprocess.PIPE,
             stderr=subprocess.STDOUT, text=True)
 
     def decoded(path):
@@ -382,7 +399,7 @@ def test_rtsp_server_serves_the_pipeline():
               f'{st.get("r_frame_rate")} {r.stderr.strip()}')
         n0, t0 = frames_now('r')
         paths = [os.path.join(tmp, f'dec{k}.yuv') for k in range(3)]
-        cs = [client(p) for p in paths]
+        cs = [client(p) for p in paths[:2]] + [gst_client(paths[2])]
         leaver = client(os.path.join(tmp, 'leaver.yuv'), 100000)
         time.sleep(2)
         leaver.kill()
@@ -390,8 +407,9 @@ def test_rtsp_server_serves_the_pipeline():
         for c in cs:
             c.wait(60)
         got = [decoded(p) for p in paths]
-        check('three clients at once, 30 frames each',
-              all(len(g) == 30 for g in got), str([len(g) for g in got]))
+        check('three clients at once (ffmpeg, ffmpeg, rtspsrc), 30 frames '
+              'each', all(len(g) == 30 for g in got),
+              str([len(g) for g in got]) + cs[2].stdout.read().strip())
         time.sleep(1.5)
         n1, t1 = frames_now('r')
         rate = (n1 - n0) / (t1 - t0)
@@ -436,17 +454,23 @@ def test_rtsp_server_serves_the_pipeline():
         stop_daemon(d)
 
 
+def publisher_conf(name, sink, extra=''):
+    """[pipeline p]: a live 320x240 30 fps ball, a box blur, `sink`."""
+    conf = os.path.join(tmp, f'{name}.conf')
+    with open(conf, 'w') as f:
+        f.write('[pipeline p]\nsource=gst:videotestsrc is-live=true '
+                'pattern=ball\ncaps=video/x-raw,format=I420,width=320,'
+                'height=240,framerate=30/1\nfilters=vfboxblur name=box\n'
+                f'{extra}sink={sink}\n')
+    return conf
+
+
 def test_srt_publish_reconnects():
     """sink=srt://127.0.0.1:PORT: an SRT listener started by the test
     (ffmpeg) receives decodable frames; it goes away -> reconnecting; a new
     listener -> frames again, same daemon."""
     port = free_port()
-    conf = os.path.join(tmp, 'srt.conf')
-    with open(conf, 'w') as f:
-        f.write('[pipeline p]\nsource=gst:videotestsrc is-live=true '
-                'pattern=ball\ncaps=video/x-raw,format=I420,width=320,'
-                'height=240,framerate=30/1\nfilters=vfboxblur name=box\n'
-                f'sink=srt://127.0.0.1:{port}\n')
+    conf = publisher_conf('srt', f'srt://127.0.0.1:{port}')
 
     def receiver(path):
         return subprocess.Popen(
@@ -479,6 +503,76 @@ def test_srt_publish_reconnects():
         for r in (ra,):
             if r.poll() is None:
                 r.kill()
+        stop_daemon(d)
+
+
+def test_rtsp_publish_reconnects():
+    """sink=rtsp://127.0.0.1:PORT/cam with encoder=x264 bitrate=…
+    keyframe-interval=15 size=160x120 rate=15/1: an RTSP RECORD endpoint
+    (gst-rtsp-server, started by the test) receives H.264 at that size and
+    rate with a key frame every 15 frames; it goes away -> reconnecting; it
+    comes back -> frames again, same daemon."""
+    import json
+    port = free_port()
+    conf = publisher_conf('pub', f'rtsp://127.0.0.1:{port}/cam',
+                          'encoder=x264 bitrate=800 keyframe-interval=15 '
+                          'size=160x120 rate=15/1\n')
+
+    def receiver(path):
+        r = subprocess.Popen(
+            ['/usr/bin/python3', os.path.join(HERE, 'rtsp_record_receiver.py'),
+             str(port), '/cam', path], stdout=subprocess.PIPE,
+            stderr=subprocess.STDOUT, text=True)
+        r.stdout.readline()     # listening
+        return r
+
+    def probe(path):
+        """(stream fields, picture types) of what a receiver wrote"""
+        if not os.path.exists(path):
+            return {}, ''
+        r = subprocess.run(['ffprobe', '-v', 'error', '-show_streams',
+                            '-show_frames', '-show_entries',
+                            'stream=codec_name,width,height,r_frame_rate:'
+                            'frame=pict_type', '-of', 'json', path],
+                           capture_output=True, text=True, timeout=30)
+        j = json.loads(r.stdout or '{}')
+        return ((j.get('streams') or [{}])[0],
+                ''.join(f.get('pict_type', '?') for f in j.get('frames', [])))
+
+    a, b = os.path.join(tmp, 'pub-a.h264'), os.path.join(tmp, 'pub-b.h264')
+    ra = receiver(a)
+    d = start_daemon(conf)
+    rb = None
+    try:
+        wait_for(lambda: len(probe(a)[1]) >= 40, 20, 0.5)
+        st, types = probe(a)
+        check('the RECORD endpoint receives H.264 as encoder= says (160x120, '
+              '15/1)', st.get('codec_name') == 'h264'
+              and (st.get('width'), st.get('height')) == (160, 120)
+              and st.get('r_frame_rate') == '15/1' and len(types) >= 40,
+              f'{ {k: st.get(k) for k in ("codec_name", "width", "height", "r_frame_rate")} } {len(types)} frames')
+        # from the first key frame on: I then 14 P, over and over
+        body = types[types.find('I'):][:45]
+        check('a key frame every 15 frames (keyframe-interval=15)',
+              len(body) == 45 and all((c == 'I') == (i % 15 == 0)
+                                      for i, c in enumerate(body)), body)
+        ra.kill()
+        ra.wait()
+        down = wait_for(lambda: "'reconnecting'" in pipe_prop('p', 'State'),
+                        15)
+        check('the endpoint gone: the pipeline is reconnecting', down,
+              f'{pipe_prop("p", "State")} {pipe_prop("p", "LastError")}')
+        rb = receiver(b)
+        got = wait_for(lambda: len(probe(b)[1]) >= 30, 40, 0.5)
+        up = wait_for(lambda: "'playing'" in pipe_prop('p', 'State'), 10)
+        check('the endpoint back: frames again, the same daemon',
+              got and up and d.poll() is None,
+              f'{len(probe(b)[1])} frames, {pipe_prop("p", "State")}')
+    finally:
+        for r in (ra, rb):
+            if r and r.poll() is None:
+                r.kill()
+                r.wait()
         stop_daemon(d)
 
 
@@ -1311,6 +1405,7 @@ def main():
              test_sinks_added_and_removed_while_playing,
              test_metrics_endpoint,
              test_rtsp_server_serves_the_pipeline,
+             test_rtsp_publish_reconnects,
              test_srt_publish_reconnects]
     return run_scenarios(tests)
 
