@@ -181,19 +181,29 @@ media_configure (GstRTSPMediaFactory * f, GstRTSPMedia * media, gpointer data)
   key_frame_now (m->appsink);
 }
 
+/* How far a stamp may stray from the media's clock before it is anchored
+ * again: far above the jitter of the push (ms), far below what a viewer
+ * would notice as a stall. */
+#define MAX_DRIFT (250 * GST_MSECOND)
+
 /* b's timestamps moved by the feed's shift, anchored at the media's
- * running time on the first buffer and again whenever they would go back
- * (the filter pipeline restarted its clock: a reconnect, a new source). */
+ * running time on the first buffer, and again whenever they would go back
+ * (the filter pipeline restarted its clock: a reconnect, a new source) or
+ * stray from that running time (the media paused and went on, the filter
+ * pipeline fell behind): the encoder's spacing, the media's time. */
 static void
 stamp (Feed * f, GstBuffer * b)
 {
   GstClockTime pts = GST_BUFFER_PTS (b), dts = GST_BUFFER_DTS (b);
+  GstClockTime now;
 
   if (!GST_CLOCK_TIME_IS_VALID (pts))
     return;
-  if (!GST_CLOCK_TIME_IS_VALID (f->last) || (gint64) pts + f->shift <
-      (gint64) f->last) {
-    GstClockTime now = gst_element_get_current_running_time (f->src);
+  now = gst_element_get_current_running_time (f->src);
+  if (!GST_CLOCK_TIME_IS_VALID (f->last)
+      || (gint64) pts + f->shift < (gint64) f->last
+      || (GST_CLOCK_TIME_IS_VALID (now)
+          && ABS ((gint64) pts + f->shift - (gint64) now) > MAX_DRIFT)) {
     f->shift = (gint64) (GST_CLOCK_TIME_IS_VALID (now) ? now : 0) -
         (gint64) pts;
     if (GST_CLOCK_TIME_IS_VALID (f->last) && (gint64) pts + f->shift <=

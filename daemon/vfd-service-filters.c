@@ -45,6 +45,17 @@ filter_sync (FilterEntry * fe)
   fe->syncing = FALSE;
 }
 
+void
+filter_sync_timing (FilterEntry * fe)
+{
+  if (!fe)
+    return;
+  vfd_dbus_filter_set_frames_filtered (fe->iface,
+      __atomic_load_n (&fe->f->timing->frames, __ATOMIC_RELAXED));
+  vfd_dbus_filter_set_seconds (fe->iface,
+      __atomic_load_n (&fe->f->timing->busy_us, __ATOMIC_RELAXED) / 1e6);
+}
+
 static FilterEntry *
 filter_export (Entry * e, VfdFilter * f)
 {
@@ -58,6 +69,7 @@ filter_export (Entry * e, VfdFilter * f)
   vfd_dbus_filter_set_element (fe->iface,
       GST_OBJECT_NAME (gst_element_get_factory (f->element)));
   filter_sync (fe);
+  filter_sync_timing (fe);
   g_signal_connect (fe->iface, "handle-set", G_CALLBACK (handle_filter_set),
       fe);
   g_signal_connect (fe->iface, "notify::enabled",

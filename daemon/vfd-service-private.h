@@ -54,6 +54,9 @@ void vfd_service_return_error (GDBusMethodInvocation * inv, GError * error);
 void sync_filters (Entry * e);
 /* One Filter object's properties follow its element. */
 void filter_sync (FilterEntry * fe);
+/* Its FramesFiltered and Seconds follow the element's timing (fe may be
+ * NULL: not exported yet). */
+void filter_sync_timing (FilterEntry * fe);
 void filter_unexport (FilterEntry * fe);
 FilterEntry *lookup_filter (Entry * e, const gchar * path, GError ** error);
 

@@ -59,6 +59,31 @@ publish_sinks (Entry * e)
 }
 
 static void
+encoder_time (const gchar * uri, VfdTiming * t, gpointer data)
+{
+  g_variant_builder_add (data, "{s(td)}", uri,
+      (guint64) __atomic_load_n (&t->frames, __ATOMIC_RELAXED),
+      __atomic_load_n (&t->busy_us, __ATOMIC_RELAXED) / 1e6);
+}
+
+/* The numbers /metrics shows beside the counters (once a second). */
+static void
+publish_timings (Entry * e)
+{
+  GVariantBuilder b;
+  GPtrArray *filters = vfd_pipeline_get_filters (e->p);
+
+  vfd_dbus_pipeline_set_reconnects (e->iface,
+      vfd_pipeline_get_reconnects (e->p));
+  g_variant_builder_init (&b, G_VARIANT_TYPE ("a{s(td)}"));
+  vfd_pipeline_foreach_encoder (e->p, encoder_time, &b);
+  vfd_dbus_pipeline_set_encoder_times (e->iface, g_variant_builder_end (&b));
+  for (guint i = 0; i < filters->len; i++)
+    filter_sync_timing (((VfdFilter *) g_ptr_array_index (filters,
+                i))->user_data);
+}
+
+static void
 pipeline_changed (VfdPipeline * p, VfdChanged what, VfdFilter * f,
     gpointer data)
 {
@@ -77,6 +102,7 @@ pipeline_changed (VfdPipeline * p, VfdChanged what, VfdFilter * f,
     vfd_dbus_pipeline_set_frames_dropped (e->iface,
         vfd_pipeline_get_frames_dropped (p));
     vfd_dbus_pipeline_set_fps (e->iface, vfd_pipeline_get_fps (p));
+    publish_timings (e);
   }
   if (what & VFD_CHANGED_SOURCE)
     vfd_dbus_pipeline_set_source (e->iface, vfd_pipeline_get_source (p));

@@ -328,6 +328,26 @@ def test_metrics_endpoint():
                  sink='rtsp-server:')
         check('the encoder of the rtsp-server: sink: every frame, its time',
               ef == n and es and es > 0, f'{ef} frames, {es} s')
+        # the same numbers on D-Bus (published once a second: the encoder,
+        # on its own thread, may finish after the last publication before
+        # the one that follows the stop)
+        wait_for(lambda: f'(uint64 {n},' in pipe_prop('m', 'EncoderTimes'),
+                 3)
+        box = prop('/org/vfilterd/VFilter1/pipeline/m/filter/box',
+                   'org.vfilterd.VFilter1.Filter', 'FramesFiltered')
+        box_s = prop('/org/vfilterd/VFilter1/pipeline/m/filter/box',
+                     'org.vfilterd.VFilter1.Filter', 'Seconds')
+        enc = pipe_prop('m', 'EncoderTimes')
+        m_enc = re.search(r"'rtsp-server:': \(uint64 (\d+), ([0-9.e-]+)\)",
+                          enc)
+        check('D-Bus agrees: filter FramesFiltered and Seconds, '
+              'EncoderTimes, Reconnects',
+              f'uint64 {n}>' in box and abs(float(box_s.strip('(<>,)'))
+                                            - sb) < 1e-5
+              and m_enc and int(m_enc.group(1)) == ef
+              and abs(float(m_enc.group(2)) - es) < 1e-5
+              and 'uint64 0>' in pipe_prop('m', 'Reconnects'),
+              f'{box} {box_s} {enc}')
         check('reconnects and drops counted (none here)',
               val('vfilterd_reconnects_total', pipeline='m') == 0
               and val('vfilterd_frames_dropped_total', pipeline='m') == 0)
