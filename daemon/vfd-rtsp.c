@@ -26,14 +26,13 @@ static gint clients;            /* atomic */
 static GMutex mounts_lock;
 static GHashTable *mounts;      /* the live Mounts (set) */
 
-/* An appsrc of a prepared media, and how its timestamps follow the
- * encoder's: the same spacing (frame-exact, not the push time's jitter),
- * moved into the media pipeline's running time when it starts. */
+/* An appsrc of a prepared media.  It stamps what it is given with the
+ * media's running time (do-timestamp): frames carrying the encoder's own
+ * spacing, shifted into the media's time, made every client of a run wait
+ * forever one run in ten. */
 typedef struct
 {
   GstElement *src;
-  gint64 shift;
-  GstClockTime last;
 } Feed;
 
 typedef struct
@@ -170,7 +169,6 @@ media_configure (GstRTSPMediaFactory * f, GstRTSPMedia * media, gpointer data)
   Feed *feed = g_new0 (Feed, 1);
 
   feed->src = src;
-  feed->last = GST_CLOCK_TIME_NONE;
   g_object_set_data_full (G_OBJECT (media), "vfd-src", src, gst_object_unref);
   g_object_set_data (G_OBJECT (media), "vfd-mount", m);
   g_signal_connect (media, "unprepared", G_CALLBACK (media_gone), m);
@@ -179,41 +177,6 @@ media_configure (GstRTSPMediaFactory * f, GstRTSPMedia * media, gpointer data)
   g_mutex_unlock (&m->lock);
   gst_object_unref (bin);
   key_frame_now (m->appsink);
-}
-
-/* How far a stamp may stray from the media's clock before it is anchored
- * again: far above the jitter of the push (ms), far below what a viewer
- * would notice as a stall. */
-#define MAX_DRIFT (250 * GST_MSECOND)
-
-/* b's timestamps moved by the feed's shift, anchored at the media's
- * running time on the first buffer, and again whenever they would go back
- * (the filter pipeline restarted its clock: a reconnect, a new source) or
- * stray from that running time (the media paused and went on, the filter
- * pipeline fell behind): the encoder's spacing, the media's time. */
-static void
-stamp (Feed * f, GstBuffer * b)
-{
-  GstClockTime pts = GST_BUFFER_PTS (b), dts = GST_BUFFER_DTS (b);
-  GstClockTime now;
-
-  if (!GST_CLOCK_TIME_IS_VALID (pts))
-    return;
-  now = gst_element_get_current_running_time (f->src);
-  if (!GST_CLOCK_TIME_IS_VALID (f->last)
-      || (gint64) pts + f->shift < (gint64) f->last
-      || (GST_CLOCK_TIME_IS_VALID (now)
-          && ABS ((gint64) pts + f->shift - (gint64) now) > MAX_DRIFT)) {
-    f->shift = (gint64) (GST_CLOCK_TIME_IS_VALID (now) ? now : 0) -
-        (gint64) pts;
-    if (GST_CLOCK_TIME_IS_VALID (f->last) && (gint64) pts + f->shift <=
-        (gint64) f->last)
-      f->shift = (gint64) f->last + 1 - (gint64) pts;
-  }
-  GST_BUFFER_PTS (b) = pts + f->shift;
-  if (GST_CLOCK_TIME_IS_VALID (dts))
-    GST_BUFFER_DTS (b) = MAX ((gint64) dts + f->shift, 0);
-  f->last = GST_BUFFER_PTS (b);
 }
 
 static GstFlowReturn
@@ -236,8 +199,7 @@ encoded (GstAppSink * sink, gpointer data)
   for (GList * l = m->feeds; l; l = l->next) {
     Feed *f = l->data;
     GstBuffer *b = gst_buffer_copy_region (buf, GST_BUFFER_COPY_FLAGS |
-        GST_BUFFER_COPY_TIMESTAMPS | GST_BUFFER_COPY_MEMORY, 0, -1);
-    stamp (f, b);
+        GST_BUFFER_COPY_MEMORY, 0, -1);
     g_object_set (f->src, "caps", gst_sample_get_caps (s), NULL);
     gst_app_src_push_buffer (GST_APP_SRC (f->src), b);
   }
@@ -289,7 +251,8 @@ vfd_rtsp_sink_new (const gchar * pipeline, const gchar * uri,
   g_mutex_init (&m->lock);
   m->factory = gst_rtsp_media_factory_new ();
   gst_rtsp_media_factory_set_launch (m->factory, "( appsrc name=src "
-      "is-live=true format=time ! h264parse ! " "rtph264pay name=pay0 pt=96 )");
+      "is-live=true format=time do-timestamp=true ! h264parse ! "
+      "rtph264pay name=pay0 pt=96 )");
   gst_rtsp_media_factory_set_shared (m->factory, TRUE);
   g_signal_connect (m->factory, "media-configure",
       G_CALLBACK (media_configure), m);

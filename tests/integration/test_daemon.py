@@ -412,11 +412,17 @@ def test_rtsp_server_serves_the_pipeline():
                            capture_output=True, text=True, timeout=30)
         import json
         st = (json.loads(r.stdout or '{}').get('streams') or [{}])[0]
+        # (the rate ffprobe guesses from the first timestamps: the media
+        # stamps frames when they arrive, so r_frame_rate may come out as
+        # a multiple under load; the average over what it read may not)
+        num, _, den = (st.get('avg_frame_rate') or '0/1').partition('/')
+        avg = int(num) / max(int(den or 1), 1)
         check('ffprobe: H.264 at the pipeline\'s size and rate',
               st.get('codec_name') == 'h264' and st.get('width') == w
-              and st.get('height') == h and st.get('r_frame_rate') == '30/1',
+              and st.get('height') == h and (st.get('r_frame_rate') == '30/1'
+                                             or abs(avg - 30) < 1.5),
               f'{st.get("codec_name")} {st.get("width")}x{st.get("height")} '
-              f'{st.get("r_frame_rate")} {r.stderr.strip()}')
+              f'{st.get("r_frame_rate")} avg {avg:.2f} {r.stderr.strip()}')
         n0, t0 = frames_now('r')
         paths = [os.path.join(tmp, f'dec{k}.yuv') for k in range(3)]
         cs = [client(p) for p in paths[:2]] + [gst_client(paths[2])]
@@ -564,7 +570,8 @@ def test_rtsp_publish_reconnects():
     d = start_daemon(conf)
     rb = None
     try:
-        wait_for(lambda: len(probe(a)[1]) >= 40, 20, 0.5)
+        # (enough for three key frame intervals after the first key frame)
+        wait_for(lambda: len(probe(a)[1]) >= 64, 25, 0.5)
         st, types = probe(a)
         check('the RECORD endpoint receives H.264 as encoder= says (160x120, '
               '15/1)', st.get('codec_name') == 'h264'
