@@ -26,22 +26,18 @@ static gint clients;            /* atomic */
 static GMutex mounts_lock;
 static GHashTable *mounts;      /* the live Mounts (set) */
 
-/* An appsrc of a prepared media.  It stamps what it is given with the
- * media's running time (do-timestamp): frames carrying the encoder's own
- * spacing, shifted into the media's time, made every client of a run wait
- * forever one run in ten. */
-typedef struct
-{
-  GstElement *src;
-} Feed;
-
 typedef struct
 {
   gchar *pipeline, *path;
   GstRTSPMediaFactory *factory;
   GstElement *appsink;          /* a reference: kept while in mounts */
   GMutex lock;
-  GList *feeds;                 /* Feed: the appsrcs of prepared media */
+  GList *srcs;                  /* appsrcs of the prepared media; each
+                                 * stamps what it is given with its media's
+                                 * running time (do-timestamp: frames
+                                 * carrying the encoder's own spacing made
+                                 * every client of a run wait forever one
+                                 * run in ten) */
   gboolean mounted;
 } Mount;
 
@@ -151,12 +147,7 @@ media_gone (GstRTSPMedia * media, gpointer data)
   GstElement *src = g_object_get_data (G_OBJECT (media), "vfd-src");
 
   g_mutex_lock (&m->lock);
-  for (GList * l = m->feeds; l; l = l->next)
-    if (((Feed *) l->data)->src == src) {
-      g_free (l->data);
-      m->feeds = g_list_delete_link (m->feeds, l);
-      break;
-    }
+  m->srcs = g_list_remove (m->srcs, src);
   g_mutex_unlock (&m->lock);
 }
 
@@ -166,14 +157,12 @@ media_configure (GstRTSPMediaFactory * f, GstRTSPMedia * media, gpointer data)
   Mount *m = data;
   GstElement *bin = gst_rtsp_media_get_element (media);
   GstElement *src = gst_bin_get_by_name (GST_BIN (bin), "src");
-  Feed *feed = g_new0 (Feed, 1);
 
-  feed->src = src;
   g_object_set_data_full (G_OBJECT (media), "vfd-src", src, gst_object_unref);
   g_object_set_data (G_OBJECT (media), "vfd-mount", m);
   g_signal_connect (media, "unprepared", G_CALLBACK (media_gone), m);
   g_mutex_lock (&m->lock);
-  m->feeds = g_list_prepend (m->feeds, feed);
+  m->srcs = g_list_prepend (m->srcs, src);
   g_mutex_unlock (&m->lock);
   gst_object_unref (bin);
   key_frame_now (m->appsink);
@@ -196,12 +185,11 @@ encoded (GstAppSink * sink, gpointer data)
   }
   buf = gst_sample_get_buffer (s);
   g_mutex_lock (&m->lock);
-  for (GList * l = m->feeds; l; l = l->next) {
-    Feed *f = l->data;
+  for (GList * l = m->srcs; l; l = l->next) {
     GstBuffer *b = gst_buffer_copy_region (buf, GST_BUFFER_COPY_FLAGS |
         GST_BUFFER_COPY_MEMORY, 0, -1);
-    g_object_set (f->src, "caps", gst_sample_get_caps (s), NULL);
-    gst_app_src_push_buffer (GST_APP_SRC (f->src), b);
+    g_object_set (l->data, "caps", gst_sample_get_caps (s), NULL);
+    gst_app_src_push_buffer (GST_APP_SRC (l->data), b);
   }
   g_mutex_unlock (&m->lock);
   gst_sample_unref (s);
@@ -222,7 +210,7 @@ mount_free (gpointer data)
     g_object_unref (mp);
   }
   g_object_unref (m->factory);
-  g_list_free_full (m->feeds, g_free);
+  g_list_free (m->srcs);
   gst_object_unref (m->appsink);
   g_mutex_clear (&m->lock);
   g_free (m->pipeline);
