@@ -229,8 +229,11 @@ vfd_rtsp_sink_new (const gchar * pipeline, const gchar * uri,
 
   if (!(bin = vfd_h264_sink_new (uri, encoder, tail, &appsink, error)))
     return NULL;
-  g_object_set (appsink, "sync", TRUE, "max-buffers", 8, "drop", TRUE,
-      "enable-last-sample", FALSE, NULL);
+  /* a fan-out to clients: it takes no part in the pipeline's preroll
+   * (with openh264 and a publisher beside it, it held the pipeline in
+   * 'starting' for good) */
+  g_object_set (appsink, "sync", TRUE, "async", FALSE, "max-buffers", 8, "drop",
+      TRUE, "enable-last-sample", FALSE, NULL);
 
   m = g_new0 (Mount, 1);
   m->pipeline = g_strdup (pipeline);

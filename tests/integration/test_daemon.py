@@ -480,11 +480,11 @@ def test_rtsp_server_serves_the_pipeline():
         stop_daemon(d)
 
 
-def publisher_conf(name, sink, extra=''):
+def publisher_conf(name, sink, extra='', server=''):
     """[pipeline p]: a live 320x240 30 fps ball, a box blur, `sink`."""
     conf = os.path.join(tmp, f'{name}.conf')
     with open(conf, 'w') as f:
-        f.write('[pipeline p]\nsource=gst:videotestsrc is-live=true '
+        f.write(f'{server}[pipeline p]\nsource=gst:videotestsrc is-live=true '
                 'pattern=ball\ncaps=video/x-raw,format=I420,width=320,'
                 'height=240,framerate=30/1\nfilters=vfboxblur name=box\n'
                 f'{extra}sink={sink}\n')
@@ -600,6 +600,34 @@ def test_rtsp_publish_reconnects():
             if r and r.poll() is None:
                 r.kill()
                 r.wait()
+        stop_daemon(d)
+
+
+def test_served_and_published_together():
+    """sink=rtsp-server:;rtsp://… with encoder=openh264: the pipeline plays
+    and the RECORD endpoint receives frames (the served branch's appsink
+    once held such a pipeline in 'starting' for good)."""
+    port = free_port()
+    out = os.path.join(tmp, 'both.h264')
+    conf = publisher_conf('both', f'rtsp-server:;rtsp://127.0.0.1:{port}/cam',
+                          'encoder=openh264\n',
+                          f'[server]\nrtsp=127.0.0.1:{free_port()}\n\n')
+    r = subprocess.Popen(
+        ['/usr/bin/python3', os.path.join(HERE, 'rtsp_record_receiver.py'),
+         str(port), '/cam', out], stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT, text=True)
+    r.stdout.readline()
+    d = start_daemon(conf)
+    try:
+        up = wait_for(lambda: "'playing'" in pipe_prop('p', 'State'), 15)
+        got = wait_for(lambda: os.path.exists(out)
+                       and os.path.getsize(out) > 20000, 15, 0.5)
+        check('served and published at once: playing, frames received',
+              up and got, f'{pipe_prop("p", "State")}, '
+              f'{os.path.getsize(out) if os.path.exists(out) else 0} bytes')
+    finally:
+        r.kill()
+        r.wait()
         stop_daemon(d)
 
 
@@ -1433,6 +1461,7 @@ def main():
              test_metrics_endpoint,
              test_rtsp_server_serves_the_pipeline,
              test_rtsp_publish_reconnects,
+             test_served_and_published_together,
              test_srt_publish_reconnects]
     return run_scenarios(tests)
 
