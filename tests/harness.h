@@ -17,6 +17,11 @@
 #define N_FORMATS 17
 extern const gchar *const formats[N_FORMATS];
 
+/* Packed 4:2:2 (filtered as Y42B is: tests/test-packed.c). */
+#define N_PACKED_FORMATS 3
+extern const gchar *const packed_formats[N_PACKED_FORMATS];
+gboolean is_packed_422 (const GstVideoInfo * info);
+
 guint8 rnd8 (void);
 /* Size and bytes per pixel of plane p; returns its first component. */
 gint plane_geometry (const GstVideoInfo * info, guint p, gint * w, gint * h,

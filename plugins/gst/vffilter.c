@@ -3,8 +3,9 @@
  *
  * It owns what all the elements share: their parameters (declared once in
  * a VfParam table, see vfparams.c), the mapping of every supported format
- * to plane views for the kernel library, the worker pool, alpha
- * passthrough, and the size renegotiation of `border=valid`.
+ * to plane views for the kernel library (packed 4:2:2 split into three
+ * planes and merged back), the worker pool, alpha passthrough, and the
+ * size renegotiation of `border=valid`.
  *
  * Property changes are atomic at frame boundaries: set_property stages the
  * value, tagged with the calling thread, under the object lock; when
@@ -50,6 +51,12 @@ typedef struct
   guint own_threads;
   gint n_planes;
   PlaneLayout planes[GST_VIDEO_MAX_PLANES];
+  /* packed 4:2:2 (YUY2, UYVY, YVYU): filtered as three planes, split from
+   * the input into `split` and merged from it into the output */
+  gboolean packed422;
+  gint packed_offsets[3];       /* of Y0, U and V in a macropixel */
+  guint8 *split;
+  gsize split_size;
   gpointer state;               /* VfElementInfo.state_new's, from start */
   gint reset_pending;           /* atomic: forget the state before the
                                  * next frame */
@@ -312,6 +319,22 @@ vf_filter_set_info (GstVideoFilter * filter, GstCaps * incaps,
             - GST_VIDEO_FORMAT_INFO_POFFSET (finfo, 2);
     }
   }
+  priv->packed422 = GST_VIDEO_FORMAT_INFO_IS_YUV (finfo)
+      && priv->n_planes == 1 && GST_VIDEO_FORMAT_INFO_N_COMPONENTS (finfo) == 3;
+  if (priv->packed422) {
+    /* as Y42B: the luma, then two chromas of half the width */
+    priv->n_planes = 3;
+    for (gint p = 0; p < 3; p++) {
+      PlaneLayout *pl = &priv->planes[p];
+      pl->width = GST_VIDEO_INFO_COMP_WIDTH (in_info, p);
+      pl->height = GST_VIDEO_INFO_COMP_HEIGHT (in_info, p);
+      pl->channels = 1;
+      pl->wsub = GST_VIDEO_FORMAT_INFO_W_SUB (finfo, p);
+      pl->hsub = GST_VIDEO_FORMAT_INFO_H_SUB (finfo, p);
+      pl->passthrough[0] = pl->passthrough[1] = -1;
+      priv->packed_offsets[p] = GST_VIDEO_FORMAT_INFO_POFFSET (finfo, p);
+    }
+  }
 
   GST_OBJECT_LOCK (self);
   vf_snapshot_unref (priv->negotiated);
@@ -408,6 +431,49 @@ vf_filter_transform_frame (GstVideoFilter * filter, GstVideoFrame * in_frame,
   return GST_FLOW_OK;
 }
 
+/* The views of plane p of a mapped frame: its own plane, or for packed
+ * 4:2:2 one of the three planes `split` holds (the input's or the output's). */
+static void
+plane_view (const VfFilterPrivate * priv, GstVideoFrame * frame, gint p,
+    VfkImage * split, VfkImage * view)
+{
+  if (priv->packed422) {
+    *view = split[p];
+    return;
+  }
+  gint comps[GST_VIDEO_MAX_COMPONENTS];
+  gst_video_format_info_component (frame->info.finfo, p, comps);
+  view->data = GST_VIDEO_FRAME_PLANE_DATA (frame, p);
+  view->stride = GST_VIDEO_FRAME_PLANE_STRIDE (frame, p);
+  view->width = GST_VIDEO_FRAME_COMP_WIDTH (frame, comps[0]);
+  view->height = GST_VIDEO_FRAME_COMP_HEIGHT (frame, comps[0]);
+  view->channels = priv->planes[p].channels;
+}
+
+/* Splits a packed 4:2:2 input into planes; FALSE without memory. */
+static gboolean
+split_packed (VfFilterPrivate * priv, GstVideoFrame * in, GstVideoFrame * out,
+    VfkImage sin[3], VfkImage sout[3])
+{
+  gint iw = GST_VIDEO_FRAME_WIDTH (in), ih = GST_VIDEO_FRAME_HEIGHT (in);
+  gint ow = GST_VIDEO_FRAME_WIDTH (out), oh = GST_VIDEO_FRAME_HEIGHT (out);
+  gsize n_in = vfk_planes_422 (NULL, iw, ih, sin);
+  gsize need = n_in + vfk_planes_422 (NULL, ow, oh, sout);
+
+  if (need > priv->split_size) {
+    g_free (priv->split);
+    priv->split = g_try_malloc (need);
+    priv->split_size = priv->split ? need : 0;
+    if (!priv->split)
+      return FALSE;
+  }
+  vfk_planes_422 (priv->split, iw, ih, sin);
+  vfk_planes_422 (priv->split + n_in, ow, oh, sout);
+  vfk_unpack_422 (GST_VIDEO_FRAME_PLANE_DATA (in, 0),
+      GST_VIDEO_FRAME_PLANE_STRIDE (in, 0), iw, ih, priv->packed_offsets, sin);
+  return TRUE;
+}
+
 /* Every plane of a frame under one parameter set; FALSE when a kernel
  * could not get its memory. */
 static gboolean
@@ -416,26 +482,19 @@ filter_frame (VfFilter * self, const VfSnapshot * snap,
 {
   VfFilterClass *klass = VF_FILTER_GET_CLASS (self);
   VfFilterPrivate *priv = PRIV (self);
+  VfkImage sin[3], sout[3];
   VfExtent e;
 
+  if (priv->packed422 && !split_packed (priv, in_frame, out_frame, sin, sout))
+    return FALSE;
   snapshot_extent (klass, snap, &e);
   for (gint p = 0; p < priv->n_planes; p++) {
     const PlaneLayout *pl = &priv->planes[p];
-    gint comps[GST_VIDEO_MAX_COMPONENTS];
     VfkImage src, dst;
     gint ox = 0, oy = 0;
 
-    gst_video_format_info_component (in_frame->info.finfo, p, comps);
-    src.data = GST_VIDEO_FRAME_PLANE_DATA (in_frame, p);
-    src.stride = GST_VIDEO_FRAME_PLANE_STRIDE (in_frame, p);
-    src.width = GST_VIDEO_FRAME_COMP_WIDTH (in_frame, comps[0]);
-    src.height = GST_VIDEO_FRAME_COMP_HEIGHT (in_frame, comps[0]);
-    src.channels = pl->channels;
-    dst.data = GST_VIDEO_FRAME_PLANE_DATA (out_frame, p);
-    dst.stride = GST_VIDEO_FRAME_PLANE_STRIDE (out_frame, p);
-    dst.width = GST_VIDEO_FRAME_COMP_WIDTH (out_frame, comps[0]);
-    dst.height = GST_VIDEO_FRAME_COMP_HEIGHT (out_frame, comps[0]);
-    dst.channels = pl->channels;
+    plane_view (priv, in_frame, p, sin, &src);
+    plane_view (priv, out_frame, p, sout, &dst);
     if (snap->border == VF_BORDER_VALID) {
       ox = e.ax >> pl->wsub;
       oy = e.ay >> pl->hsub;
@@ -453,8 +512,8 @@ filter_frame (VfFilter * self, const VfSnapshot * snap,
           plane.color_mask &= ~(1u << pl->passthrough[i]);
       if (p > 0 && GST_VIDEO_FORMAT_INFO_IS_YUV (in_frame->info.finfo)) {
         /* the luma plane seen at this plane's resolution, not copied */
-        guide.data = GST_VIDEO_FRAME_PLANE_DATA (in_frame, 0);
-        guide.stride = GST_VIDEO_FRAME_PLANE_STRIDE (in_frame, 0) << pl->hsub;
+        plane_view (priv, in_frame, 0, sin, &guide);
+        guide.stride <<= pl->hsub;
         guide.width = src.width;
         guide.height = src.height;
         guide.channels = 1 << pl->wsub;
@@ -469,6 +528,11 @@ filter_frame (VfFilter * self, const VfSnapshot * snap,
       if (pl->passthrough[i] >= 0)
         vfk_copy_channel (&src, &dst, ox, oy, pl->passthrough[i]);
   }
+  if (priv->packed422)
+    vfk_pack_422 (sout, priv->packed_offsets,
+        GST_VIDEO_FRAME_PLANE_DATA (out_frame, 0),
+        GST_VIDEO_FRAME_PLANE_STRIDE (out_frame, 0),
+        GST_VIDEO_FRAME_WIDTH (out_frame), GST_VIDEO_FRAME_HEIGHT (out_frame));
   return TRUE;
 }
 
@@ -542,6 +606,8 @@ vf_filter_stop (GstBaseTransform * trans)
   if (priv->state)
     VF_FILTER_GET_CLASS (self)->info->state_free (priv->state);
   priv->state = NULL;
+  g_clear_pointer (&priv->split, g_free);
+  priv->split_size = 0;
   return TRUE;
 }
 
@@ -566,6 +632,7 @@ vf_filter_finalize (GObject * object)
   vfk_pool_free (priv->own_pool);
   if (priv->state)
     VF_FILTER_GET_CLASS (self)->info->state_free (priv->state);
+  g_free (priv->split);
   vf_shared_pool_unref (priv->shared);
   vf_stage_free (priv->stage);
   vf_snapshot_unref (priv->negotiated);

@@ -15,7 +15,7 @@ G_BEGIN_DECLS
 /* Formats every element implements (SPEC §1). */
 #define VF_FILTER_FORMATS \
   "{ GRAY8, RGB, BGR, RGBA, BGRA, RGBx, BGRx, xRGB, xBGR, ARGB, ABGR, " \
-  "I420, YV12, NV12, NV21, Y42B, Y444 }"
+  "I420, YV12, NV12, NV21, Y42B, Y444, YUY2, UYVY, YVYU }"
     typedef enum
 {
   VF_BORDER_CONSTANT = VFK_BORDER_CONSTANT,

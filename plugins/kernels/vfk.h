@@ -308,6 +308,23 @@ extern "C"
   void vfk_copy_channel (const VfkImage * src, VfkImage * dst, int ox, int oy,
       int channel);
 
+/* ---- packed 4:2:2 (vfk-layout.c) ------------------------------------------ */
+
+/* YUY2, UYVY and YVYU: rows of 4-byte macropixels with two luma samples
+ * (at offsets[0] and offsets[0] + 2) and one of each chroma (offsets[1],
+ * offsets[2]).  planes[0] is the luma, width x height; planes[1] and
+ * planes[2] the chromas, (width + 1) / 2 x height; one channel each.  For
+ * an odd width the last macropixel's second luma is padding (written as a
+ * copy of the first). */
+/* Lays out three such planes for a width x height frame from mem (NULL:
+ * only sizes them, data NULL); returns the bytes they take. */
+  size_t vfk_planes_422 (uint8_t * mem, int width, int height,
+      VfkImage planes[3]);
+  void vfk_unpack_422 (const uint8_t * src, ptrdiff_t stride, int width,
+      int height, const int offsets[3], VfkImage planes[3]);
+  void vfk_pack_422 (const VfkImage planes[3], const int offsets[3],
+      uint8_t * dst, ptrdiff_t stride, int width, int height);
+
 #ifdef __cplusplus
 }
 #endif
