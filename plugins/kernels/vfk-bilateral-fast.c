@@ -12,8 +12,8 @@
  * together) or the guide's first channel.  Space weights: exact mode's
  * window is a Gaussian of sigma_space cut to a circle; this uses the
  * Gaussian of the same spread (sigma_window, the standard deviation along
- * an axis), cells round(sigma_window) wide, the grid's Gaussian 0.5-1.5
- * cells cut at 3 of its sigmas.
+ * an axis), cells round(sigma_window) wide, the grid's Gaussian cut at
+ * 2.5 of its sigmas.
  *
  * Depends on the exact bilateral (its tables; small windows run exact) and
  * on the grid engine; neither depends on it. */
@@ -27,7 +27,7 @@
 typedef struct
 {
   VfkGridRange range;
-  float *w;
+  float *w, *win;
   uint8_t *blo, *bhi;
 } RangeBins;
 
@@ -44,6 +44,7 @@ range_bins_free (RangeBins * r)
   if (!r)
     return;
   free (r->w);
+  free (r->win);
   free (r->blo);
   free (r->bhi);
   free (r);
@@ -78,6 +79,7 @@ range_bins_new (double sr, int nch)
   /* bins beyond 3 sigma_color (weight below 1.1 % of the nearest one's)
    * are skipped: the PSNR checks do not move (they do not from 4 to 3),
    * and a pixel's work drops by a fifth */
+  int win_ok = 1;
   for (int v = 0; v <= gmax; v++) {
     int lo = r->range.nb, hi = -1;
     for (int k = 0; k < r->range.nb; k++) {
@@ -91,7 +93,19 @@ range_bins_new (double sr, int nch)
     }
     r->blo[v] = (uint8_t) lo;
     r->bhi[v] = (uint8_t) hi;
+    win_ok &= hi - lo < VFK_GRID_WIN;
   }
+  /* one channel: the bins of a value as one fixed-width window */
+  if (nch == 1 && win_ok
+      && (r->win = calloc ((size_t) (gmax + 1) * 2 * VFK_GRID_WIN,
+              sizeof (float)))) {
+    for (int v = 0; v <= gmax; v++)
+      for (int b = r->blo[v]; b <= r->bhi[v]; b++) {
+        float *e = r->win + ((size_t) v * VFK_GRID_WIN + b - r->blo[v]) * 2;
+        e[0] = e[1] = r->w[(size_t) v * r->range.nb + b];
+      }
+  }
+  r->range.win = r->win;
   r->range.w = r->w;
   r->range.blo = r->blo;
   r->range.bhi = r->bhi;
@@ -128,6 +142,9 @@ vfk_bilateral_fast (VfkPool * pool, const VfkImage * src,
     uint8_t value, unsigned dist_mask, const VfkBilateral * bl)
 {
   const double sw = bl->sigma_window;
+  /* cells sigma_window wide: wider ones (1.25-1.5 sigma_window) save up
+   * to a third of the time but cost 2.5-5 dB at diameter 35 on gray
+   * photos, below the 40 dB promise */
   const int s = MAX (1, (int) (sw + 0.5));
   const VfkGridRange *range;
   VfkGridAxis axis;
@@ -141,7 +158,10 @@ vfk_bilateral_fast (VfkPool * pool, const VfkImage * src,
       || !(range = range_bins (bl, guide ? 1 : MAX (nch, 1))))
     return vfk_bilateral_exact (pool, src, guide, dst, ox, oy, border,
         value, dist_mask, bl);
-  vfk_grid_axis_init (&axis, sw, s, 3, 1.0);
+  /* the grid Gaussian cut at 2.5 of its sigmas (taps beyond weigh < 4.4 %
+   * of the centre's; 3 sigmas cost 10-20 % more at diameters 11-15 for
+   * the same PSNR to 0.01 dB on six photos) */
+  vfk_grid_axis_init (&axis, sw, s, 2.5, 1.0);
   return vfk_grid_run (pool, src, guide, dst, ox, oy, border, value,
       dist_mask, &axis, &axis, range);
 }

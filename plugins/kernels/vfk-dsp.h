@@ -106,9 +106,10 @@ typedef struct
   /* a smoothed grid row from raw rows */
   void (*smooth) (const struct VfkGridJob * job, float *out,
       float *const *rows, float *tmp);
-  /* an output row from two smoothed rows: range bins, per channel count */
+  /* an output row from two smoothed rows: range bins, per channel count;
+   * tmp: 5 floats per output pixel */
   void (*slice[4]) (const struct VfkGridJob * job, int y, const float *a,
-      const float *b, float fy, const int *ix, const float *fx);
+      const float *b, float fy, const int *ix, const float *fx, float *tmp);
   /* ... without range bins (the Gaussian) */
   void (*slice_plain) (const struct VfkGridJob * job, int y, const float *a,
       const float *b, float fy, const int *idx, const float *fm, float *v,

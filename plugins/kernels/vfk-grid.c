@@ -31,6 +31,7 @@
 
 
 typedef float v4f __attribute__((vector_size (16)));
+typedef float vwin __attribute__((vector_size (8 * VFK_GRID_WIN)));
 
 typedef VfkGridAxis Axis;
 
@@ -56,6 +57,7 @@ typedef struct VfkGridJob
   int gw;                       /* cells per grid row */
   const float *w;               /* w[v * nb + b]: range weight of value v */
   const uint8_t *blo, *bhi;     /* bins with a weight worth adding, per v */
+  const float *win;             /* VfkGridRange.win */
 } GridJob;
 
 /* ---- hot loops: one variant per CPU level --------------------------------- */
@@ -76,6 +78,11 @@ typedef struct VfkGridJob
     const int count = job->gw * sx;                                           \
     const int x0 = job->ox - job->ax.G * sx;                                  \
     const int gch = job->guide ? job->guide->channels : 0;                    \
+    vwin win_one, win_odd;  /* (1, 0, 1, 0 ...), (0, 1, 0, 1 ...) */          \
+    for (int i = 0; i < 2 * VFK_GRID_WIN; i++) {                              \
+      win_one[i] = !(i & 1);                                                  \
+      win_odd[i] = i & 1;                                                     \
+    }                                                                         \
     memset (cells, 0, sizeof (float) * job->gw * NK);                         \
     if (job->plain) {                                                         \
       /* the sy rows summed per column (vectorised), then sx columns per     \
@@ -123,6 +130,25 @@ typedef struct VfkGridJob
             g += m[c] * p[c];                                                 \
         const float *wv = job->w + (size_t) g * nb;                           \
         const int b0 = job->blo[g], b1 = job->bhi[g];                         \
+        if (CN == 1 && job->win) {                                            \
+          /* the value's bins as one window of (weight, weight * value)     \
+           * pairs, zero past its last bin (the cell row has room) */         \
+          vwin wv2, a, pv = win_one + (float) p[0] * win_odd;                 \
+          memcpy (&wv2, job->win + (size_t) g * 2 * VFK_GRID_WIN, sizeof a);  \
+          memcpy (&a, cell + 2 * b0, sizeof a);                               \
+          a += wv2 * pv;                                                      \
+          memcpy (cell + 2 * b0, &a, sizeof a);                               \
+          continue;                                                           \
+        }                                                                     \
+        if (CN == 1) {                                                        \
+          /* (weight, value) pairs: K == 2 */                                 \
+          const float v = p[0];                                               \
+          for (int b = b0; b <= b1; b++) {                                    \
+            cell[2 * b] += wv[b];                                             \
+            cell[2 * b + 1] += wv[b] * v;                                     \
+          }                                                                   \
+          continue;                                                           \
+        }                                                                     \
         v4f v0 = { 1.f, 0, 0, 0 }, v1 = { 0 };                                \
         for (int c = 0; c < CN; c++)                                          \
           if (c < 3)                                                          \
@@ -187,12 +213,57 @@ smooth_row (const GridJob * job, float *restrict out,
   }
 }
 
+/* slice_row for one channel (K == 2: bins k and k + 1 side by side) in two
+ * passes: the bilinear reads per pixel (W0, S0, W1, S1), then the
+ * divisions and roundings, vectorised. */
+static inline void
+slice_one (const GridJob * job, const uint8_t * srow, const uint8_t * grow,
+    int gch, const float *restrict a, const float *restrict b, float fy,
+    const int *ix, const float *fx, float *restrict tmp, uint8_t * out)
+{
+  const int n = job->dst->width, NK = job->NK;
+  const float inv_step = (float) (1.0 / job->step);
+  float *restrict W0 = tmp, *restrict S0 = tmp + n, *restrict W1 = tmp + 2 * n;
+  float *restrict S1 = tmp + 3 * n, *restrict AL = tmp + 4 * n;
+
+  for (int x = 0; x < n; x++) {
+    const int g = gch ? grow[(size_t) x * gch] : job->m[0] * srow[x];
+    const float t = g * inv_step;
+    const int k = MIN ((int) t, job->nb - 2);
+    const float w00 = (1 - fx[x]) * (1 - fy), w01 = fx[x] * (1 - fy);
+    const float w10 = (1 - fx[x]) * fy, w11 = fx[x] * fy;
+    const size_t o = (size_t) ix[x] * NK + (size_t) k * 2;
+    v4f q00, q01, q10, q11, s;
+    memcpy (&q00, a + o, 16);
+    memcpy (&q01, a + o + NK, 16);
+    memcpy (&q10, b + o, 16);
+    memcpy (&q11, b + o + NK, 16);
+    s = w00 * q00 + w01 * q01 + w10 * q10 + w11 * q11;
+    W0[x] = s[0];
+    S0[x] = s[1];
+    W1[x] = s[2];
+    S1[x] = s[3];
+    AL[x] = t - k;
+  }
+  for (int x = 0; x < n; x++) {
+    /* no weight anywhere near (sigma_color far below the bin step): the
+     * pixel keeps its value; else round half up (values are >= 0) */
+    const int ok = W0[x] > 1e-30f && W1[x] > 1e-30f;
+    const float f0 = (1 - AL[x]) / (ok ? W0[x] : 1.f);
+    const float f1 = AL[x] / (ok ? W1[x] : 1.f);
+    const float v = f0 * S0[x] + f1 * S1[x] + 0.5f;
+    const uint8_t r = v >= 255.f ? 255 : (uint8_t) v;
+    out[x] = ok ? r : srow[x];
+  }
+}
+
 /* Output row y from smoothed grid rows a (above) and b (below), per
  * channel count like splat_row. */
 #define SLICE_ROW(CN)                                                         \
   void                                                                        \
   VFK_FN (slice_row_##CN) (const GridJob * job, int y, const float *restrict a,        \
-      const float *restrict b, float fy, const int *ix, const float *fx)      \
+      const float *restrict b, float fy, const int *ix, const float *fx,      \
+      float *restrict tmp)                                                    \
   {                                                                           \
     const int K = job->K, NK = job->NK, NV = CN < 4 ? 1 : 2;                  \
     const int gch = job->guide ? job->guide->channels : 0;                    \
@@ -205,6 +276,10 @@ smooth_row (const GridJob * job, float *restrict out,
     int m[4];                                                                 \
     for (int c = 0; c < 4; c++)                                               \
       m[c] = job->m[c];                                                       \
+    if (CN == 1) {                                                            \
+      slice_one (job, srow, grow, gch, a, b, fy, ix, fx, tmp, out);           \
+      return;                                                                 \
+    }                                                                         \
     for (int x = 0; x < job->dst->width; x++) {                               \
       const uint8_t *p = srow + (size_t) x * CN;                              \
       int g = 0;                                                              \
@@ -292,7 +367,7 @@ slice_plain_row (const GridJob * job, int y, const float *restrict a,
 GRID_VARIANTS (splat_row, (const GridJob * job, float *cells, int j,
         uint8_t * pad, uint8_t * gpad));
 GRID_VARIANTS (slice_row, (const GridJob * job, int y, const float *a,
-        const float *b, float fy, const int *ix, const float *fx));
+        const float *b, float fy, const int *ix, const float *fx, float *tmp));
 VFK_DECLARE_VARIANTS (void, smooth_row, (const GridJob * job, float *out,
         float *const *rows, float *tmp));
 VFK_DECLARE_VARIANTS (void, slice_plain_row, (const GridJob * job, int y,
@@ -349,7 +424,8 @@ grid_band (void *data, int worker, int y0, int y1)
   const int sx = job->ax.s, sy = job->ay.s, R = job->ay.R;
   const int wout = job->dst->width;
   const size_t rowf = (size_t) job->gw * job->NK;
-  const size_t rowb = VFK_ALIGN (sizeof (float) * rowf);
+  /* (+ the splat window's overhang past the last cell) */
+  const size_t rowb = VFK_ALIGN (sizeof (float) * (rowf + 2 * VFK_GRID_WIN));
   const int nraw = 2 * R + 1;
   const size_t ring_bytes = vfk_ring_bytes (nraw, rowb);
   /* pad: a padded source row; gpad: a padded guide row, or (plain) the
@@ -359,9 +435,11 @@ grid_band (void *data, int worker, int y0, int y1)
   /* plain: per-sample cell index and fraction, the interpolated row */
   const size_t plainb = job->plain ? 2 * rowb + VFK_ALIGN (sizeof (int) * m1)
       + 2 * VFK_ALIGN (sizeof (float) * m1) : 0;
+  /* slice: 5 floats per output pixel */
+  const size_t sliceb = VFK_ALIGN (sizeof (float) * 5 * wout);
   uint8_t *mem = vfk_pool_scratch (job->pool, worker, ring_bytes + 3 * rowb
       + 2 * padb + VFK_ALIGN (sizeof (int) * wout)
-      + VFK_ALIGN (sizeof (float) * wout) + plainb);
+      + VFK_ALIGN (sizeof (float) * wout) + plainb + sliceb);
   if (!mem)
     return;                     /* the job reports the failure */
   float *sm[2] = { (float *) (mem + ring_bytes),
@@ -381,6 +459,7 @@ grid_band (void *data, int worker, int y0, int y1)
   int *idx = (int *) (pm + 2 * rowb);
   float *fm = (float *) ((uint8_t *) idx + VFK_ALIGN (sizeof (int) * m1));
   float *prow = (float *) ((uint8_t *) fm + VFK_ALIGN (sizeof (float) * m1));
+  float *stmp = (float *) (pm + plainb);
 
   vfk_ring_init (&ring, mem, nraw, rowb);
   for (int x = 0; x < wout; x++) {
@@ -425,7 +504,8 @@ grid_band (void *data, int worker, int y0, int y1)
       dsp->slice_plain (job, y, ab[0], ab[1], (float) (u - j0), idx, fm, pv,
           pd, prow);
     else
-      dsp->slice[job->cn - 1] (job, y, ab[0], ab[1], (float) (u - j0), ix, fx);
+      dsp->slice[job->cn - 1] (job, y, ab[0], ab[1], (float) (u - j0), ix, fx,
+          stmp);
   }
 }
 
@@ -448,12 +528,14 @@ vfk_grid_run (VfkPool * pool, const VfkImage * src, const VfkImage * guide,
   } else {
     for (int c = 0; c < job.cn; c++)
       job.m[c] = (dist_mask >> c) & 1;
-    job.K = job.cn + 1 <= 4 ? 4 : 8;    /* whole 4-float vectors */
+    /* one channel: (weight, value) pairs; else whole 4-float vectors */
+    job.K = job.cn == 1 ? 2 : job.cn + 1 <= 4 ? 4 : 8;
     job.step = range->step;
     job.nb = range->nb;
     job.w = range->w;
     job.blo = range->blo;
     job.bhi = range->bhi;
+    job.win = job.cn == 1 ? range->win : NULL;
     job.NK = job.nb * job.K;
   }
   job.gw = (dst->width + job.ax.s - 1) / job.ax.s + 2 * job.ax.G + 1;

@@ -35,7 +35,13 @@ typedef struct
   int nb;                       /* at most VFK_GRID_MAX_BINS */
   const float *w;
   const uint8_t *blo, *bhi;
+  /* for one channel, when no value has more than VFK_GRID_WIN bins worth
+   * adding (else NULL): win[v * 2 VFK_GRID_WIN + 2 i] and [... + 1] both
+   * hold the weight of value v in bin blo[v] + i, 0 past bhi[v] */
+  const float *win;
 } VfkGridRange;
+
+#define VFK_GRID_WIN 8
 
 /* Without range bins (range NULL): every channel smoothed on the grid.
  * With them: the range value of a pixel is the sum of its dist_mask
