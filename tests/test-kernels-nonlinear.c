@@ -227,6 +227,44 @@ START_TEST (test_bilateral_fast_close_to_exact)
 
 END_TEST;
 
+/* Four channels with one out of the distance (alpha or padding, at any
+ * position): that one is copied, the other three get exactly what the
+ * same three channels get as a 3-channel frame. */
+START_TEST (test_bilateral_fast_copies_the_fourth_channel)
+{
+  const int W = 97, H = 61;
+  uint8_t *in3 = malloc (W * H * 3), *out3 = malloc (W * H * 3);
+  uint8_t *in4 = malloc (W * H * 4), *out4 = malloc (W * H * 4);
+  VfkImage s3 = { in3, W * 3, W, H, 3 }, d3 = { out3, W * 3, W, H, 3 };
+  VfkImage s4 = { in4, W * 4, W, H, 4 }, d4 = { out4, W * 4, W, H, 4 };
+  VfkBilateral *b = vfk_bilateral_new (15, 30, 75);
+  VfkPool *pool = vfk_pool_new (2);
+  for (int i = 0; i < W * H * 3; i++)
+    in3[i] = (uint8_t) (60 + (i / 3 % W) + rnd (40) + (i % 3) * 20);
+  vfk_bilateral_fast (pool, &s3, NULL, &d3, 0, 0, VFK_BORDER_REFLECT, 0, 7, b);
+  for (int skip = 0; skip < 4; skip++) {
+    for (int i = 0; i < W * H; i++)
+      for (int c = 0, k = 0; c < 4; c++)
+        in4[i * 4 + c] = c == skip ? (uint8_t) rnd (256) : in3[i * 3 + k++];
+    memset (out4, 0, (size_t) W * H * 4);
+    vfk_bilateral_fast (pool, &s4, NULL, &d4, 0, 0, VFK_BORDER_REFLECT, 0,
+        15u & ~(1u << skip), b);
+    for (int i = 0; i < W * H; i++)
+      for (int c = 0, k = 0; c < 4; c++)
+        ck_assert_msg (out4[i * 4 + c] == (c == skip ? in4[i * 4 + c] :
+                out3[i * 3 + k++]), "skip %d: pixel %d channel %d is %d",
+            skip, i, c, out4[i * 4 + c]);
+  }
+  vfk_pool_free (pool);
+  vfk_bilateral_free (b);
+  free (in3);
+  free (out3);
+  free (in4);
+  free (out4);
+}
+
+END_TEST;
+
 static Suite *
 nonlinear_suite (void)
 {
@@ -242,6 +280,7 @@ nonlinear_suite (void)
   tcase_add_test (tc, test_bilateral_fast_keeps_a_flat_frame);
   tcase_add_test (tc, test_bilateral_fast_keeps_edges);
   tcase_add_test (tc, test_bilateral_fast_close_to_exact);
+  tcase_add_test (tc, test_bilateral_fast_copies_the_fourth_channel);
   suite_add_tcase (s, tc);
   return s;
 }

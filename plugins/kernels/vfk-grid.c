@@ -32,6 +32,8 @@
 
 typedef float v4f __attribute__((vector_size (16)));
 typedef float vwin __attribute__((vector_size (8 * VFK_GRID_WIN)));
+typedef float v16f __attribute__((vector_size (64)));
+typedef int v16i __attribute__((vector_size (64)));
 
 typedef VfkGridAxis Axis;
 
@@ -46,9 +48,13 @@ typedef struct VfkGridJob
   VfkPool *pool;
 
   int plain;                    /* Gaussian: no range bins, no weights */
-  int cn;                       /* channels filtered */
-  int K;                        /* floats per bin and cell: weight, cn
-                                 * channels, zeros up to 4 or 8 */
+  int cn;                       /* channels per pixel */
+  int nf, fch[4];               /* the nf channels filtered (range bins:
+                                 * all, or the 3 colours of 4 channels
+                                 * when the 4th is not in the distance) */
+  int skip;                     /* the channel copied, or -1 */
+  int K;                        /* floats per bin and cell: weight, nf
+                                 * channels, zeros up to 2, 4 or 8 */
   int m[4];                     /* 1 for the channels in the range value */
   int nb;                       /* bins */
   int NK;                       /* floats per cell: nb * K (plain: cn) */
@@ -57,7 +63,7 @@ typedef struct VfkGridJob
   int gw;                       /* cells per grid row */
   const float *w;               /* w[v * nb + b]: range weight of value v */
   const uint8_t *blo, *bhi;     /* bins with a weight worth adding, per v */
-  const float *win;             /* VfkGridRange.win */
+  const float *win, *win4;      /* VfkGridRange.win, win4 */
 } GridJob;
 
 /* ---- hot loops: one variant per CPU level --------------------------------- */
@@ -79,6 +85,7 @@ typedef struct VfkGridJob
     const int x0 = job->ox - job->ax.G * sx;                                  \
     const int gch = job->guide ? job->guide->channels : 0;                    \
     vwin win_one, win_odd;  /* (1, 0, 1, 0 ...), (0, 1, 0, 1 ...) */          \
+    const v16i rep4 = { 0, 1, 2, 3, 0, 1, 2, 3, 0, 1, 2, 3, 0, 1, 2, 3 };     \
     for (int i = 0; i < 2 * VFK_GRID_WIN; i++) {                              \
       win_one[i] = !(i & 1);                                                  \
       win_odd[i] = i & 1;                                                     \
@@ -150,18 +157,33 @@ typedef struct VfkGridJob
           continue;                                                           \
         }                                                                     \
         v4f v0 = { 1.f, 0, 0, 0 }, v1 = { 0 };                                \
-        for (int c = 0; c < CN; c++)                                          \
+        for (int c = 0; c < CN && c < job->nf; c++)                           \
           if (c < 3)                                                          \
-            v0[1 + c] = p[c];                                                 \
+            v0[1 + c] = p[job->fch[c]];                                       \
           else                                                                \
             v1[0] = p[c];                                                     \
+        if (CN > 1 && K == 4 && job->win4) {                                  \
+          /* (weight, weight * channels) of the value's 8 bins: two        \
+           * 16-float vectors, zero past its last bin */                      \
+          v16f px = { 0 }, pv, a, wb;                                         \
+          memcpy (&px, &v0, 16);                                              \
+          pv = __builtin_shuffle (px, rep4);                                  \
+          for (int h = 0; h < 2; h++) {                                       \
+            float *e = cell + 4 * b0 + 16 * h;                                \
+            memcpy (&wb, job->win4 + ((size_t) g * 2 + h) * 16, 64);          \
+            memcpy (&a, e, 64);                                               \
+            a += wb * pv;                                                     \
+            memcpy (e, &a, 64);                                               \
+          }                                                                   \
+          continue;                                                           \
+        }                                                                     \
         for (int b = b0; b <= b1; b++) {                                      \
           float *e = cell + b * K;                                            \
           v4f a;                                                              \
           memcpy (&a, e, 16);                                                 \
           a += wv[b] * v0;                                                    \
           memcpy (e, &a, 16);                                                 \
-          if (CN == 4) {                                                      \
+          if (CN == 4 && K == 8) {                                            \
             memcpy (&a, e + 4, 16);                                           \
             a += wv[b] * v1;                                                  \
             memcpy (e + 4, &a, 16);                                           \
@@ -257,6 +279,70 @@ slice_one (const GridJob * job, const uint8_t * srow, const uint8_t * grow,
   }
 }
 
+/* slice_row for K == 4 (2 or 3 channels filtered, the 4th copied), in two
+ * passes like slice_one. */
+static inline void
+slice_four (const GridJob * job, const uint8_t * srow, const uint8_t * grow,
+    int gch, const float *restrict a, const float *restrict b, float fy,
+    const int *ix, const float *fx, float *restrict tmp, uint8_t * out,
+    const int CN)
+{
+  const int n = job->dst->width, NK = job->NK, nf = job->nf;
+  const float inv_step = (float) (1.0 / job->step);
+  float *restrict W0 = tmp, *restrict W1 = tmp + n, *restrict AL = tmp + 2 * n;
+  float *restrict S = tmp + 3 * n;      /* S0 of channel c at 2c n, S1 at
+                                         * (2c + 1) n */
+  int m[4];
+  for (int c = 0; c < 4; c++)
+    m[c] = job->m[c];
+
+  for (int x = 0; x < n; x++) {
+    const uint8_t *p = srow + (size_t) x * CN;
+    int g = 0;
+    if (gch)
+      g = grow[(size_t) x * gch];
+    else
+      for (int c = 0; c < CN; c++)
+        g += m[c] * p[c];
+    const float t = g * inv_step;
+    const int k = MIN ((int) t, job->nb - 2);
+    const float w00 = (1 - fx[x]) * (1 - fy), w01 = fx[x] * (1 - fy);
+    const float w10 = (1 - fx[x]) * fy, w11 = fx[x] * fy;
+    const size_t o = (size_t) ix[x] * NK + (size_t) k * 4;
+    v4f acc[2];
+    for (int bb = 0; bb < 2; bb++) {
+      v4f q00, q01, q10, q11;
+      memcpy (&q00, a + o + bb * 4, 16);
+      memcpy (&q01, a + o + bb * 4 + NK, 16);
+      memcpy (&q10, b + o + bb * 4, 16);
+      memcpy (&q11, b + o + bb * 4 + NK, 16);
+      acc[bb] = w00 * q00 + w01 * q01 + w10 * q10 + w11 * q11;
+    }
+    W0[x] = acc[0][0];
+    W1[x] = acc[1][0];
+    AL[x] = t - k;
+    for (int c = 0; c < nf; c++) {
+      S[2 * c * n + x] = acc[0][1 + c];
+      S[(2 * c + 1) * n + x] = acc[1][1 + c];
+    }
+  }
+  for (int c = 0; c < nf; c++) {
+    const float *restrict S0 = S + 2 * c * n, *restrict S1 = S0 + n;
+    const int ch = job->fch[c];
+    for (int x = 0; x < n; x++) {
+      const int ok = W0[x] > 1e-30f && W1[x] > 1e-30f;
+      const float f0 = (1 - AL[x]) / (ok ? W0[x] : 1.f);
+      const float f1 = AL[x] / (ok ? W1[x] : 1.f);
+      const float v = f0 * S0[x] + f1 * S1[x] + 0.5f;
+      const uint8_t r = v >= 255.f ? 255 : (uint8_t) v;
+      out[(size_t) x * CN + ch] = ok ? r : srow[(size_t) x * CN + ch];
+    }
+  }
+  if (job->skip >= 0)
+    for (int x = 0; x < n; x++)
+      out[(size_t) x * CN + job->skip] = srow[(size_t) x * CN + job->skip];
+}
+
 /* Output row y from smoothed grid rows a (above) and b (below), per
  * channel count like splat_row. */
 #define SLICE_ROW(CN)                                                         \
@@ -278,6 +364,10 @@ slice_one (const GridJob * job, const uint8_t * srow, const uint8_t * grow,
       m[c] = job->m[c];                                                       \
     if (CN == 1) {                                                            \
       slice_one (job, srow, grow, gch, a, b, fy, ix, fx, tmp, out);           \
+      return;                                                                 \
+    }                                                                         \
+    if (K == 4) {                                                             \
+      slice_four (job, srow, grow, gch, a, b, fy, ix, fx, tmp, out, CN);      \
       return;                                                                 \
     }                                                                         \
     for (int x = 0; x < job->dst->width; x++) {                               \
@@ -425,7 +515,7 @@ grid_band (void *data, int worker, int y0, int y1)
   const int wout = job->dst->width;
   const size_t rowf = (size_t) job->gw * job->NK;
   /* (+ the splat window's overhang past the last cell) */
-  const size_t rowb = VFK_ALIGN (sizeof (float) * (rowf + 2 * VFK_GRID_WIN));
+  const size_t rowb = VFK_ALIGN (sizeof (float) * (rowf + 4 * VFK_GRID_WIN));
   const int nraw = 2 * R + 1;
   const size_t ring_bytes = vfk_ring_bytes (nraw, rowb);
   /* pad: a padded source row; gpad: a padded guide row, or (plain) the
@@ -435,8 +525,8 @@ grid_band (void *data, int worker, int y0, int y1)
   /* plain: per-sample cell index and fraction, the interpolated row */
   const size_t plainb = job->plain ? 2 * rowb + VFK_ALIGN (sizeof (int) * m1)
       + 2 * VFK_ALIGN (sizeof (float) * m1) : 0;
-  /* slice: 5 floats per output pixel */
-  const size_t sliceb = VFK_ALIGN (sizeof (float) * 5 * wout);
+  /* slice: up to 9 floats per output pixel */
+  const size_t sliceb = VFK_ALIGN (sizeof (float) * 9 * wout);
   uint8_t *mem = vfk_pool_scratch (job->pool, worker, ring_bytes + 3 * rowb
       + 2 * padb + VFK_ALIGN (sizeof (int) * wout)
       + VFK_ALIGN (sizeof (float) * wout) + plainb + sliceb);
@@ -518,7 +608,7 @@ vfk_grid_run (VfkPool * pool, const VfkImage * src, const VfkImage * guide,
   GridJob job = {
     .src = src,.guide = guide,.dst = dst,.ox = ox,.oy = oy,.border = border,
     .value = value,.dist_mask = dist_mask,.pool = pool,.cn = src->channels,
-    .ax = *ax,.ay = *ay,
+    .ax = *ax,.ay = *ay,.skip = -1,
   };
 
   if (!range) {
@@ -526,10 +616,21 @@ vfk_grid_run (VfkPool * pool, const VfkImage * src, const VfkImage * guide,
     job.guide = NULL;
     job.NK = job.cn;
   } else {
+    int nm = 0;
     for (int c = 0; c < job.cn; c++)
-      job.m[c] = (dist_mask >> c) & 1;
+      nm += job.m[c] = (dist_mask >> c) & 1;
+    /* four channels, one of them out of the distance (alpha, padding): it
+     * is copied (the elements pass it through), the others filtered */
+    job.skip = -1;
+    job.nf = 0;
+    for (int c = 0; c < job.cn; c++)
+      if (job.cn == 4 && !guide && nm == 3 && !job.m[c])
+        job.skip = c;
+      else
+        job.fch[job.nf++] = c;
     /* one channel: (weight, value) pairs; else whole 4-float vectors */
-    job.K = job.cn == 1 ? 2 : job.cn + 1 <= 4 ? 4 : 8;
+    job.K = job.cn == 1 ? 2 : job.nf + 1 <= 4 ? 4 : 8;
+    job.win4 = job.K == 4 ? range->win4 : NULL;
     job.step = range->step;
     job.nb = range->nb;
     job.w = range->w;

@@ -242,7 +242,9 @@ extern "C"
  * range value being the sum of the dist_mask channels (or the guide), the
  * space weights a Gaussian of the window's spread.  An approximation:
  * PSNR >= 40 dB against vfk_bilateral_exact on camera pictures.  Windows
- * of radius <= 4 (diameter <= 9) cost less exactly: they run exact. */
+ * of radius <= 4 (diameter <= 9) cost less exactly: they run exact.  In a
+ * 4-channel frame whose dist_mask leaves one channel out (alpha, padding),
+ * that channel is copied, not filtered (the elements pass it through). */
 #define VFK_BILATERAL_FAST_MIN_RADIUS 4 /* up to here: exact (cheaper) */
   int vfk_bilateral_fast (VfkPool * pool, const VfkImage * src,
       const VfkImage * guide, VfkImage * dst, int ox, int oy, VfkBorder border,
