@@ -37,8 +37,8 @@ CHECKED (VfkTemporalDsp, 2);    /* test_temporal_entries: directly */
 CHECKED (VfkNlmeansDsp, 1);     /* test_kernels_per_level: vfk_nlmeans,
                                  * 1-4 channels, 1-3 weighted; weight
                                  * tables in registers, 16-bit, gathered */
-CHECKED (VfkBilateralDsp, 6);   /* test_kernels_per_level: vfk_bilateral_exact,
-                                 * 1-4 channels and 1-2 guided */
+CHECKED (VfkBilateralDsp, 8);   /* test_kernels_per_level: vfk_bilateral_exact,
+                                 * 1-4 channels, plain and guided */
 
 static uint32_t rng_state = 12345;
 
@@ -620,11 +620,16 @@ START_TEST (test_kernels_per_level)
             1, 0);
         free (calm.mem);
       }
-      if (cn <= 2) {
-        compare_levels ("bilateral_exact guided", &in, &guide,
-            run_bilateral_exact, 1, 1);
-        compare_levels ("bilateral_fast guided (grid)", &in, &guide,
-            run_bilateral_fast, 1, 0);
+      compare_levels ("bilateral_exact guided", &in, &guide,
+          run_bilateral_exact, 1, 1);
+      compare_levels ("bilateral_fast guided (grid)", &in, &guide,
+          run_bilateral_fast, (1 << cn) - 1, 0);
+      if (cn == 4) {
+        /* the fourth channel out of the distance: copied, 4 floats a bin */
+        compare_levels ("bilateral_fast 3 of 4 (grid)", &in, NULL,
+            run_bilateral_fast, 7, 0);
+        compare_levels ("bilateral_fast 3 of 4 guided (grid)", &in, &guide,
+            run_bilateral_fast, 14, 0);
       }
       free (in.mem);
       free (guide.mem);

@@ -37,6 +37,7 @@ typedef struct
   gint channels;                /* bytes per pixel in this plane */
   gint wsub, hsub;              /* log2 subsampling */
   gint passthrough[2];          /* channel offsets copied unfiltered, -1 */
+  gint rgb[3];                  /* channel offsets of R, G, B, or -1 */
 } PlaneLayout;
 
 typedef struct
@@ -308,6 +309,9 @@ vf_filter_set_info (GstVideoFilter * filter, GstCaps * incaps,
     pl->wsub = GST_VIDEO_FORMAT_INFO_W_SUB (finfo, c0);
     pl->hsub = GST_VIDEO_FORMAT_INFO_H_SUB (finfo, c0);
     pl->passthrough[0] = pl->passthrough[1] = -1;
+    for (gint c = 0; c < 3; c++)
+      pl->rgb[c] = GST_VIDEO_FORMAT_INFO_IS_RGB (finfo) && pl->channels >= 3 ?
+          GST_VIDEO_FORMAT_INFO_POFFSET (finfo, c) : -1;
     if (GST_VIDEO_FORMAT_INFO_IS_RGB (finfo) && pl->channels == 4) {
       /* alpha, or the padding byte of xRGB-like formats */
       if (GST_VIDEO_FORMAT_INFO_HAS_ALPHA (finfo))
@@ -332,6 +336,7 @@ vf_filter_set_info (GstVideoFilter * filter, GstCaps * incaps,
       pl->wsub = GST_VIDEO_FORMAT_INFO_W_SUB (finfo, p);
       pl->hsub = GST_VIDEO_FORMAT_INFO_H_SUB (finfo, p);
       pl->passthrough[0] = pl->passthrough[1] = -1;
+      pl->rgb[0] = pl->rgb[1] = pl->rgb[2] = -1;
       priv->packed_offsets[p] = GST_VIDEO_FORMAT_INFO_POFFSET (finfo, p);
     }
   }
@@ -504,7 +509,7 @@ filter_frame (VfFilter * self, const VfSnapshot * snap,
       VfPlane plane = {.src = &src,.dst = &dst,.ox = ox,.oy = oy,
         .border = (VfkBorder) snap->border,.border_value = snap->border_value,
         .color_mask = (1u << pl->channels) - 1,.index = p,
-        .state = priv->state
+        .rgb = {pl->rgb[0], pl->rgb[1], pl->rgb[2]},.state = priv->state
       };
       VfkImage guide;
       for (gint i = 0; i < 2; i++)

@@ -120,6 +120,8 @@ typedef struct
   const VfkImage *guide;        /* chroma planes of YUV formats: the input
                                  * luma at this plane's resolution; else NULL */
   gint index;                   /* of the plane in the frame */
+  gint rgb[3];                  /* channels of R, G, B in packed RGB-like
+                                 * formats; -1 otherwise */
   gboolean chroma;              /* a chroma plane of a YUV format */
   gpointer state;               /* the element's stream state, or NULL */
 } VfPlane;

@@ -175,3 +175,19 @@ vfk_bilateral_fast (VfkPool * pool, const VfkImage * src,
   return vfk_grid_run (pool, src, guide, dst, ox, oy, border, value,
       dist_mask, &axis, &axis, range);
 }
+
+int
+vfk_bilateral_luma (VfkPool * pool, const VfkImage * src, VfkImage * dst,
+    int ox, int oy, VfkBorder border, uint8_t value, unsigned dist_mask,
+    const int rgb[3], int fast, const VfkBilateral * bl)
+{
+  VfkImage y = {.width = src->width,.height = src->height,.channels = 1,
+    .stride = (src->width + 63) & ~63
+  };
+  if (!(y.data = vfk_pool_shared_scratch (pool, (size_t) y.stride * y.height)))
+    return -1;
+  vfk_luma (src, rgb, &y);
+  return fast ? vfk_bilateral_fast (pool, src, &y, dst, ox, oy, border, value,
+      dist_mask, bl) : vfk_bilateral_exact (pool, src, &y, dst, ox, oy,
+      border, value, dist_mask, bl);
+}

@@ -90,6 +90,8 @@ BILATERAL_ROW (3, 0, 3)
 BILATERAL_ROW (4, 0, 4)
 BILATERAL_ROW (1, 1, 1g)
 BILATERAL_ROW (2, 1, 2g)
+BILATERAL_ROW (3, 1, 3g)
+BILATERAL_ROW (4, 1, 4g)
 /* *INDENT-ON* */
 
 #if VFK_ARCH == 2
@@ -188,6 +190,8 @@ ROW_VARIANTS (3);
 ROW_VARIANTS (4);
 ROW_VARIANTS (1g);
 ROW_VARIANTS (2g);
+ROW_VARIANTS (3g);
+ROW_VARIANTS (4g);
 /* *INDENT-ON* */
 void bilateral_row_intrinsics_avx512 (const BilateralJob * job,
     uint8_t * out, float *const *rows, int pstride, int cn, int wout);
@@ -201,12 +205,16 @@ vfk_bilateral_dsp_init (VfkBilateralDsp * dsp, unsigned flags)
   dsp->row[3] = bilateral_row_4_c;
   dsp->row[4] = bilateral_row_1g_c;
   dsp->row[5] = bilateral_row_2g_c;
+  dsp->row[6] = bilateral_row_3g_c;
+  dsp->row[7] = bilateral_row_4g_c;
   VFK_OVERRIDE (dsp, flags & VFK_CPU_AVX2, row[0], bilateral_row_1);
   VFK_OVERRIDE (dsp, flags & VFK_CPU_AVX2, row[1], bilateral_row_2);
   VFK_OVERRIDE (dsp, flags & VFK_CPU_AVX2, row[2], bilateral_row_3);
   VFK_OVERRIDE (dsp, flags & VFK_CPU_AVX2, row[3], bilateral_row_4);
   VFK_OVERRIDE (dsp, flags & VFK_CPU_AVX2, row[4], bilateral_row_1g);
   VFK_OVERRIDE (dsp, flags & VFK_CPU_AVX2, row[5], bilateral_row_2g);
+  VFK_OVERRIDE (dsp, flags & VFK_CPU_AVX2, row[6], bilateral_row_3g);
+  VFK_OVERRIDE (dsp, flags & VFK_CPU_AVX2, row[7], bilateral_row_4g);
 #ifdef VFK_HAVE_VARIANTS
   /* hand-written: one row for every channel count, guided or not */
   if (flags & VFK_CPU_AVX512)

@@ -137,7 +137,7 @@ void vfk_median_dsp_init (VfkMedianDsp * dsp, unsigned flags);
 /* ---- exact bilateral (vfk-bilateral.c) -------------------------------------------- */
 
 struct VfkBilateralJob;
-#define VFK_BILATERAL_ROWS 6    /* 1-4 channels, then 1-2 channels guided */
+#define VFK_BILATERAL_ROWS 8    /* 1-4 channels, then 1-4 channels guided */
 typedef struct
 {
   void (*row[VFK_BILATERAL_ROWS]) (const struct VfkBilateralJob * job,

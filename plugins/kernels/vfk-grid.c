@@ -326,18 +326,31 @@ slice_four (const GridJob * job, const uint8_t * srow, const uint8_t * grow,
       S[(2 * c + 1) * n + x] = acc[1][1 + c];
     }
   }
+  /* the two bins' factors once per pixel, each channel's bytes as a
+   * contiguous row (all vectorised), then interleaved */
+  uint8_t *restrict ok = (uint8_t *) (tmp + 9 * n);
+  uint8_t *restrict rb = ok + n;        /* channel c's bytes at c n */
+  for (int x = 0; x < n; x++) {
+    ok[x] = W0[x] > 1e-30f && W1[x] > 1e-30f;
+    const float f0 = (1 - AL[x]) / (ok[x] ? W0[x] : 1.f);
+    const float f1 = AL[x] / (ok[x] ? W1[x] : 1.f);
+    W0[x] = f0;
+    W1[x] = f1;
+  }
   for (int c = 0; c < nf; c++) {
     const float *restrict S0 = S + 2 * c * n, *restrict S1 = S0 + n;
-    const int ch = job->fch[c];
+    uint8_t *restrict r = rb + c * n;
     for (int x = 0; x < n; x++) {
-      const int ok = W0[x] > 1e-30f && W1[x] > 1e-30f;
-      const float f0 = (1 - AL[x]) / (ok ? W0[x] : 1.f);
-      const float f1 = AL[x] / (ok ? W1[x] : 1.f);
-      const float v = f0 * S0[x] + f1 * S1[x] + 0.5f;
-      const uint8_t r = v >= 255.f ? 255 : (uint8_t) v;
-      out[(size_t) x * CN + ch] = ok ? r : srow[(size_t) x * CN + ch];
+      const float v = W0[x] * S0[x] + W1[x] * S1[x] + 0.5f;
+      r[x] = v >= 255.f ? 255 : (uint8_t) v;
     }
   }
+  for (int x = 0; x < n; x++)
+    for (int c = 0; c < nf; c++) {
+      const int ch = job->fch[c];
+      out[(size_t) x * CN + ch] = ok[x] ? rb[c * n + x] :
+          srow[(size_t) x * CN + ch];
+    }
   if (job->skip >= 0)
     for (int x = 0; x < n; x++)
       out[(size_t) x * CN + job->skip] = srow[(size_t) x * CN + job->skip];
@@ -525,8 +538,8 @@ grid_band (void *data, int worker, int y0, int y1)
   /* plain: per-sample cell index and fraction, the interpolated row */
   const size_t plainb = job->plain ? 2 * rowb + VFK_ALIGN (sizeof (int) * m1)
       + 2 * VFK_ALIGN (sizeof (float) * m1) : 0;
-  /* slice: up to 9 floats per output pixel */
-  const size_t sliceb = VFK_ALIGN (sizeof (float) * 9 * wout);
+  /* slice: up to 9 floats and 4 bytes per output pixel */
+  const size_t sliceb = VFK_ALIGN (sizeof (float) * 10 * wout);
   uint8_t *mem = vfk_pool_scratch (job->pool, worker, ring_bytes + 3 * rowb
       + 2 * padb + VFK_ALIGN (sizeof (int) * wout)
       + VFK_ALIGN (sizeof (float) * wout) + plainb + sliceb);
@@ -624,7 +637,7 @@ vfk_grid_run (VfkPool * pool, const VfkImage * src, const VfkImage * guide,
     job.skip = -1;
     job.nf = 0;
     for (int c = 0; c < job.cn; c++)
-      if (job.cn == 4 && !guide && nm == 3 && !job.m[c])
+      if (job.cn == 4 && nm == 3 && !job.m[c])
         job.skip = c;
       else
         job.fch[job.nf++] = c;

@@ -19,6 +19,19 @@
 #define SHIFT(k) (8 * (k))
 #endif
 
+void
+vfk_luma (const VfkImage * src, const int rgb[3], VfkImage * dst)
+{
+  const int cn = src->channels, r = rgb[0], g = rgb[1], b = rgb[2];
+  for (int y = 0; y < src->height; y++) {
+    const uint8_t *restrict s = src->data + y * src->stride;
+    uint8_t *restrict d = dst->data + y * dst->stride;
+    for (int x = 0; x < src->width; x++)
+      d[x] = (uint8_t) ((77 * s[x * cn + r] + 150 * s[x * cn + g]
+              + 29 * s[x * cn + b] + 128) >> 8);
+  }
+}
+
 size_t
 vfk_planes_422 (uint8_t * mem, int width, int height, VfkImage planes[3])
 {

@@ -250,6 +250,16 @@ extern "C"
       const VfkImage * guide, VfkImage * dst, int ox, int oy, VfkBorder border,
       uint8_t value, unsigned dist_mask, const VfkBilateral * b);
 
+/* The bilateral with the distance of the luma instead of the channel sum
+ * (what YUV frames get, their luma plane guiding the chroma): src is 3 or
+ * 4 channels with R, G, B at rgb[0..2]; its luma is made once per frame
+ * (shared scratch of the pool) and guides vfk_bilateral_fast (fast != 0)
+ * or vfk_bilateral_exact.  sigma_color is then in luma levels: a grey step
+ * of d is d, where the channel sum counts it three times. */
+  int vfk_bilateral_luma (VfkPool * pool, const VfkImage * src,
+      VfkImage * dst, int ox, int oy, VfkBorder border, uint8_t value,
+      unsigned dist_mask, const int rgb[3], int fast, const VfkBilateral * b);
+
 /* ---- non-local means (vfk-nlmeans.c) --------------------------------------- */
 
 #define VFK_NLMEANS_MAX_PATCH 35
@@ -309,6 +319,11 @@ extern "C"
  * pixel is centred on (alpha and padding bytes pass through unfiltered). */
   void vfk_copy_channel (const VfkImage * src, VfkImage * dst, int ox, int oy,
       int channel);
+
+/* The luma of a packed RGB-like frame whose R, G and B are channels
+ * rgb[0..2]: (77 R + 150 G + 29 B + 128) >> 8 (BT.601 weights), into the
+ * 1-channel dst of the same size (vfk-layout.c). */
+  void vfk_luma (const VfkImage * src, const int rgb[3], VfkImage * dst);
 
 /* ---- packed 4:2:2 (vfk-layout.c) ------------------------------------------ */
 
