@@ -339,20 +339,26 @@ assert_output (GstHarness * h, const Config * c, GstBuffer * in,
   gst_buffer_unref (out);
 }
 
-GstBuffer *
-push_one (const gchar * launch, const GstVideoInfo * info, GstBuffer * in)
+GstHarness *
+harness_for (const gchar * launch, const GstVideoInfo * info)
 {
   GError *error = NULL;
   GstElement *e = gst_parse_launch (launch, &error);
   GstHarness *h;
-  GstBuffer *out;
   fail_unless (e != NULL, "%s", error ? error->message : launch);
   h = gst_harness_new_with_element (e, "sink", "src");
+  gst_object_unref (e);
   gst_harness_set_src_caps (h, gst_video_info_to_caps (info));
-  out = gst_harness_push_and_pull (h, gst_buffer_ref (in));
+  return h;
+}
+
+GstBuffer *
+push_one (const gchar * launch, const GstVideoInfo * info, GstBuffer * in)
+{
+  GstHarness *h = harness_for (launch, info);
+  GstBuffer *out = gst_harness_push_and_pull (h, gst_buffer_ref (in));
   fail_unless (out != NULL);
   gst_harness_teardown (h);
-  gst_object_unref (e);
   return out;
 }
 

@@ -66,6 +66,9 @@ void check_config (const Config * c, const gchar * format, gint w, gint h);
 void assert_output (GstHarness * h, const Config * c, GstBuffer * in,
     const GstVideoInfo * info);
 
+/* A harness around a fresh element made from `launch`, its caps from
+ * info. */
+GstHarness *harness_for (const gchar * launch, const GstVideoInfo * info);
 /* The output of a fresh element made from `launch` for one frame. */
 GstBuffer *push_one (const gchar * launch, const GstVideoInfo * info,
     GstBuffer * in);

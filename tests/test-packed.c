@@ -80,22 +80,6 @@ to_planar (const GstVideoInfo * pinfo, GstBuffer * packed,
   gst_video_frame_unmap (&fy);
 }
 
-static GstHarness *
-harness_for (const gchar * launch, const GstVideoInfo * info)
-{
-  GError *error = NULL;
-  GstElement *e = gst_parse_launch (launch, &error);
-  GstHarness *h;
-  GstCaps *caps;
-  fail_unless (e != NULL, "%s", error ? error->message : launch);
-  h = gst_harness_new_with_element (e, "sink", "src");
-  gst_object_unref (e);
-  caps = gst_video_info_to_caps (info);
-  gst_caps_set_simple (caps, "framerate", GST_TYPE_FRACTION, 30, 1, NULL);
-  gst_harness_set_src_caps (h, caps);
-  return h;
-}
-
 static GstVideoInfo
 current_info (GstHarness * h)
 {

@@ -211,19 +211,6 @@ sequence_frame (const GstVideoInfo * info, int k)
   return buf;
 }
 
-static GstHarness *
-harness_for (const gchar * launch, const GstVideoInfo * info)
-{
-  GError *error = NULL;
-  GstElement *e = gst_parse_launch (launch, &error);
-  GstHarness *h;
-  fail_unless (e != NULL, "%s", error ? error->message : launch);
-  h = gst_harness_new_with_element (e, "sink", "src");
-  gst_object_unref (e);
-  gst_harness_set_src_caps (h, gst_video_info_to_caps (info));
-  return h;
-}
-
 /* The visible samples of two frames of `info` are equal (row padding is
  * not part of a picture). */
 static gboolean

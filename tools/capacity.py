@@ -105,11 +105,15 @@ def run(n, args, tmp):
         fps = [(f1[x][0] - f0[x][0]) / (f1[x][1] - f0[x][1]) for x in names]
         return min(fps), sum(fps) / n, dropped, (c1 - c0) / (t1 - t0)
     finally:
-        d.terminate()
-        try:
-            d.wait(15)
-        except subprocess.TimeoutExpired:
-            d.kill()
+        stop(d)
+
+
+def stop(d):
+    d.terminate()
+    try:
+        d.wait(15)
+    except subprocess.TimeoutExpired:
+        d.kill()
 
 
 def main():

@@ -83,11 +83,7 @@ def run_daemon(args, tmp, fmt, clip, chain):
         d1 = max(capacity.counter('cam', 'FramesDropped'), 0)
         return (c1 - c0) / (t1 - t0), (f1 - f0) / (t1 - t0), d1 - d0
     finally:
-        d.terminate()
-        try:
-            d.wait(15)
-        except subprocess.TimeoutExpired:
-            d.kill()
+        capacity.stop(d)
 
 
 def run_stock(args, fmt, clip):
