@@ -27,7 +27,7 @@
 typedef struct
 {
   VfkGridRange range;
-  float *w, *win, *win4;
+  float *w, *win;
   uint8_t *blo, *bhi;
 } RangeBins;
 
@@ -45,7 +45,6 @@ range_bins_free (RangeBins * r)
     return;
   free (r->w);
   free (r->win);
-  free (r->win4);
   free (r->blo);
   free (r->bhi);
   free (r);
@@ -106,16 +105,7 @@ range_bins_new (double sr, int nch)
         e[0] = e[1] = r->w[(size_t) v * r->range.nb + b];
       }
   }
-  if (win_ok && (r->win4 = calloc ((size_t) (gmax + 1) * 4 * VFK_GRID_WIN,
-              sizeof (float)))) {
-    for (int v = 0; v <= gmax; v++)
-      for (int b = r->blo[v]; b <= r->bhi[v]; b++)
-        for (int i = 0; i < 4; i++)
-          r->win4[((size_t) v * VFK_GRID_WIN + b - r->blo[v]) * 4 + i] =
-              r->w[(size_t) v * r->range.nb + b];
-  }
   r->range.win = r->win;
-  r->range.win4 = r->win4;
   r->range.w = r->w;
   r->range.blo = r->blo;
   r->range.bhi = r->bhi;

@@ -32,8 +32,6 @@
 
 typedef float v4f __attribute__((vector_size (16)));
 typedef float vwin __attribute__((vector_size (8 * VFK_GRID_WIN)));
-typedef float v16f __attribute__((vector_size (64)));
-typedef int v16i __attribute__((vector_size (64)));
 
 typedef VfkGridAxis Axis;
 
@@ -63,7 +61,7 @@ typedef struct VfkGridJob
   int gw;                       /* cells per grid row */
   const float *w;               /* w[v * nb + b]: range weight of value v */
   const uint8_t *blo, *bhi;     /* bins with a weight worth adding, per v */
-  const float *win, *win4;      /* VfkGridRange.win, win4 */
+  const float *win;             /* VfkGridRange.win */
 } GridJob;
 
 /* ---- hot loops: one variant per CPU level --------------------------------- */
@@ -85,7 +83,6 @@ typedef struct VfkGridJob
     const int x0 = job->ox - job->ax.G * sx;                                  \
     const int gch = job->guide ? job->guide->channels : 0;                    \
     vwin win_one, win_odd;  /* (1, 0, 1, 0 ...), (0, 1, 0, 1 ...) */          \
-    const v16i rep4 = { 0, 1, 2, 3, 0, 1, 2, 3, 0, 1, 2, 3, 0, 1, 2, 3 };     \
     for (int i = 0; i < 2 * VFK_GRID_WIN; i++) {                              \
       win_one[i] = !(i & 1);                                                  \
       win_odd[i] = i & 1;                                                     \
@@ -162,21 +159,6 @@ typedef struct VfkGridJob
             v0[1 + c] = p[job->fch[c]];                                       \
           else                                                                \
             v1[0] = p[c];                                                     \
-        if (CN > 1 && K == 4 && job->win4) {                                  \
-          /* (weight, weight * channels) of the value's 8 bins: two        \
-           * 16-float vectors, zero past its last bin */                      \
-          v16f px = { 0 }, pv, a, wb;                                         \
-          memcpy (&px, &v0, 16);                                              \
-          pv = __builtin_shuffle (px, rep4);                                  \
-          for (int h = 0; h < 2; h++) {                                       \
-            float *e = cell + 4 * b0 + 16 * h;                                \
-            memcpy (&wb, job->win4 + ((size_t) g * 2 + h) * 16, 64);          \
-            memcpy (&a, e, 64);                                               \
-            a += wb * pv;                                                     \
-            memcpy (e, &a, 64);                                               \
-          }                                                                   \
-          continue;                                                           \
-        }                                                                     \
         for (int b = b0; b <= b1; b++) {                                      \
           float *e = cell + b * K;                                            \
           v4f a;                                                              \
@@ -528,7 +510,7 @@ grid_band (void *data, int worker, int y0, int y1)
   const int wout = job->dst->width;
   const size_t rowf = (size_t) job->gw * job->NK;
   /* (+ the splat window's overhang past the last cell) */
-  const size_t rowb = VFK_ALIGN (sizeof (float) * (rowf + 4 * VFK_GRID_WIN));
+  const size_t rowb = VFK_ALIGN (sizeof (float) * (rowf + 2 * VFK_GRID_WIN));
   const int nraw = 2 * R + 1;
   const size_t ring_bytes = vfk_ring_bytes (nraw, rowb);
   /* pad: a padded source row; gpad: a padded guide row, or (plain) the
@@ -643,7 +625,6 @@ vfk_grid_run (VfkPool * pool, const VfkImage * src, const VfkImage * guide,
         job.fch[job.nf++] = c;
     /* one channel: (weight, value) pairs; else whole 4-float vectors */
     job.K = job.cn == 1 ? 2 : job.nf + 1 <= 4 ? 4 : 8;
-    job.win4 = job.K == 4 ? range->win4 : NULL;
     job.step = range->step;
     job.nb = range->nb;
     job.w = range->w;

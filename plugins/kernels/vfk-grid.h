@@ -39,9 +39,6 @@ typedef struct
    * adding (else NULL): win[v * 2 VFK_GRID_WIN + 2 i] and [... + 1] both
    * hold the weight of value v in bin blo[v] + i, 0 past bhi[v] */
   const float *win;
-  /* the same for (weight, 3 channels) quadruples: 4 copies of each
-   * weight, 4 VFK_GRID_WIN floats per value (any channel count) */
-  const float *win4;
 } VfkGridRange;
 
 #define VFK_GRID_WIN 8
