@@ -139,13 +139,13 @@ range_bins (const VfkBilateral * bl, int nch)
 /* Whether the grid costs less than the exact window for this set and
  * frame layout, in units of one exact tap of one sample (about 0.057 ms
  * per 720p frame at 2 threads here): the exact filter reads (1 + channels)
- * samples per window tap; the grid pays a fixed 40 (1 + filtered
+ * samples per window tap; the grid pays a fixed 50 + 12 x (filtered
  * channels) per pixel (splat, read back) and smooths nb x K floats per
  * cell over the two axes' taps, one unit each, per cell of s x s pixels.
  * Fitted on 720p gray and BGR frames (diameters 11-19, sigma-color 20-75,
- * sigma-space 3 and 75: within 15 % of the measured times); it matters
+ * sigma-space 3 and 75: within 25 % of the measured times); it matters
  * where one costs nearly twice the other (BGR at diameter 11,
- * sigma-space 3, sigma-color 30: exact 19 ms, the grid 34). */
+ * sigma-space 3, sigma-color 30: exact 19 ms, the grid 32). */
 static int
 grid_is_cheaper (const VfkBilateral * bl, int cn, int nf, int range_nch,
     int K, const VfkGridAxis * axis)
@@ -155,7 +155,7 @@ grid_is_cheaper (const VfkBilateral * bl, int cn, int nf, int range_nch,
           - 1));
   const int nb = (int) floor (gmax / step) + 2;
   const double exact = (double) bl->maxk * (1 + cn);
-  const double grid = 40.0 * (1 + nf) + (double) nb * K * 2 * (2 * axis->R
+  const double grid = 50.0 + 12.0 * nf + (double) nb * K * 2 * (2 * axis->R
       + 1) / ((double) axis->s * axis->s);
   return grid < exact;
 }
