@@ -259,6 +259,7 @@ START_TEST (test_box_entries)
         /* both arithmetic paths: float below 8192, double above */
         const uint32_t areas[] = { 1, 2, 9, 255, 256, 8192, 8193, 1046529 };
         uint32_t hi[MAXN + OFF], lo[MAXN + OFF], ca[MAXN + OFF], cb[MAXN + OFF];
+        uint32_t cs[MAXN + OFF];
         uint8_t oa[MAXN + OFF], ob[MAXN + OFF], in[MAXN + OFF], out[MAXN + OFF];
         for (unsigned a = 0; a < sizeof areas / sizeof *areas; a++) {
           for (int i = 0; i < MAXN + OFF; i++) {
@@ -274,10 +275,12 @@ START_TEST (test_box_entries)
         }
         fill_u8 (in, MAXN + OFF);
         fill_u8 (out, MAXN + OFF);
-        for (int i = 0; i < MAXN + OFF; i++)
+        for (int i = 0; i < MAXN + OFF; i++) {
           ca[i] = cb[i] = 255 * 40 + rnd (1000);
-        ref.col_update (ca + off, in + off, out + off, n);
-        v.col_update (cb + off, in + off, out + off, n);
+          cs[i] = 255 * 40 + rnd (1000);
+        }
+        ref.col_update (ca + off, cs + off, in + off, out + off, n);
+        v.col_update (cb + off, cs + off, in + off, out + off, n);
         ck_assert_msg (!memcmp (ca, cb, sizeof ca), "col_update %s n=%d "
             "off=%d", level_name (levels[l]), n, off);
       }

@@ -85,19 +85,19 @@ box_output_half_up (uint8_t * restrict out, const uint32_t * restrict hi,
 
 #define box_col_update VFK_FN (box_col_update)
 void
-box_col_update (uint32_t * restrict col, const uint8_t * restrict in,
-    const uint8_t * restrict out, int n)
+box_col_update (uint32_t * restrict dst, const uint32_t * restrict src,
+    const uint8_t * restrict in, const uint8_t * restrict out, int n)
 {
   for (int s = 0; s < n; s++)
-    col[s] += (uint32_t) in[s] - out[s];
+    dst[s] = src[s] + (uint32_t) in[s] - out[s];
 }
 
 #if VFK_ONCE
 
 VFK_DECLARE_VARIANTS (void, box_output_half_up, (uint8_t * out,
         const uint32_t * hi, const uint32_t * lo, int ns, uint32_t area));
-VFK_DECLARE_VARIANTS (void, box_col_update, (uint32_t * col, const uint8_t * in,
-        const uint8_t * out, int n));
+VFK_DECLARE_VARIANTS (void, box_col_update, (uint32_t * dst,
+        const uint32_t * src, const uint8_t * in, const uint8_t * out, int n));
 
 void
 vfk_box_dsp_init (VfkBoxDsp * dsp, unsigned flags)
@@ -167,20 +167,25 @@ box_band (void *data, int worker, int y0, int y1)
   memset (P[0], 0, sizeof (uint32_t) * cn);
   memset (P[1], 0, sizeof (uint32_t) * cn);
 
-  /* two output rows at a time: their running sums are independent chains */
+  /* two output rows at a time: their running sums are independent chains.
+   * The column sums ping-pong between col[0] and col[1]: each row's are
+   * the previous row's plus the entering row minus the leaving one,
+   * written to the other buffer (no copy) */
   for (int y = y0; y < y1; y += 2) {
     const int pair = y + 1 < y1;
     if (y > y0) {
-      /* col[0] holds row y-1's sums (or y-2's when a pair was done) */
+      /* col[0] holds row y-1's sums */
       pad_row (row_in, job, y + job->oy - ay + kh - 1, start, pcount);
       pad_row (row_out, job, y + job->oy - ay - 1, start, pcount);
-      dsp->col_update (col[0], row_in, row_out, pn);
+      dsp->col_update (col[1], col[0], row_in, row_out, pn);
+      uint32_t *t = col[0];
+      col[0] = col[1];
+      col[1] = t;
     }
     if (pair) {
-      memcpy (col[1], col[0], sizeof (uint32_t) * pn);
       pad_row (row_in, job, y + 1 + job->oy - ay + kh - 1, start, pcount);
       pad_row (row_out, job, y + job->oy - ay, start, pcount);
-      dsp->col_update (col[1], row_in, row_out, pn);
+      dsp->col_update (col[1], col[0], row_in, row_out, pn);
     }
     cpu->prefix2_u32 (P[0] + cn, col[0], P[1] + cn, pair ? col[1] : col[0],
         pn, cn);

@@ -63,9 +63,9 @@ typedef struct
   /* out[s] = round-half-up((hi[s] - lo[s]) / area) */
   void (*output_half_up) (uint8_t * out, const uint32_t * hi,
       const uint32_t * lo, int ns, uint32_t area);
-  /* col[s] += in[s] - out[s] */
-  void (*col_update) (uint32_t * col, const uint8_t * in, const uint8_t * out,
-      int n);
+  /* dst[s] = src[s] + in[s] - out[s] (dst and src never overlap) */
+  void (*col_update) (uint32_t * dst, const uint32_t * src,
+      const uint8_t * in, const uint8_t * out, int n);
 } VfkBoxDsp;
 
 void vfk_box_dsp_init (VfkBoxDsp * dsp, unsigned flags);
