@@ -1426,6 +1426,46 @@ def test_file_source_loops():
         stop_daemon(d)
 
 
+def test_yuy2_camera_filtered_natively():
+    """A YUY2 camera through the chain to a YUY2 sink: the daemon's
+    converters pass the frames through and the elements filter packed
+    4:2:2 as it comes, so every frame equals what the same elements make of
+    the same YUY2 frames in gst-launch (a round trip through another format
+    around the chain would change the chroma)."""
+    n, w, h = 20, 96, 64
+    caps = f'video/x-raw,format=YUY2,width={w},height={h},framerate=30/1'
+    # colour bars on the move: chroma that a round trip would change
+    pattern = 'pattern=smpte horizontal-speed=3'
+    chain = ('vfboxblur name=b kernel-width=5 kernel-height=3 ! vfbilateral '
+             'name=bl mode=fast diameter=15 sigma-color=30')
+    conf = os.path.join(tmp, 'yuy2.conf')
+    out = os.path.join(tmp, 'yuy2.raw')
+    with open(conf, 'w') as f:
+        f.write(f'[pipeline cam]\nsource=gst:videotestsrc {pattern} '
+                f'is-live=true num-buffers={n} ! capsfilter caps={caps}\n'
+                f'filters={chain}\nsink=gst:capsfilter caps=video/x-raw,'
+                f'format=YUY2 ! filesink location={out}\n')
+    ref = os.path.join(tmp, 'yuy2-ref.raw')
+    subprocess.run(['gst-launch-1.0', '-q', 'videotestsrc'] + pattern.split()
+                   + [f'num-buffers={n}', '!', caps, '!'] + chain.split() +
+                   ['!', 'filesink', f'location={ref}'], check=True,
+                   timeout=60)
+    d = start_daemon(conf)
+    try:
+        wait_stopped('cam')
+        got = np.fromfile(out, np.uint8)
+        want = np.fromfile(ref, np.uint8)
+        fs = w * h * 2
+        check('a YUY2 camera: every frame equals the elements\' YUY2 output '
+              '(no conversion around the chain)',
+              got.size == n * fs and np.array_equal(got, want),
+              f'{got.size // fs} of {n} frames; '
+              f'{int(np.count_nonzero(got[:want.size] != want[:got.size]))}'
+              ' samples differ')
+    finally:
+        stop_daemon(d)
+
+
 def status_monitor(seconds):
     """Reads what `vfilterctl status` reads every 20 ms for `seconds`;
     prints the number of pipelines and the time in ms per read."""
@@ -1462,7 +1502,8 @@ def main():
              test_rtsp_server_serves_the_pipeline,
              test_rtsp_publish_reconnects,
              test_served_and_published_together,
-             test_srt_publish_reconnects]
+             test_srt_publish_reconnects,
+             test_yuy2_camera_filtered_natively]
     return run_scenarios(tests)
 
 
