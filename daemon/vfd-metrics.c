@@ -50,6 +50,13 @@ timing_probe (GstElement * e, const gchar * pad_name, GstPadProbeCallback cb,
 }
 
 void
+vfd_timing_read (const VfdTiming * t, gint64 * frames, gdouble * seconds)
+{
+  *frames = __atomic_load_n (&t->frames, __ATOMIC_RELAXED);
+  *seconds = __atomic_load_n (&t->busy_us, __ATOMIC_RELAXED) / 1e6;
+}
+
+void
 vfd_timing_attach (GstElement * e, VfdTiming * t)
 {
   timing_probe (e, "sink", timing_in, t);

@@ -18,6 +18,8 @@ G_BEGIN_DECLS
 /* Probes on e's "sink" and "src" pads adding to `t` (each holds a
  * reference of it). */
 void vfd_timing_attach (GstElement * e, VfdTiming * t);
+/* The frames through it and the seconds spent there so far. */
+void vfd_timing_read (const VfdTiming * t, gint64 * frames, gdouble * seconds);
 /* What a sink bin that encodes carries under this key (a VfdTiming). */
 #define VFD_ENCODER_TIMING "vfd-encoder-timing"
 typedef void (*VfdTimingFunc) (const gchar * label, VfdTiming * t,

@@ -48,12 +48,14 @@ filter_sync (FilterEntry * fe)
 void
 filter_sync_timing (FilterEntry * fe)
 {
+  gint64 frames;
+  gdouble seconds;
+
   if (!fe)
     return;
-  vfd_dbus_filter_set_frames_filtered (fe->iface,
-      __atomic_load_n (&fe->f->timing->frames, __ATOMIC_RELAXED));
-  vfd_dbus_filter_set_seconds (fe->iface,
-      __atomic_load_n (&fe->f->timing->busy_us, __ATOMIC_RELAXED) / 1e6);
+  vfd_timing_read (fe->f->timing, &frames, &seconds);
+  vfd_dbus_filter_set_frames_filtered (fe->iface, frames);
+  vfd_dbus_filter_set_seconds (fe->iface, seconds);
 }
 
 static FilterEntry *

@@ -60,11 +60,12 @@ timed (const gchar * name, VfdTiming * t, gpointer data)
   Timed *td = data;
   gchar *v = vfd_metrics_label (name);
   gchar *labels = g_strdup_printf ("%s,%s=\"%s\"", td->pipeline, td->what, v);
+  gint64 frames;
+  gdouble seconds;
 
-  sample (td->f, td->frames, labels, "%" G_GINT64_FORMAT,
-      __atomic_load_n (&t->frames, __ATOMIC_RELAXED));
-  sample (td->f, td->frames + 1, labels, "%.6f",
-      __atomic_load_n (&t->busy_us, __ATOMIC_RELAXED) / 1e6);
+  vfd_timing_read (t, &frames, &seconds);
+  sample (td->f, td->frames, labels, "%" G_GINT64_FORMAT, frames);
+  sample (td->f, td->frames + 1, labels, "%.6f", seconds);
   g_free (labels);
   g_free (v);
 }

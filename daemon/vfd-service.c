@@ -61,9 +61,11 @@ publish_sinks (Entry * e)
 static void
 encoder_time (const gchar * uri, VfdTiming * t, gpointer data)
 {
-  g_variant_builder_add (data, "{s(td)}", uri,
-      (guint64) __atomic_load_n (&t->frames, __ATOMIC_RELAXED),
-      __atomic_load_n (&t->busy_us, __ATOMIC_RELAXED) / 1e6);
+  gint64 frames;
+  gdouble seconds;
+
+  vfd_timing_read (t, &frames, &seconds);
+  g_variant_builder_add (data, "{s(td)}", uri, (guint64) frames, seconds);
 }
 
 /* The numbers /metrics shows beside the counters (once a second). */
