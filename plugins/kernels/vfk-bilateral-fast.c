@@ -59,6 +59,16 @@ fast_tables_free (void *data)
   free (t);
 }
 
+/* The bins of values summed over nch channels: one sigma_color apart, at
+ * most VFK_GRID_MAX_BINS; returns how many, *step their distance. */
+static int
+range_size (double sr, int nch, double *step)
+{
+  const int gmax = 255 * nch;
+  *step = MAX (sr, gmax / (double) (VFK_GRID_MAX_BINS - 1));
+  return (int) floor (gmax / *step) + 2;
+}
+
 static RangeBins *
 range_bins_new (double sr, int nch)
 {
@@ -67,8 +77,7 @@ range_bins_new (double sr, int nch)
 
   if (!r)
     return NULL;
-  r->range.step = MAX (sr, gmax / (double) (VFK_GRID_MAX_BINS - 1));
-  r->range.nb = (int) floor (gmax / r->range.step) + 2;
+  r->range.nb = range_size (sr, nch, &r->range.step);
   r->w = malloc (sizeof (float) * (gmax + 1) * r->range.nb);
   r->blo = malloc (gmax + 1);
   r->bhi = malloc (gmax + 1);
@@ -78,8 +87,8 @@ range_bins_new (double sr, int nch)
   }
   /* bins beyond 3 sigma_color (weight below 1.1 % of the nearest one's)
    * are skipped: the PSNR checks do not move (they do not from 4 to 3),
-   * and a pixel's work drops by a fifth */
-  int win_ok = 1;
+   * and a pixel's work drops by a fifth.  Bins are at least sigma_color
+   * apart, so a value has at most 7 worth adding (its window fits) */
   for (int v = 0; v <= gmax; v++) {
     int lo = r->range.nb, hi = -1;
     for (int k = 0; k < r->range.nb; k++) {
@@ -93,12 +102,15 @@ range_bins_new (double sr, int nch)
     }
     r->blo[v] = (uint8_t) lo;
     r->bhi[v] = (uint8_t) hi;
-    win_ok &= hi - lo < VFK_GRID_WIN;
   }
-  /* one channel: the bins of a value as one fixed-width window */
-  if (nch == 1 && win_ok
-      && (r->win = calloc ((size_t) (gmax + 1) * 2 * VFK_GRID_WIN,
-              sizeof (float)))) {
+  /* one channel: the bins of a value as one fixed-width window (without
+   * memory for it, no tables: the caller runs exact) */
+  if (nch == 1) {
+    if (!(r->win = calloc ((size_t) (gmax + 1) * 2 * VFK_GRID_WIN,
+                sizeof (float)))) {
+      range_bins_free (r);
+      return NULL;
+    }
     for (int v = 0; v <= gmax; v++)
       for (int b = r->blo[v]; b <= r->bhi[v]; b++) {
         float *e = r->win + ((size_t) v * VFK_GRID_WIN + b - r->blo[v]) * 2;
@@ -150,10 +162,8 @@ static int
 grid_is_cheaper (const VfkBilateral * bl, int cn, int nf, int range_nch,
     int K, const VfkGridAxis * axis)
 {
-  const int gmax = 255 * range_nch;
-  const double step = MAX (bl->sigma_color, gmax / (double) (VFK_GRID_MAX_BINS
-          - 1));
-  const int nb = (int) floor (gmax / step) + 2;
+  double step;
+  const int nb = range_size (bl->sigma_color, range_nch, &step);
   const double exact = (double) bl->maxk * (1 + cn);
   const double grid = 50.0 + 12.0 * nf + (double) nb * K * 2 * (2 * axis->R
       + 1) / ((double) axis->s * axis->s);
@@ -173,14 +183,11 @@ vfk_bilateral_fast (VfkPool * pool, const VfkImage * src,
   const int cn = src->channels;
   const VfkGridRange *range;
   VfkGridAxis axis;
-  int nch = 0, nf, K;
+  int nch = 0, fch[4], nf, skip;
+  const int K = vfk_grid_layout (cn, dist_mask, fch, &nf, &skip);
 
   for (int c = 0; c < cn; c++)
     nch += (dist_mask >> c) & 1;
-  /* as the grid lays a pixel out (vfk-grid.c): filtered channels, floats
-   * per bin */
-  nf = cn == 4 && nch == 3 ? 3 : cn;
-  K = cn == 1 ? 2 : nf + 1 <= 4 ? 4 : 8;
   /* the grid Gaussian cut at 2.5 of its sigmas (taps beyond weigh < 4.4 %
    * of the centre's; 3 sigmas cost 10-20 % more at diameters 11-15 for
    * the same PSNR to 0.01 dB on six photos) */

@@ -134,7 +134,7 @@ typedef struct VfkGridJob
             g += m[c] * p[c];                                                 \
         const float *wv = job->w + (size_t) g * nb;                           \
         const int b0 = job->blo[g], b1 = job->bhi[g];                         \
-        if (CN == 1 && job->win) {                                            \
+        if (CN == 1) {                                                        \
           /* the value's bins as one window of (weight, weight * value)     \
            * pairs, zero past its last bin (the cell row has room) */         \
           vwin wv2, a, pv = win_one + (float) p[0] * win_odd;                 \
@@ -142,15 +142,6 @@ typedef struct VfkGridJob
           memcpy (&a, cell + 2 * b0, sizeof a);                               \
           a += wv2 * pv;                                                      \
           memcpy (cell + 2 * b0, &a, sizeof a);                               \
-          continue;                                                           \
-        }                                                                     \
-        if (CN == 1) {                                                        \
-          /* (weight, value) pairs: K == 2 */                                 \
-          const float v = p[0];                                               \
-          for (int b = b0; b <= b1; b++) {                                    \
-            cell[2 * b] += wv[b];                                             \
-            cell[2 * b + 1] += wv[b] * v;                                     \
-          }                                                                   \
           continue;                                                           \
         }                                                                     \
         v4f v0 = { 1.f, 0, 0, 0 }, v1 = { 0 };                                \
@@ -217,6 +208,36 @@ smooth_row (const GridJob * job, float *restrict out,
   }
 }
 
+/* The read-back's second pass, vectorised: each pixel's factors for its
+ * two bins, (1 - al) / W0 and al / W1, in place of W0 and W1, and whether
+ * both had weight (else the pixel keeps its value: sigma_color far below
+ * the bin step). */
+static inline void
+slice_factors (float *restrict W0, float *restrict W1,
+    const float *restrict AL, uint8_t * restrict ok, int n)
+{
+  for (int x = 0; x < n; x++) {
+    ok[x] = W0[x] > 1e-30f && W1[x] > 1e-30f;
+    const float f0 = (1 - AL[x]) / (ok[x] ? W0[x] : 1.f);
+    const float f1 = AL[x] / (ok[x] ? W1[x] : 1.f);
+    W0[x] = f0;
+    W1[x] = f1;
+  }
+}
+
+/* One channel's bytes from the factors and its two bins' sums: round half
+ * up (the values are >= 0). */
+static inline void
+slice_bytes (uint8_t * restrict r, const float *restrict F0,
+    const float *restrict F1, const float *restrict S0,
+    const float *restrict S1, int n)
+{
+  for (int x = 0; x < n; x++) {
+    const float v = F0[x] * S0[x] + F1[x] * S1[x] + 0.5f;
+    r[x] = v >= 255.f ? 255 : (uint8_t) v;
+  }
+}
+
 /* slice_row for one channel (K == 2: bins k and k + 1 side by side) in two
  * passes: the bilinear reads per pixel (W0, S0, W1, S1), then the
  * divisions and roundings, vectorised. */
@@ -249,15 +270,12 @@ slice_one (const GridJob * job, const uint8_t * srow, const uint8_t * grow,
     S1[x] = s[3];
     AL[x] = t - k;
   }
-  for (int x = 0; x < n; x++) {
-    /* no weight anywhere near (sigma_color far below the bin step): the
-     * pixel keeps its value; else round half up (values are >= 0) */
-    const int ok = W0[x] > 1e-30f && W1[x] > 1e-30f;
-    const float f0 = (1 - AL[x]) / (ok ? W0[x] : 1.f);
-    const float f1 = AL[x] / (ok ? W1[x] : 1.f);
-    const float v = f0 * S0[x] + f1 * S1[x] + 0.5f;
-    const uint8_t r = v >= 255.f ? 255 : (uint8_t) v;
-    out[x] = ok ? r : srow[x];
+  {
+    uint8_t *restrict ok = (uint8_t *) (tmp + 5 * n), *restrict r = ok + n;
+    slice_factors (W0, W1, AL, ok, n);
+    slice_bytes (r, W0, W1, S0, S1, n);
+    for (int x = 0; x < n; x++)
+      out[x] = ok[x] ? r[x] : srow[x];
   }
 }
 
@@ -312,21 +330,9 @@ slice_four (const GridJob * job, const uint8_t * srow, const uint8_t * grow,
    * contiguous row (all vectorised), then interleaved */
   uint8_t *restrict ok = (uint8_t *) (tmp + 9 * n);
   uint8_t *restrict rb = ok + n;        /* channel c's bytes at c n */
-  for (int x = 0; x < n; x++) {
-    ok[x] = W0[x] > 1e-30f && W1[x] > 1e-30f;
-    const float f0 = (1 - AL[x]) / (ok[x] ? W0[x] : 1.f);
-    const float f1 = AL[x] / (ok[x] ? W1[x] : 1.f);
-    W0[x] = f0;
-    W1[x] = f1;
-  }
-  for (int c = 0; c < nf; c++) {
-    const float *restrict S0 = S + 2 * c * n, *restrict S1 = S0 + n;
-    uint8_t *restrict r = rb + c * n;
-    for (int x = 0; x < n; x++) {
-      const float v = W0[x] * S0[x] + W1[x] * S1[x] + 0.5f;
-      r[x] = v >= 255.f ? 255 : (uint8_t) v;
-    }
-  }
+  slice_factors (W0, W1, AL, ok, n);
+  for (int c = 0; c < nf; c++)
+    slice_bytes (rb + c * n, W0, W1, S + 2 * c * n, S + (2 * c + 1) * n, n);
   for (int x = 0; x < n; x++)
     for (int c = 0; c < nf; c++) {
       const int ch = job->fch[c];
@@ -595,6 +601,25 @@ grid_band (void *data, int worker, int y0, int y1)
 }
 
 int
+vfk_grid_layout (int cn, unsigned dist_mask, int fch[4], int *nf, int *skip)
+{
+  int nm = 0;
+  for (int c = 0; c < cn; c++)
+    nm += (dist_mask >> c) & 1;
+  /* four channels, one of them out of the distance (alpha, padding): it
+   * is copied (the elements pass it through), the others filtered */
+  *skip = -1;
+  *nf = 0;
+  for (int c = 0; c < cn; c++)
+    if (cn == 4 && nm == 3 && !((dist_mask >> c) & 1))
+      *skip = c;
+    else
+      fch[(*nf)++] = c;
+  /* one channel: (weight, value) pairs; else whole 4-float vectors */
+  return cn == 1 ? 2 : *nf + 1 <= 4 ? 4 : 8;
+}
+
+int
 vfk_grid_run (VfkPool * pool, const VfkImage * src, const VfkImage * guide,
     VfkImage * dst, int ox, int oy, VfkBorder border, uint8_t value,
     unsigned dist_mask, const Axis * ax, const Axis * ay,
@@ -611,20 +636,9 @@ vfk_grid_run (VfkPool * pool, const VfkImage * src, const VfkImage * guide,
     job.guide = NULL;
     job.NK = job.cn;
   } else {
-    int nm = 0;
     for (int c = 0; c < job.cn; c++)
-      nm += job.m[c] = (dist_mask >> c) & 1;
-    /* four channels, one of them out of the distance (alpha, padding): it
-     * is copied (the elements pass it through), the others filtered */
-    job.skip = -1;
-    job.nf = 0;
-    for (int c = 0; c < job.cn; c++)
-      if (job.cn == 4 && nm == 3 && !job.m[c])
-        job.skip = c;
-      else
-        job.fch[job.nf++] = c;
-    /* one channel: (weight, value) pairs; else whole 4-float vectors */
-    job.K = job.cn == 1 ? 2 : job.nf + 1 <= 4 ? 4 : 8;
+      job.m[c] = (dist_mask >> c) & 1;
+    job.K = vfk_grid_layout (job.cn, dist_mask, job.fch, &job.nf, &job.skip);
     job.step = range->step;
     job.nb = range->nb;
     job.w = range->w;

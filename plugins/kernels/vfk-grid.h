@@ -35,13 +35,21 @@ typedef struct
   int nb;                       /* at most VFK_GRID_MAX_BINS */
   const float *w;
   const uint8_t *blo, *bhi;
-  /* for one channel, when no value has more than VFK_GRID_WIN bins worth
-   * adding (else NULL): win[v * 2 VFK_GRID_WIN + 2 i] and [... + 1] both
-   * hold the weight of value v in bin blo[v] + i, 0 past bhi[v] */
+  /* for one channel (a range of one channel has it): win[v * 2
+   * VFK_GRID_WIN + 2 i] and [... + 1] both hold the weight of value v in
+   * bin blo[v] + i, 0 past bhi[v] */
   const float *win;
 } VfkGridRange;
 
 #define VFK_GRID_WIN 8
+
+/* How the grid lays out a pixel of cn channels (range bins) whose
+ * distance takes the channels of dist_mask: the channels it filters,
+ * fch[0 .. *nf), the one it copies (*skip: the 4th of 4 when it is out of
+ * the distance, else -1); returns the floats per bin and cell (weight and
+ * the filtered channels, padded to 2, 4 or 8). */
+int vfk_grid_layout (int cn, unsigned dist_mask, int fch[4], int *nf,
+    int *skip);
 
 /* Without range bins (range NULL): every channel smoothed on the grid.
  * With them: the range value of a pixel is the sum of its dist_mask
