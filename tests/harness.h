@@ -27,6 +27,9 @@ guint8 rnd8 (void);
 gint plane_geometry (const GstVideoInfo * info, guint p, gint * w, gint * h,
     gint * cn);
 GstBuffer *random_frame (const GstVideoInfo * info);
+/* The visible samples of two frames of `info` are equal (row padding is
+ * not part of a picture). */
+gboolean frames_equal (const GstVideoInfo * info, GstBuffer * a, GstBuffer * b);
 /* Offset of the byte passed through unfiltered (alpha, or the padding of
  * xRGB-like formats), -1 for formats without one. */
 gint alpha_offset (const GstVideoInfo * info);

@@ -211,29 +211,6 @@ sequence_frame (const GstVideoInfo * info, int k)
   return buf;
 }
 
-/* The visible samples of two frames of `info` are equal (row padding is
- * not part of a picture). */
-static gboolean
-frames_equal (const GstVideoInfo * info, GstBuffer * a, GstBuffer * b)
-{
-  GstVideoFrame fa, fb;
-  gboolean eq = TRUE;
-  gst_video_frame_map (&fa, info, a, GST_MAP_READ);
-  gst_video_frame_map (&fb, info, b, GST_MAP_READ);
-  for (guint p = 0; p < GST_VIDEO_INFO_N_PLANES (info); p++) {
-    gint w, h, cn;
-    plane_geometry (info, p, &w, &h, &cn);
-    for (gint y = 0; y < h && eq; y++)
-      eq = memcmp ((guint8 *) GST_VIDEO_FRAME_PLANE_DATA (&fa, p) +
-          y * GST_VIDEO_FRAME_PLANE_STRIDE (&fa, p),
-          (guint8 *) GST_VIDEO_FRAME_PLANE_DATA (&fb, p) +
-          y * GST_VIDEO_FRAME_PLANE_STRIDE (&fb, p), (gsize) w * cn) == 0;
-  }
-  gst_video_frame_unmap (&fa);
-  gst_video_frame_unmap (&fb);
-  return eq;
-}
-
 /* ---- tests -------------------------------------------------------------------- */
 
 GST_START_TEST (test_temporal_every_format_against_the_reference)
