@@ -187,7 +187,7 @@ void vfk_temporal_dsp_init (VfkTemporalDsp * dsp, unsigned flags);
 
 /* One tile of output rows being filtered, for the hot loop. */
 /* Offsets of one row of the search window taken in one pass. */
-#define VFK_NLM_BATCH 4
+#define VFK_NLM_BATCH 6
 
 typedef struct
 {

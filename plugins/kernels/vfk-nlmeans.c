@@ -190,6 +190,53 @@ distv (const uint32_t * col, const uint32_t * d, int x, int tws)
 }
 #endif
 
+#if VFK_ARCH == 2
+/* Weights from a table of up to 1024 entries of 17 bits, 32 lanes at once:
+ * one permute per 64 entries of the low 16 bits, blended by the index's
+ * block; bit 16 (searches under 15) belongs to the first entries, below
+ * big16.  Returns the pixels done (a multiple of 32). */
+VFK_ALWAYS_INLINE int
+lookup16 (int32_t * restrict W, const uint32_t * restrict col,
+    const uint32_t * restrict d, int w, const VfkNlmTile * t, const int tws,
+    const int nb)
+{
+  const __m128i sh = _mm_cvtsi32_si128 (t->shift);
+  const __m512i lim16 = _mm512_set1_epi16 ((short) t->tlen);
+  const __m512i zero = _mm512_setzero_si512 ();
+  const __m512i big = _mm512_set1_epi32 (t->big16);
+  const __m512i bit16 = _mm512_set1_epi32 (65536);
+  __m512i lo[16], hi[16];
+  int x = 0;
+
+  for (int b = 0; b < nb; b++) {
+    lo[b] = _mm512_loadu_si512 (t->table16 + 64 * b);
+    hi[b] = _mm512_loadu_si512 (t->table16 + 64 * b + 32);
+  }
+  for (; x + 32 <= w; x += 32) {
+    __m512i ia = _mm512_srl_epi32 (distv (col, d, x, tws), sh);
+    __m512i ib = _mm512_srl_epi32 (distv (col, d, x + 16, tws), sh);
+    /* 16-bit lanes in packus order (the unpacking below undoes it),
+     * saturated, then clamped to tlen: D >> shift <= 255^2 cn, positive */
+    __m512i i = _mm512_min_epu16 (_mm512_packus_epi32 (ia, ib), lim16);
+    __m512i w16 = _mm512_permutex2var_epi16 (lo[0], i, hi[0]);
+    for (int b = 1; b < nb; b++) {
+      __mmask32 in = _mm512_cmpge_epu16_mask (i, _mm512_set1_epi16 ((short)
+              (64 * b)));
+      w16 = _mm512_mask_blend_epi16 (in, w16,
+          _mm512_permutex2var_epi16 (lo[b], i, hi[b]));
+    }
+    for (int k = 0; k < 2; k++) {
+      __m512i wt = k ? _mm512_unpackhi_epi16 (w16, zero) :
+          _mm512_unpacklo_epi16 (w16, zero);
+      wt = _mm512_mask_add_epi32 (wt, _mm512_cmplt_epu32_mask (k ? ib : ia,
+              big), wt, bit16);
+      _mm512_storeu_si512 (W + x + 16 * k, wt);
+    }
+  }
+  return x;
+}
+#endif
+
 /* One row of weights: W[x] = table[min (D >> shift, tlen)], D the patch
  * distance of pixel x (dist1). */
 VFK_ALWAYS_INLINE void
@@ -221,37 +268,14 @@ row_lookup_k (int32_t * restrict W, const uint32_t * restrict col,
       _mm512_storeu_si512 (W + x, wt);
     }
   } else if (t->table16) {
-    /* up to 1024 weights of 17 bits: 32 lanes at once, one permute per 64
-     * entries of the low 16 bits, blended by the index's block; bit 16
-     * (searches under 15) belongs to the first entries, below big16 */
-    const __m512i lim16 = _mm512_set1_epi16 ((short) tlen);
-    const __m512i zero = _mm512_setzero_si512 ();
-    const __m512i big = _mm512_set1_epi32 (t->big16);
-    const __m512i bit16 = _mm512_set1_epi32 (65536);
-    const int nb = t->blocks16;
-    for (; x + 32 <= w; x += 32) {
-      __m512i ia = _mm512_srl_epi32 (distv (col, d, x, tws), sh);
-      __m512i ib = _mm512_srl_epi32 (distv (col, d, x + 16, tws), sh);
-      /* 16-bit lanes in packus order (the unpacking below undoes it),
-       * saturated, then clamped to tlen: D >> shift <= 255^2 cn, positive */
-      __m512i i = _mm512_min_epu16 (_mm512_packus_epi32 (ia, ib), lim16);
-      __m512i w16 = _mm512_permutex2var_epi16 (_mm512_loadu_si512
-          (t->table16), i, _mm512_loadu_si512 (t->table16 + 32));
-      for (int b = 1; b < nb; b++) {
-        __mmask32 in = _mm512_cmpge_epu16_mask (i, _mm512_set1_epi16 ((short)
-                (64 * b)));
-        __m512i wb = _mm512_permutex2var_epi16 (_mm512_loadu_si512
-            (t->table16 + 64 * b), i, _mm512_loadu_si512 (t->table16 +
-                64 * b + 32));
-        w16 = _mm512_mask_blend_epi16 (in, w16, wb);
-      }
-      for (int k = 0; k < 2; k++) {
-        __m512i wt = k ? _mm512_unpackhi_epi16 (w16, zero) :
-            _mm512_unpacklo_epi16 (w16, zero);
-        wt = _mm512_mask_add_epi32 (wt, _mm512_cmplt_epu32_mask (k ? ib : ia,
-                big), wt, bit16);
-        _mm512_storeu_si512 (W + x + 16 * k, wt);
-      }
+    /* the block count a constant, so that the blocks stay in registers */
+    switch (t->blocks16) {
+#define BLOCKS(NB) case NB: x = lookup16 (W, col, d, w, t, tws, NB); break;
+        BLOCKS (1) BLOCKS (2) BLOCKS (3) BLOCKS (4) BLOCKS (5) BLOCKS (6)
+            BLOCKS (7) BLOCKS (8)
+#undef BLOCKS
+      default:
+        x = lookup16 (W, col, d, w, t, tws, t->blocks16);
     }
   } else {
     const __m512i lim = _mm512_set1_epi32 ((int) tlen);
@@ -286,21 +310,9 @@ row_lookup (int32_t * restrict W, const uint32_t * restrict col,
     const uint32_t * restrict d, int w, const VfkNlmTile * t)
 {
   switch (d ? 0 : t->tws) {
-    case 1:
-      row_lookup_k (W, col, d, w, t, 1);
-      break;
-    case 3:
-      row_lookup_k (W, col, d, w, t, 3);
-      break;
-    case 5:
-      row_lookup_k (W, col, d, w, t, 5);
-      break;
-    case 7:
-      row_lookup_k (W, col, d, w, t, 7);
-      break;
-    case 9:
-      row_lookup_k (W, col, d, w, t, 9);
-      break;
+#define WIDTH(TWS) case TWS: row_lookup_k (W, col, d, w, t, TWS); break;
+      WIDTH (1) WIDTH (3) WIDTH (5) WIDTH (7) WIDTH (9)
+#undef WIDTH
     default:
       row_lookup_k (W, col, d, w, t, t->tws);
   }
@@ -315,24 +327,19 @@ accumulate_k (int32_t * restrict ws, int32_t * restrict est,
     const VfkNlmTile * t, const int K)
 {
   const int cn = t->cn, nm = t->nm;
-  const int32_t *w0 = Wk[0], *w1 = Wk[K > 1], *w2 = Wk[K > 2 ? 2 : 0];
-  const int32_t *w3 = Wk[K > 3 ? 3 : 0];
-  const uint8_t *q0 = qk[0], *q1 = qk[K > 1], *q2 = qk[K > 2 ? 2 : 0];
-  const uint8_t *q3 = qk[K > 3 ? 3 : 0];
   if (cn == 1) {
+    /* the K rows in locals, so that the compiler sees they stay put */
+    const int32_t *wv[VFK_NLM_BATCH];
+    const uint8_t *qv[VFK_NLM_BATCH];
+    for (int k = 0; k < K; k++) {
+      wv[k] = Wk[k];
+      qv[k] = qk[k];
+    }
     for (int x = 0; x < n; x++) {
-      int32_t sw = w0[x], se = w0[x] * q0[x];
-      if (K > 1) {
-        sw += w1[x];
-        se += w1[x] * q1[x];
-      }
-      if (K > 2) {
-        sw += w2[x];
-        se += w2[x] * q2[x];
-      }
-      if (K > 3) {
-        sw += w3[x];
-        se += w3[x] * q3[x];
+      int32_t sw = 0, se = 0;
+      for (int k = 0; k < K; k++) {
+        sw += wv[k][x];
+        se += wv[k][x] * qv[k][x];
       }
       ws[x] += sw;
       est[x] += se;
@@ -375,7 +382,7 @@ accumulate_k (int32_t * restrict ws, int32_t * restrict est,
   }
 }
 
-_Static_assert (VFK_NLM_BATCH <= 4, "accumulate_k takes 4 offsets at most");
+_Static_assert (VFK_NLM_BATCH == 6, "accumulate: one case per batch size");
 
 static void
 accumulate (int32_t * restrict ws, int32_t * restrict est,
@@ -383,17 +390,11 @@ accumulate (int32_t * restrict ws, int32_t * restrict est,
     const VfkNlmTile * t, int K)
 {
   switch (K) {
-    case 1:
-      accumulate_k (ws, est, Wk, qk, n, t, 1);
-      break;
-    case 2:
-      accumulate_k (ws, est, Wk, qk, n, t, 2);
-      break;
-    case 3:
-      accumulate_k (ws, est, Wk, qk, n, t, 3);
-      break;
+#define BATCH(K) case K: accumulate_k (ws, est, Wk, qk, n, t, K); break;
+      BATCH (1) BATCH (2) BATCH (3) BATCH (4) BATCH (5)
+#undef BATCH
     default:
-      accumulate_k (ws, est, Wk, qk, n, t, 4);
+      accumulate_k (ws, est, Wk, qk, n, t, 6);
   }
 }
 
@@ -665,9 +666,17 @@ nlm_band (void *data, int worker, int y0, int y1)
     /* (0, 0) alone, then one offset of each pair d, -d, in batches along
      * a row of offsets */
     dsp->offsets (&t, 0, 0, 1);
-    for (int dy = 0; dy <= sh; dy++)
-      for (int dx = dy ? -sh : 1; dx <= sh; dx += VFK_NLM_BATCH)
-        dsp->offsets (&t, dy, dx, MIN (VFK_NLM_BATCH, sh - dx + 1));
+    for (int dy = 0; dy <= sh; dy++) {
+      /* a row's offsets in batches of as even a size as can be: the
+       * tile's sums are read and written once per batch */
+      const int first = dy ? -sh : 1, count = sh - first + 1;
+      const int nb = (count + VFK_NLM_BATCH - 1) / VFK_NLM_BATCH;
+      for (int b = 0, dx = first; b < nb; b++) {
+        const int k = count * (b + 1) / nb - count * b / nb;
+        dsp->offsets (&t, dy, dx, k);
+        dx += k;
+      }
+    }
     for (int r = 0; r < rows; r++) {
       uint8_t *out = vfk_row (job->dst, ty + r);
       const int32_t *ws = t.wsum + (size_t) r * w;
