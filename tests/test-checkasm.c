@@ -34,9 +34,10 @@ CHECKED (VfkGridDsp, 10);       /* test_kernels_per_level: splat, smooth,
                                  * splat, smooth, slice by vfk_bilateral_fast,
                                  * 1-4 channels each */
 CHECKED (VfkTemporalDsp, 2);    /* test_temporal_entries: directly */
-CHECKED (VfkNlmeansDsp, 1);     /* test_kernels_per_level: vfk_nlmeans,
-                                 * 1-4 channels, 1-3 weighted; weight
-                                 * tables in registers, 16-bit, gathered */
+CHECKED (VfkNlmeansDsp, 2);     /* test_kernels_per_level: vfk_nlmeans
+                                 * (offsets, finish), 1-4 channels, 1-3
+                                 * weighted; weight tables in registers,
+                                 * 16-bit, gathered */
 CHECKED (VfkBilateralDsp, 8);   /* test_kernels_per_level: vfk_bilateral_exact,
                                  * 1-4 channels, plain and guided */
 

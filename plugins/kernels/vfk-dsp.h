@@ -185,6 +185,17 @@ void vfk_temporal_dsp_init (VfkTemporalDsp * dsp, unsigned flags);
 
 /* ---- non-local means (vfk-nlmeans.c) ------------------------------------- */
 
+/* The weight table (vfk-nlmeans-table.c), read by the tiles. */
+struct VfkNlmeans
+{
+  int patch, search, channels, shift, tlen;
+  int32_t *table;               /* tlen + 1 entries, the last 0 */
+  int32_t table64[64];          /* the first 64, zeros after tlen */
+  uint16_t table16[1024];       /* the low 16 bits, when it fits */
+  int blocks16;                 /* 64-entry blocks of table16, or 0 */
+  int big16;                    /* entries below this one are >= 2^16 */
+};
+
 /* One tile of output rows being filtered, for the hot loop. */
 /* Offsets of one row of the search window taken in one pass. */
 #define VFK_NLM_BATCH 6
@@ -220,6 +231,9 @@ typedef struct
    * pixel p of the tile, the distances D to p + d and to p - d, their
    * weights, then wsum += weight, est += weight * candidate */
   void (*offsets) (const VfkNlmTile * t, int dy, int dx0, int K);
+  /* output row r of the tile: (est + wsum / 2) / wsum rounded down into
+   * the weighted channels of out */
+  void (*finish) (const VfkNlmTile * t, int r, uint8_t * out);
 } VfkNlmeansDsp;
 
 void vfk_nlmeans_dsp_init (VfkNlmeansDsp * dsp, unsigned flags);

@@ -473,121 +473,52 @@ void VFK_FN (nlm_offsets) (const VfkNlmTile * t, int dy, int dx0, int K)
 #undef PIX
 }
 
+/* (e + W / 2) / W rounded down, in unsigned 32 bits; by doubles so that
+ * it vectorises: both are below 2^32, exact in a double, and a quotient
+ * that is not an integer lies at least 1 / W > 2^-32 below the next one,
+ * where a double near 256 resolves 2^-44, so the correctly rounded
+ * quotient truncates to the integer one. */
+VFK_ALWAYS_INLINE uint8_t
+quotient (int32_t e, int32_t W)
+{
+  const uint32_t n = (uint32_t) e + (uint32_t) W / 2;
+  return (uint8_t) (uint32_t) ((double) n / (double) (uint32_t) W);
+}
+
+void VFK_FN (nlm_finish) (const VfkNlmTile * t, int r, uint8_t * out);
+
+void VFK_FN (nlm_finish) (const VfkNlmTile * t, int r, uint8_t * out)
+{
+  const int w = t->w, cn = t->cn, nm = t->nm;
+  const int32_t *ws = t->wsum + (size_t) r * w;
+  const int32_t *est = t->est + (size_t) r * w * nm;
+  if (cn == 1) {
+    for (int x = 0; x < w; x++)
+      out[x] = quotient (est[x], ws[x]);
+    return;
+  }
+  for (int x = 0; x < w; x++)
+    for (int k = 0; k < nm; k++)
+      out[x * cn + t->ch[k]] = quotient (est[x * nm + k], ws[x]);
+}
+
 #if VFK_ONCE
 
 VFK_DECLARE_VARIANTS (void, nlm_offsets, (const VfkNlmTile * t, int dy,
         int dx0, int K));
+VFK_DECLARE_VARIANTS (void, nlm_finish, (const VfkNlmTile * t, int r,
+        uint8_t * out));
 
 void
 vfk_nlmeans_dsp_init (VfkNlmeansDsp * dsp, unsigned flags)
 {
   dsp->offsets = nlm_offsets_c;
+  dsp->finish = nlm_finish_c;
   VFK_OVERRIDE (dsp, flags, offsets, nlm_offsets);
+  VFK_OVERRIDE (dsp, flags, finish, nlm_finish);
 }
 
 VFK_DSP_GETTER (VfkNlmeansDsp, nlmeans_dsp, vfk_nlmeans_dsp_init);
-
-/* ---- weight table ------------------------------------------------------- */
-
-struct VfkNlmeans
-{
-  int patch, search, channels, shift, tlen;
-  int32_t *table;               /* tlen + 1 entries, the last 0 */
-  int32_t table64[64];          /* the first 64, zeros after tlen */
-  uint16_t table16[1024];       /* the low 16 bits, when it fits */
-  int blocks16;                 /* 64-entry blocks of table16, or 0 */
-  int big16;                    /* entries below this one are >= 2^16 */
-};
-
-static int
-nearest_pow2_shift (int v)
-{
-  int p = 0;
-  while ((1 << p) < v)
-    p++;
-  return p;
-}
-
-VfkNlmeans *
-vfk_nlmeans_new (float h, int patch, int search, int channels)
-{
-  VfkNlmeans *n;
-  int tws2, max_dist, almost_max, fpm;
-  double mult;
-  float hh;
-
-  if (patch < 1 || patch > VFK_NLMEANS_MAX_PATCH || !(patch & 1)
-      || search < 1 || search > VFK_NLMEANS_MAX_SEARCH || !(search & 1)
-      || channels < 1 || channels > 4 || !(h > 0.f) || !isfinite (h))
-    return NULL;
-  n = calloc (1, sizeof *n);
-  if (!n)
-    return NULL;
-  n->patch = patch;
-  n->search = search;
-  n->channels = channels;
-  tws2 = patch * patch;
-  n->shift = nearest_pow2_shift (tws2);
-  mult = (double) (1 << n->shift) / tws2;
-  max_dist = 255 * 255 * channels;
-  almost_max = (int) (max_dist / mult + 1);
-  {
-    long long m = (long long) search * search * 255;
-    long long f = INT_MAX / m;
-    fpm = (int) (f < INT_MAX ? f : INT_MAX);
-  }
-  /* h h cn in float, as OpenCV's float h */
-  hh = h * h;
-  hh = hh * (float) channels;
-  n->table = malloc (sizeof (int32_t) * ((size_t) almost_max + 1));
-  if (!n->table) {
-    free (n);
-    return NULL;
-  }
-  n->tlen = almost_max;
-  for (int i = 0; i < almost_max; i++) {
-    double dist = i * mult;
-    double wd = exp (-dist / hh);
-    int wt = (int) lrint (fpm * wd);
-    if (wt < 0.001 * fpm)
-      wt = 0;
-    n->table[i] = wt;
-    if (wt == 0) {
-      /* the weights only fall: every later one is 0 too */
-      n->tlen = i;
-      break;
-    }
-  }
-  n->table[n->tlen] = 0;
-  {
-    /* keep what is used: the weights end long before the worst distance
-     * (up to 195,076 entries for three channels) */
-    int32_t *fit = realloc (n->table, sizeof (int32_t) * ((size_t) n->tlen +
-            1));
-    if (fit)
-      n->table = fit;
-  }
-  for (int i = 0; i < 64; i++)
-    n->table64[i] = i < n->tlen ? n->table[i] : 0;
-  /* 17 bits at most: fpm < 2^17 from search 11 on */
-  if (fpm < (1 << 17) && n->tlen < 1024) {
-    n->blocks16 = n->tlen / 64 + 1;
-    for (int i = 0; i < 1024; i++)
-      n->table16[i] = (uint16_t) (i < n->tlen ? n->table[i] & 0xffff : 0);
-    while (n->big16 < n->tlen && n->table[n->big16] >= 65536)
-      n->big16++;
-  }
-  return n;
-}
-
-void
-vfk_nlmeans_free (VfkNlmeans * n)
-{
-  if (!n)
-    return;
-  free (n->table);
-  free (n);
-}
 
 /* ---- the filter ------------------------------------------------------------ */
 
@@ -677,17 +608,8 @@ nlm_band (void *data, int worker, int y0, int y1)
         dx += k;
       }
     }
-    for (int r = 0; r < rows; r++) {
-      uint8_t *out = vfk_row (job->dst, ty + r);
-      const int32_t *ws = t.wsum + (size_t) r * w;
-      const int32_t *est = t.est + (size_t) r * w * nm;
-      for (int x = 0; x < w; x++) {
-        uint32_t W = (uint32_t) ws[x];
-        for (int k = 0; k < nm; k++)
-          out[x * cn + job->ch[k]] =
-              (uint8_t) (((uint32_t) est[x * nm + k] + W / 2) / W);
-      }
-    }
+    for (int r = 0; r < rows; r++)
+      dsp->finish (&t, r, vfk_row (job->dst, ty + r));
   }
 }
 
