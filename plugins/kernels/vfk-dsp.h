@@ -227,12 +227,13 @@ typedef struct
 typedef struct
 {
   /* offsets d = (dy, dx0 + k), k < K <= VFK_NLM_BATCH (dy > 0, or dy = 0
-   * and dx0 > 0; or (0, 0) alone) and their mirrors -d: for every output
-   * pixel p of the tile, the distances D to p + d and to p - d, their
-   * weights, then wsum += weight, est += weight * candidate */
+   * and dx0 > 0) and their mirrors -d: for every output pixel p of the
+   * tile, the distances D to p + d and to p - d, their weights, then
+   * wsum += weight, est += weight * candidate */
   void (*offsets) (const VfkNlmTile * t, int dy, int dx0, int K);
-  /* output row r of the tile: (est + wsum / 2) / wsum rounded down into
-   * the weighted channels of out */
+  /* output row r of the tile: with the pixel's own weight (d = 0) added
+   * to est and wsum, (est + wsum / 2) / wsum rounded down into the
+   * weighted channels of out */
   void (*finish) (const VfkNlmTile * t, int r, uint8_t * out);
 } VfkNlmeansDsp;
 

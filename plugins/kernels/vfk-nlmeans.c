@@ -401,8 +401,8 @@ accumulate (int32_t * restrict ws, int32_t * restrict est,
 void VFK_FN (nlm_offsets) (const VfkNlmTile * t, int dy, int dx0, int K);
 
 /* Offsets come in pairs d, -d with D(p, d) = D(p + d, -d): the caller
- * passes one of each pair (dy > 0, or dy = 0 and dx > 0), and (0, 0)
- * alone, in batches of K <= VFK_NLM_BATCH offsets (dy, dx0 + k).  Each
+ * passes one of each pair (dy > 0, or dy = 0 and dx > 0) in batches of
+ * K <= VFK_NLM_BATCH offsets (dy, dx0 + k).  Each
  * weight computed at pixel p for its candidate p + d also serves p + d for
  * its candidate p; the distances are computed for every p of the tile and
  * every p whose p + d lies in it: rows [-dy, rows), columns [xlo, xhi). */
@@ -410,7 +410,6 @@ void VFK_FN (nlm_offsets) (const VfkNlmTile * t, int dy, int dx0, int K)
 {
   const int tws = t->tws, th = t->twh, w = t->w, cn = t->cn, nm = t->nm;
   const int rows = t->rows, R = t->R, C = t->C;
-  const int mirror = dy != 0 || dx0 != 0;
   const int xlo = MIN (0, -(dx0 + K - 1)), xhi = MAX (w, w - dx0);
   const int wn = xhi - xlo, n = wn + tws - 1;
   const int direct = tws <= DIRECT && cn == 1;
@@ -449,7 +448,7 @@ void VFK_FN (nlm_offsets) (const VfkNlmTile * t, int dy, int dx0, int K)
       accumulate (t->wsum + (size_t) r * w, t->est + (size_t) r * w * nm, Wk,
           qk, w, t, K);
     }
-    if (mirror && tr < rows) {
+    if (tr < rows) {
       for (int k = 0; k < K; k++) {
         Wk[k] = W[k] - xlo - (dx0 + k);
         qk[k] = PIX (r, -(dx0 + k));
@@ -492,14 +491,18 @@ void VFK_FN (nlm_finish) (const VfkNlmTile * t, int r, uint8_t * out)
   const int w = t->w, cn = t->cn, nm = t->nm;
   const int32_t *ws = t->wsum + (size_t) r * w;
   const int32_t *est = t->est + (size_t) r * w * nm;
+  /* the pixels themselves, d = (0, 0): D = 0, weight table[0] */
+  const uint8_t *p = t->pad + (r + t->R) * t->pstride + t->C * cn;
+  const int32_t w0 = t->table[0];
   if (cn == 1) {
     for (int x = 0; x < w; x++)
-      out[x] = quotient (est[x], ws[x]);
+      out[x] = quotient (est[x] + w0 * p[x], ws[x] + w0);
     return;
   }
   for (int x = 0; x < w; x++)
     for (int k = 0; k < nm; k++)
-      out[x * cn + t->ch[k]] = quotient (est[x * nm + k], ws[x]);
+      out[x * cn + t->ch[k]] = quotient (est[x * nm + k] + w0 * p[x * cn +
+              t->ch[k]], ws[x] + w0);
 }
 
 #if VFK_ONCE
@@ -547,7 +550,8 @@ nlm_band (void *data, int worker, int y0, int y1)
   const int C = R + VFK_NLM_BATCH;      /* columns: a batch reaches further */
   const int pw = w + 2 * C;
   const size_t pstride = VFK_ALIGN ((size_t) pw * cn);
-  const int tile = MIN (TILE, y1 - y0);
+  /* tiles of even height, TILE rows at most */
+  const int nt = (y1 - y0 + TILE - 1) / TILE, tile = (y1 - y0 + nt - 1) / nt;
   const size_t pad_bytes = pstride * (tile + 2 * R);
   const size_t est_bytes = VFK_ALIGN (sizeof (int32_t) * tile * w * nm);
   const size_t ws_bytes = VFK_ALIGN (sizeof (int32_t) * tile * w);
@@ -586,17 +590,17 @@ nlm_band (void *data, int worker, int y0, int y1)
   for (int k = 0; k < 4; k++)
     t.ch[k] = job->ch[k];
 
-  for (int ty = y0; ty < y1; ty += tile) {
-    const int rows = MIN (tile, y1 - ty);
+  for (int i = 0; i < nt; i++) {
+    const int ty = y0 + (y1 - y0) * i / nt;
+    const int rows = y0 + (y1 - y0) * (i + 1) / nt - ty;
     t.rows = rows;
     for (int j = 0; j < rows + 2 * R; j++)
       vfk_border_pad_row (pad + j * pstride, job->src, ty + job->oy - R + j,
           job->ox - C, pw, job->border, job->value);
     memset (t.est, 0, sizeof (int32_t) * rows * w * nm);
     memset (t.wsum, 0, sizeof (int32_t) * rows * w);
-    /* (0, 0) alone, then one offset of each pair d, -d, in batches along
-     * a row of offsets */
-    dsp->offsets (&t, 0, 0, 1);
+    /* one offset of each pair d, -d, in batches along a row of offsets;
+     * d = (0, 0) is added by finish */
     for (int dy = 0; dy <= sh; dy++) {
       /* a row's offsets in batches of as even a size as can be: the
        * tile's sums are read and written once per batch */
