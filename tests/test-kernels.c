@@ -102,6 +102,34 @@ START_TEST (test_border_index_any_distance)
 
 END_TEST;
 
+START_TEST (test_border_row_runs_are_the_padded_row)
+{
+  /* the three runs, read in order, are the padded row; the middle one
+   * points into the frame whenever the row maps into it */
+  uint8_t img[6 * 5 * 3], pad[40 * 3], dst[40 * 3];
+  VfkImage src = { img, 6 * 3, 6, 5, 3 };
+  for (int i = 0; i < (int) sizeof img; i++)
+    img[i] = (uint8_t) (i * 7 + 1);
+  for (int b = 0; b < 5; b++)
+    for (int row = -7; row < 12; row++)
+      for (int start = -9; start < 9; start++)
+        for (int count = 1; count <= 40; count += 3) {
+          VfkRowRuns r;
+          size_t o = 0;
+          vfk_border_pad_row (pad, &src, row, start, count, b, 9);
+          vfk_border_row_runs (&r, dst, &src, row, start, count, b, 9);
+          for (int k = 0; k < 3; k++) {
+            ck_assert_mem_eq (r.p[k], pad + o, (size_t) r.n[k] * 3);
+            o += (size_t) r.n[k] * 3;
+          }
+          ck_assert_uint_eq (o, (size_t) count * 3);
+          if (r.n[1] && vfk_border_index (row, 5, b) >= 0)
+            ck_assert (r.p[1] >= img && r.p[1] < img + sizeof img);
+        }
+}
+
+END_TEST;
+
 /* ---- the seed's worked 7x7 example ---------------------------------------- */
 
 #include "seed.h"
@@ -589,6 +617,7 @@ kernels_suite (void)
   tcase_add_test (tc, test_symmetric_border_matches_spec_row);
   tcase_add_test (tc, test_wrap_border_matches_spec_row);
   tcase_add_test (tc, test_border_index_any_distance);
+  tcase_add_test (tc, test_border_row_runs_are_the_padded_row);
   suite_add_tcase (s, tc);
 
   tc = tcase_create ("linear");

@@ -3,6 +3,7 @@
 #include <string.h>
 
 #include "vfk.h"
+#include "vfk-private.h"
 
 int
 vfk_border_index (int p, int n, VfkBorder border)
@@ -87,4 +88,34 @@ vfk_border_pad_row (uint8_t * dst, const VfkImage * src, int row, int start,
   else
     vfk_border_fill_row (dst, src->data + (ptrdiff_t) r * src->stride,
         src->width, src->channels, start, count, border, value);
+}
+
+void
+vfk_border_row_runs (VfkRowRuns * runs, uint8_t * dst, const VfkImage * src,
+    int row, int start, int count, VfkBorder border, uint8_t value)
+{
+  const int cn = src->channels, r = vfk_border_index (row, src->height,
+      border);
+  const int left = MIN (count, MAX (0, -start));
+  const int mid = MAX (0, MIN (count - left, src->width - (start + left)));
+  const int right = count - left - mid;
+
+  runs->n[0] = left;
+  runs->n[1] = mid;
+  runs->n[2] = right;
+  runs->p[0] = dst;
+  runs->p[1] = dst + (size_t) left *cn;
+  runs->p[2] = dst + (size_t) (left + mid) * cn;
+  if (r < 0) {
+    memset (dst, value, (size_t) count * cn);
+    return;
+  }
+  {
+    const uint8_t *srow = src->data + (ptrdiff_t) r * src->stride;
+    vfk_border_fill_row (dst, srow, src->width, cn, start, left, border, value);
+    if (mid)
+      runs->p[1] = srow + (size_t) (start + left) * cn;
+    vfk_border_fill_row (dst + (size_t) (left + mid) * cn, srow, src->width,
+        cn, start + left + mid, right, border, value);
+  }
 }

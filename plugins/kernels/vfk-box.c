@@ -29,6 +29,14 @@ pad_row (uint8_t * dst, const BoxJob * job, int c, int start, int count)
   vfk_border_pad_row (dst, job->src, c, start, count, job->border, job->value);
 }
 
+static inline void
+runs (VfkRowRuns * r, uint8_t * dst, const BoxJob * job, int c, int start,
+    int count)
+{
+  vfk_border_row_runs (r, dst, job->src, c, start, count, job->border,
+      job->value);
+}
+
 /* OpenCV 4.6 cv2.blur rounding, from the window sums */
 static void
 box_output_opencv (const BoxJob * job, uint8_t * out, const uint32_t * win,
@@ -125,6 +133,21 @@ box_emit (const BoxJob * job, uint8_t * out, const uint32_t * P,
   }
 }
 
+/* dst = src + (entering row) - (leaving row), both as runs of the same
+ * split: the frame's samples straight from the frame, no row copied */
+static void
+col_update_runs (const VfkBoxDsp * dsp, uint32_t * dst, const uint32_t * src,
+    const VfkRowRuns * in, const VfkRowRuns * out, int cn)
+{
+  size_t o = 0;
+  for (int k = 0; k < 3; k++) {
+    const int n = in->n[k] * cn;
+    if (n)
+      dsp->col_update (dst + o, src + o, in->p[k], out->p[k], n);
+    o += (size_t) n;
+  }
+}
+
 static void
 box_band (void *data, int worker, int y0, int y1)
 {
@@ -173,19 +196,20 @@ box_band (void *data, int worker, int y0, int y1)
    * written to the other buffer (no copy) */
   for (int y = y0; y < y1; y += 2) {
     const int pair = y + 1 < y1;
+    VfkRowRuns in, out;
     if (y > y0) {
       /* col[0] holds row y-1's sums */
-      pad_row (row_in, job, y + job->oy - ay + kh - 1, start, pcount);
-      pad_row (row_out, job, y + job->oy - ay - 1, start, pcount);
-      dsp->col_update (col[1], col[0], row_in, row_out, pn);
+      runs (&in, row_in, job, y + job->oy - ay + kh - 1, start, pcount);
+      runs (&out, row_out, job, y + job->oy - ay - 1, start, pcount);
+      col_update_runs (dsp, col[1], col[0], &in, &out, cn);
       uint32_t *t = col[0];
       col[0] = col[1];
       col[1] = t;
     }
     if (pair) {
-      pad_row (row_in, job, y + 1 + job->oy - ay + kh - 1, start, pcount);
-      pad_row (row_out, job, y + job->oy - ay, start, pcount);
-      dsp->col_update (col[1], col[0], row_in, row_out, pn);
+      runs (&in, row_in, job, y + 1 + job->oy - ay + kh - 1, start, pcount);
+      runs (&out, row_out, job, y + job->oy - ay, start, pcount);
+      col_update_runs (dsp, col[1], col[0], &in, &out, cn);
     }
     cpu->prefix2_u32 (P[0] + cn, col[0], P[1] + cn, pair ? col[1] : col[0],
         pn, cn);

@@ -64,6 +64,21 @@ extern "C"
   void vfk_border_pad_row (uint8_t * dst, const VfkImage * src, int row,
       int start, int count, VfkBorder border, uint8_t value);
 
+/* The same padded row as three runs, so that the frame's own samples are
+ * read in place rather than copied: run k is n[k] pixels at p[k]; run 1
+ * lies in the frame (when the row maps into it), runs 0 and 2 (the
+ * border columns, or the whole row when it is the constant fill) in dst
+ * (count pixels).  n[] depends on start, count and the width only, so
+ * two rows split alike. */
+  typedef struct
+  {
+    const uint8_t *p[3];
+    int n[3];
+  } VfkRowRuns;
+  void vfk_border_row_runs (VfkRowRuns * runs, uint8_t * dst,
+      const VfkImage * src, int row, int start, int count, VfkBorder border,
+      uint8_t value);
+
 /* ---- worker pool (vfk-pool.c) ------------------------------------------ */
 
   typedef struct VfkPool VfkPool;
