@@ -37,7 +37,7 @@ CHECKED (VfkTemporalDsp, 2);    /* test_temporal_entries: directly */
 CHECKED (VfkNlmeansDsp, 2);     /* test_kernels_per_level: vfk_nlmeans
                                  * (offsets, finish), 1-4 channels, 1-3
                                  * weighted; weight tables in registers,
-                                 * 16-bit, gathered */
+                                 * 16-bit, gathered; 16-bit weights */
 CHECKED (VfkBilateralDsp, 8);   /* test_kernels_per_level: vfk_bilateral_exact,
                                  * 1-4 channels, plain and guided */
 
@@ -473,7 +473,7 @@ run_bilateral_fast (Frame * in, Frame * guide, Frame * out, int mask)
       &out->img, 0, 0, VFK_BORDER_WRAP, 0, mask, bilateral);
 }
 
-static VfkNlmeans *nlmeans[4], *nlmeans_small, *nlmeans_mid;
+static VfkNlmeans *nlmeans[4], *nlmeans_small, *nlmeans_mid, *nlmeans_narrow;
 
 static int
 run_nlmeans (Frame * in, Frame * guide, Frame * out, int mask)
@@ -503,6 +503,15 @@ run_nlmeans_mid (Frame * in, Frame * guide, Frame * out, int mask)
 {
   return vfk_nlmeans (NULL, &in->img, &out->img, 0, 0, VFK_BORDER_WRAP, 0, 1,
       nlmeans_mid);
+}
+
+/* h = 8, search 15: every weight within 16 bits (AVX-512 keeps
+ * weight - 32768 in 16-bit lanes and multiplies them in pairs) */
+static int
+run_nlmeans_narrow (Frame * in, Frame * guide, Frame * out, int mask)
+{
+  return vfk_nlmeans (NULL, &in->img, &out->img, 0, 0, VFK_BORDER_SYMMETRIC,
+      0, 1, nlmeans_narrow);
 }
 
 /* ---- temporal --------------------------------------------------------------- */
@@ -586,6 +595,7 @@ START_TEST (test_kernels_per_level)
     nlmeans[k] = vfk_nlmeans_new (12.f, 5, 9, k + 1);
   nlmeans_small = vfk_nlmeans_new (2.f, 7, 7, 1);
   nlmeans_mid = vfk_nlmeans_new (8.f, 3, 11, 1);
+  nlmeans_narrow = vfk_nlmeans_new (8.f, 5, 15, 1);
   for (unsigned z = 0; z < sizeof sizes / sizeof *sizes; z++)
     for (int cn = 1; cn <= 4; cn++) {
       const int w = sizes[z][0], h = sizes[z][1];
@@ -622,6 +632,10 @@ START_TEST (test_kernels_per_level)
             run_nlmeans_small, 1, 0);
         compare_levels ("nlmeans 16-bit table", &calm, NULL, run_nlmeans_mid,
             1, 0);
+        compare_levels ("nlmeans 16-bit weights", &calm, NULL,
+            run_nlmeans_narrow, 1, 0);
+        compare_levels ("nlmeans 16-bit weights, noise", &in, NULL,
+            run_nlmeans_narrow, 1, 0);
         free (calm.mem);
       }
       compare_levels ("bilateral_exact guided", &in, &guide,
@@ -643,6 +657,7 @@ START_TEST (test_kernels_per_level)
     vfk_nlmeans_free (nlmeans[k]);
   vfk_nlmeans_free (nlmeans_small);
   vfk_nlmeans_free (nlmeans_mid);
+  vfk_nlmeans_free (nlmeans_narrow);
 }
 
 END_TEST;

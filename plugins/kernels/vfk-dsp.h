@@ -185,7 +185,7 @@ void vfk_temporal_dsp_init (VfkTemporalDsp * dsp, unsigned flags);
 
 /* ---- non-local means (vfk-nlmeans.c) ------------------------------------- */
 
-/* The weight table (vfk-nlmeans-table.c), read by the tiles. */
+/* The weight table (vfk-nlmeans-tiles.c), read by the tiles. */
 struct VfkNlmeans
 {
   int patch, search, channels, shift, tlen;
@@ -206,6 +206,7 @@ typedef struct
                                  * C columns each side */
   ptrdiff_t pstride;
   int32_t *est, *wsum;          /* rows x w (x nm) sums of the tile */
+  size_t sstride;               /* their rows: w rounded up to 32 */
   uint32_t *col;                /* VFK_NLM_BATCH rows of column sums down
                                  * the patch, row_len apart */
   uint32_t *dist, *prefix;      /* rows of w + search (+ tws) */
@@ -222,6 +223,8 @@ typedef struct
   int C;                        /* the padding's columns: R + VFK_NLM_BATCH */
   int rows, w;                  /* of the tile */
   int cn, nm, ch[4];            /* channels; the nm weighted ones */
+  int narrow;                   /* one channel, weights < 2^16: AVX-512
+                                 * keeps weight - 32768 in 16 bits */
 } VfkNlmTile;
 
 typedef struct

@@ -27,6 +27,13 @@
  * candidate p + d and p + d for its candidate p (the distances are made
  * for the tile and the rows and columns it reaches by d).  Nothing
  * frame-sized is streamed per offset.
+ *
+ * One channel with every weight under 2^16 (searches from 13 on), at
+ * AVX-512: weights are kept as w - 32768 in 16 bits and two offsets'
+ * weight x candidate products summed by one pmaddwd; finish adds back
+ * 32768 x (the candidates' sum, a box sum of the search window less the
+ * pixel) and 32768 x (search^2 - 1).  Modulo 2^32 that is the same sum,
+ * and the true sums fit in 32 bits: the same bytes.
  */
 #include <math.h>
 #include <stdlib.h>
@@ -194,20 +201,30 @@ distv (const uint32_t * col, const uint32_t * d, int x, int tws)
 /* Weights from a table of up to 1024 entries of 17 bits, 32 lanes at once:
  * one permute per 64 entries of the low 16 bits, blended by the index's
  * block; bit 16 (searches under 15) belongs to the first entries, below
- * big16.  Returns the pixels done (a multiple of 32). */
+ * big16.  narrow (no entry over 16 bits): weight - 32768 as 16 bits, in
+ * pixel order, into W taken as int16_t.  Returns the pixels done (a
+ * multiple of 32). */
 VFK_ALWAYS_INLINE int
 lookup16 (int32_t * restrict W, const uint32_t * restrict col,
     const uint32_t * restrict d, int w, const VfkNlmTile * t, const int tws,
-    const int nb)
+    const int nb, const int narrow)
 {
   const __m128i sh = _mm_cvtsi32_si128 (t->shift);
   const __m512i lim16 = _mm512_set1_epi16 ((short) t->tlen);
+  const __m512i lim32 = _mm512_set1_epi32 (t->tlen);
   const __m512i zero = _mm512_setzero_si512 ();
   const __m512i big = _mm512_set1_epi32 (t->big16);
   const __m512i bit16 = _mm512_set1_epi32 (65536);
-  __m512i lo[16], hi[16];
+  const __m512i sign = _mm512_set1_epi16 ((short) 0x8000);
+  __m512i lo[16], hi[16], even;
   int x = 0;
 
+  {
+    uint16_t e[32];
+    for (int k = 0; k < 32; k++)
+      e[k] = (uint16_t) (2 * k);
+    even = _mm512_loadu_si512 (e);
+  }
   for (int b = 0; b < nb; b++) {
     lo[b] = _mm512_loadu_si512 (t->table16 + 64 * b);
     hi[b] = _mm512_loadu_si512 (t->table16 + 64 * b + 32);
@@ -215,15 +232,25 @@ lookup16 (int32_t * restrict W, const uint32_t * restrict col,
   for (; x + 32 <= w; x += 32) {
     __m512i ia = _mm512_srl_epi32 (distv (col, d, x, tws), sh);
     __m512i ib = _mm512_srl_epi32 (distv (col, d, x + 16, tws), sh);
-    /* 16-bit lanes in packus order (the unpacking below undoes it),
-     * saturated, then clamped to tlen: D >> shift <= 255^2 cn, positive */
-    __m512i i = _mm512_min_epu16 (_mm512_packus_epi32 (ia, ib), lim16);
+    __m512i i;
+    if (narrow)
+      /* clamped to tlen, then the low halves in pixel order */
+      i = _mm512_permutex2var_epi16 (_mm512_min_epu32 (ia, lim32), even,
+          _mm512_min_epu32 (ib, lim32));
+    else
+      /* 16-bit lanes in packus order (the unpacking below undoes it),
+       * saturated, then clamped: D >> shift <= 255^2 cn, positive */
+      i = _mm512_min_epu16 (_mm512_packus_epi32 (ia, ib), lim16);
     __m512i w16 = _mm512_permutex2var_epi16 (lo[0], i, hi[0]);
     for (int b = 1; b < nb; b++) {
       __mmask32 in = _mm512_cmpge_epu16_mask (i, _mm512_set1_epi16 ((short)
               (64 * b)));
       w16 = _mm512_mask_blend_epi16 (in, w16,
           _mm512_permutex2var_epi16 (lo[b], i, hi[b]));
+    }
+    if (narrow) {
+      _mm512_storeu_si512 ((int16_t *) W + x, _mm512_xor_si512 (w16, sign));
+      continue;
     }
     for (int k = 0; k < 2; k++) {
       __m512i wt = k ? _mm512_unpackhi_epi16 (w16, zero) :
@@ -241,7 +268,8 @@ lookup16 (int32_t * restrict W, const uint32_t * restrict col,
  * distance of pixel x (dist1). */
 VFK_ALWAYS_INLINE void
 row_lookup_k (int32_t * restrict W, const uint32_t * restrict col,
-    const uint32_t * restrict d, int w, const VfkNlmTile * t, const int tws)
+    const uint32_t * restrict d, int w, const VfkNlmTile * t, const int tws,
+    const int narrow)
 {
   const int32_t *table = t->table;
   const uint32_t tlen = (uint32_t) t->tlen;
@@ -270,12 +298,12 @@ row_lookup_k (int32_t * restrict W, const uint32_t * restrict col,
   } else if (t->table16) {
     /* the block count a constant, so that the blocks stay in registers */
     switch (t->blocks16) {
-#define BLOCKS(NB) case NB: x = lookup16 (W, col, d, w, t, tws, NB); break;
+#define BLOCKS(NB) case NB: x = lookup16 (W, col, d, w, t, tws, NB, narrow); break;
         BLOCKS (1) BLOCKS (2) BLOCKS (3) BLOCKS (4) BLOCKS (5) BLOCKS (6)
             BLOCKS (7) BLOCKS (8)
 #undef BLOCKS
       default:
-        x = lookup16 (W, col, d, w, t, tws, t->blocks16);
+        x = lookup16 (W, col, d, w, t, tws, t->blocks16, narrow);
     }
   } else {
     const __m512i lim = _mm512_set1_epi32 ((int) tlen);
@@ -299,7 +327,10 @@ row_lookup_k (int32_t * restrict W, const uint32_t * restrict col,
 #endif
   for (; x < w; x++) {
     uint32_t i = dist1 (col, d, x, tws) >> shift;
-    W[x] = table[i < tlen ? i : tlen];
+    if (narrow)
+      ((int16_t *) W)[x] = (int16_t) (table[i < tlen ? i : tlen] - 32768);
+    else
+      W[x] = table[i < tlen ? i : tlen];
   }
 }
 
@@ -307,14 +338,19 @@ row_lookup_k (int32_t * restrict W, const uint32_t * restrict col,
  * summed here, so that the sum is unrolled */
 static void
 row_lookup (int32_t * restrict W, const uint32_t * restrict col,
-    const uint32_t * restrict d, int w, const VfkNlmTile * t)
+    const uint32_t * restrict d, int w, const VfkNlmTile * t, int narrow)
 {
-  switch (d ? 0 : t->tws) {
-#define WIDTH(TWS) case TWS: row_lookup_k (W, col, d, w, t, TWS); break;
+  switch ((d ? 0 : t->tws) * 2 + narrow) {
+#define WIDTH(TWS) \
+    case 2 * TWS: row_lookup_k (W, col, d, w, t, TWS, 0); break; \
+    case 2 * TWS + 1: row_lookup_k (W, col, d, w, t, TWS, 1); break;
       WIDTH (1) WIDTH (3) WIDTH (5) WIDTH (7) WIDTH (9)
 #undef WIDTH
     default:
-      row_lookup_k (W, col, d, w, t, t->tws);
+      if (narrow)
+        row_lookup_k (W, col, d, w, t, t->tws, 1);
+      else
+        row_lookup_k (W, col, d, w, t, t->tws, 0);
   }
 }
 
@@ -398,6 +434,59 @@ accumulate (int32_t * restrict ws, int32_t * restrict est,
   }
 }
 
+#if VFK_ARCH == 2
+/* accumulate for narrow tiles (one channel, weights - 32768 as 16 bits):
+ * the offsets in pairs, each pixel's two weights and two candidates
+ * multiplied and added in one step (pmaddwd); the sums of each 32 pixels
+ * lie in the order the interleaving gives (pairs_order), and finish adds
+ * back 32768 times the candidates and their count */
+VFK_ALWAYS_INLINE void
+accumulate_narrow_k (int32_t * restrict ws, int32_t * restrict est,
+    const int16_t * const *Vk, const uint8_t * const *qk, int n, const int K)
+{
+  const __m512i ones = _mm512_set1_epi16 (1), zero = _mm512_setzero_si512 ();
+  for (int x = 0; x < n; x += 32) {
+    __m512i e0 = _mm512_loadu_si512 (est + x);
+    __m512i e1 = _mm512_loadu_si512 (est + x + 16);
+    __m512i s0 = _mm512_loadu_si512 (ws + x);
+    __m512i s1 = _mm512_loadu_si512 (ws + x + 16);
+    for (int k = 0; k < K; k += 2) {
+      const __m512i va = _mm512_loadu_si512 (Vk[k] + x);
+      const __m512i qa = _mm512_cvtepu8_epi16 (_mm256_loadu_si256
+          ((const __m256i *) (qk[k] + x)));
+      const __m512i vb = k + 1 < K ? _mm512_loadu_si512 (Vk[k + 1] + x) : zero;
+      const __m512i qb = k + 1 < K ? _mm512_cvtepu8_epi16 (_mm256_loadu_si256
+          ((const __m256i *) (qk[k + 1] + x))) : zero;
+      const __m512i wl = _mm512_unpacklo_epi16 (va, vb);
+      const __m512i wh = _mm512_unpackhi_epi16 (va, vb);
+      e0 = _mm512_add_epi32 (e0, _mm512_madd_epi16 (wl,
+              _mm512_unpacklo_epi16 (qa, qb)));
+      e1 = _mm512_add_epi32 (e1, _mm512_madd_epi16 (wh,
+              _mm512_unpackhi_epi16 (qa, qb)));
+      s0 = _mm512_add_epi32 (s0, _mm512_madd_epi16 (wl, ones));
+      s1 = _mm512_add_epi32 (s1, _mm512_madd_epi16 (wh, ones));
+    }
+    _mm512_storeu_si512 (est + x, e0);
+    _mm512_storeu_si512 (est + x + 16, e1);
+    _mm512_storeu_si512 (ws + x, s0);
+    _mm512_storeu_si512 (ws + x + 16, s1);
+  }
+}
+
+static void
+accumulate_narrow (int32_t * restrict ws, int32_t * restrict est,
+    const int16_t * const *Vk, const uint8_t * const *qk, int n, int K)
+{
+  switch (K) {
+#define BATCH(K) case K: accumulate_narrow_k (ws, est, Vk, qk, n, K); break;
+      BATCH (1) BATCH (2) BATCH (3) BATCH (4) BATCH (5)
+#undef BATCH
+    default:
+      accumulate_narrow_k (ws, est, Vk, qk, n, 6);
+  }
+}
+#endif
+
 void VFK_FN (nlm_offsets) (const VfkNlmTile * t, int dy, int dx0, int K);
 
 /* Offsets come in pairs d, -d with D(p, d) = D(p + d, -d): the caller
@@ -413,6 +502,8 @@ void VFK_FN (nlm_offsets) (const VfkNlmTile * t, int dy, int dx0, int K)
   const int xlo = MIN (0, -(dx0 + K - 1)), xhi = MAX (w, w - dx0);
   const int wn = xhi - xlo, n = wn + tws - 1;
   const int direct = tws <= DIRECT && cn == 1;
+  const int narrow = VFK_ARCH == 2 && t->narrow;
+  const size_t ss = t->sstride;
   const ptrdiff_t ps = t->pstride;
   uint32_t *d = t->dist;
   uint32_t *col[VFK_NLM_BATCH];
@@ -438,23 +529,44 @@ void VFK_FN (nlm_offsets) (const VfkNlmTile * t, int dy, int dx0, int K)
     for (int k = 0; k < K; k++) {
       if (!direct)
         row_dist (d, col[k], wn, tws, t->prefix);
-      row_lookup (W[k], col[k], direct ? NULL : d, wn, t);
+      /* narrow: whole vectors, the rows have room past wn */
+      row_lookup (W[k], col[k], direct ? NULL : d, narrow ? (wn + 31) & ~31 :
+          wn, t, narrow);
     }
-    if (r >= 0) {
-      for (int k = 0; k < K; k++) {
-        Wk[k] = W[k] - xlo;
-        qk[k] = PIX (r + dy, dx0 + k);
+#if VFK_ARCH == 2
+    if (narrow) {
+      const int16_t *Vk[VFK_NLM_BATCH];
+      if (r >= 0) {
+        for (int k = 0; k < K; k++) {
+          Vk[k] = (const int16_t *) W[k] - xlo;
+          qk[k] = PIX (r + dy, dx0 + k);
+        }
+        accumulate_narrow (t->wsum + r * ss, t->est + r * ss, Vk, qk, w, K);
       }
-      accumulate (t->wsum + (size_t) r * w, t->est + (size_t) r * w * nm, Wk,
-          qk, w, t, K);
-    }
-    if (tr < rows) {
-      for (int k = 0; k < K; k++) {
-        Wk[k] = W[k] - xlo - (dx0 + k);
-        qk[k] = PIX (r, -(dx0 + k));
+      if (tr < rows) {
+        for (int k = 0; k < K; k++) {
+          Vk[k] = (const int16_t *) W[k] - xlo - (dx0 + k);
+          qk[k] = PIX (r, -(dx0 + k));
+        }
+        accumulate_narrow (t->wsum + tr * ss, t->est + tr * ss, Vk, qk, w, K);
       }
-      accumulate (t->wsum + (size_t) tr * w, t->est + (size_t) tr * w * nm,
-          Wk, qk, w, t, K);
+    } else
+#endif
+    {
+      if (r >= 0) {
+        for (int k = 0; k < K; k++) {
+          Wk[k] = W[k] - xlo;
+          qk[k] = PIX (r + dy, dx0 + k);
+        }
+        accumulate (t->wsum + r * ss, t->est + r * ss * nm, Wk, qk, w, t, K);
+      }
+      if (tr < rows) {
+        for (int k = 0; k < K; k++) {
+          Wk[k] = W[k] - xlo - (dx0 + k);
+          qk[k] = PIX (r, -(dx0 + k));
+        }
+        accumulate (t->wsum + tr * ss, t->est + tr * ss * nm, Wk, qk, w, t, K);
+      }
     }
     if (r + 1 < rows)
       for (int k = 0; k < K; k++) {
@@ -486,14 +598,67 @@ quotient (int32_t e, int32_t W)
 
 void VFK_FN (nlm_finish) (const VfkNlmTile * t, int r, uint8_t * out);
 
+#if VFK_ARCH == 2
+/* A narrow tile's sums of row r back in pixel order (accumulate_narrow
+ * leaves each 32 pixels' in interleaving order: pixel p's at lane
+ * 16 (p & 4) / 4 + 4 (p / 8) + p % 4), with what the 16-bit weights left
+ * out: 32768 for every candidate, d = 0 aside (the search window's sum
+ * less the pixel; box sums here, dist and prefix as scratch). */
+static void
+narrow_sums (const VfkNlmTile * t, int r, int32_t * ws, int32_t * est)
+{
+  const int w = t->w, sh = t->R - t->twh, side = 2 * sh + 1;
+  const ptrdiff_t ps = t->pstride;
+  const uint8_t *top = t->pad + (r + t->R - sh) * ps + (t->C - sh);
+  const uint8_t *p = top + sh * ps + sh;
+  uint32_t *col = t->prefix, *box = t->dist;
+  const uint32_t others = 32768u * (uint32_t) (side * side - 1);
+  uint32_t lanes[32];
+  __m512i i0, i1;
+
+  for (int x = 0; x < w + 2 * sh; x++)
+    col[x] = 0;
+  for (int j = 0; j < side; j++)
+    for (int x = 0; x < w + 2 * sh; x++)
+      col[x] += top[j * ps + x];
+  for (int x = 0; x < w; x++)
+    box[x] = 0;
+  for (int i = 0; i < side; i++)
+    for (int x = 0; x < w; x++)
+      box[x] += col[x + i];
+  for (int q = 0; q < 32; q++)
+    lanes[q] = (uint32_t) (((q & 4) << 2) + 4 * (q >> 3) + (q & 3));
+  i0 = _mm512_loadu_si512 (lanes);
+  i1 = _mm512_loadu_si512 (lanes + 16);
+  for (int x = 0; x < w; x += 32) {
+    const __m512i e0 = _mm512_loadu_si512 (est + x);
+    const __m512i e1 = _mm512_loadu_si512 (est + x + 16);
+    const __m512i s0 = _mm512_loadu_si512 (ws + x);
+    const __m512i s1 = _mm512_loadu_si512 (ws + x + 16);
+    _mm512_storeu_si512 (est + x, _mm512_permutex2var_epi32 (e0, i0, e1));
+    _mm512_storeu_si512 (est + x + 16, _mm512_permutex2var_epi32 (e0, i1, e1));
+    _mm512_storeu_si512 (ws + x, _mm512_permutex2var_epi32 (s0, i0, s1));
+    _mm512_storeu_si512 (ws + x + 16, _mm512_permutex2var_epi32 (s0, i1, s1));
+  }
+  for (int x = 0; x < w; x++) {
+    est[x] = (int32_t) ((uint32_t) est[x] + 32768u * (box[x] - p[x]));
+    ws[x] = (int32_t) ((uint32_t) ws[x] + others);
+  }
+}
+#endif
+
 void VFK_FN (nlm_finish) (const VfkNlmTile * t, int r, uint8_t * out)
 {
   const int w = t->w, cn = t->cn, nm = t->nm;
-  const int32_t *ws = t->wsum + (size_t) r * w;
-  const int32_t *est = t->est + (size_t) r * w * nm;
+  int32_t *ws = t->wsum + (size_t) r * t->sstride;
+  int32_t *est = t->est + (size_t) r * t->sstride * nm;
   /* the pixels themselves, d = (0, 0): D = 0, weight table[0] */
   const uint8_t *p = t->pad + (r + t->R) * t->pstride + t->C * cn;
   const int32_t w0 = t->table[0];
+#if VFK_ARCH == 2
+  if (t->narrow)
+    narrow_sums (t, r, ws, est);
+#endif
   if (cn == 1) {
     for (int x = 0; x < w; x++)
       out[x] = quotient (est[x] + w0 * p[x], ws[x] + w0);
@@ -504,134 +669,3 @@ void VFK_FN (nlm_finish) (const VfkNlmTile * t, int r, uint8_t * out)
       out[x * cn + t->ch[k]] = quotient (est[x * nm + k] + w0 * p[x * cn +
               t->ch[k]], ws[x] + w0);
 }
-
-#if VFK_ONCE
-
-VFK_DECLARE_VARIANTS (void, nlm_offsets, (const VfkNlmTile * t, int dy,
-        int dx0, int K));
-VFK_DECLARE_VARIANTS (void, nlm_finish, (const VfkNlmTile * t, int r,
-        uint8_t * out));
-
-void
-vfk_nlmeans_dsp_init (VfkNlmeansDsp * dsp, unsigned flags)
-{
-  dsp->offsets = nlm_offsets_c;
-  dsp->finish = nlm_finish_c;
-  VFK_OVERRIDE (dsp, flags, offsets, nlm_offsets);
-  VFK_OVERRIDE (dsp, flags, finish, nlm_finish);
-}
-
-VFK_DSP_GETTER (VfkNlmeansDsp, nlmeans_dsp, vfk_nlmeans_dsp_init);
-
-/* ---- the filter ------------------------------------------------------------ */
-
-#define TILE 32                 /* output rows per tile */
-
-typedef struct
-{
-  const VfkImage *src;
-  VfkImage *dst;
-  int ox, oy;
-  VfkBorder border;
-  uint8_t value;
-  int ch[4], nm;
-  const VfkNlmeans *n;
-  VfkPool *pool;
-} NlmJob;
-
-static void
-nlm_band (void *data, int worker, int y0, int y1)
-{
-  NlmJob *job = data;
-  const VfkNlmeansDsp *dsp = nlmeans_dsp ();
-  const VfkNlmeans *n = job->n;
-  const int cn = job->src->channels, w = job->dst->width, nm = job->nm;
-  const int sh = n->search / 2, th = n->patch / 2, R = sh + th;
-  const int C = R + VFK_NLM_BATCH;      /* columns: a batch reaches further */
-  const int pw = w + 2 * C;
-  const size_t pstride = VFK_ALIGN ((size_t) pw * cn);
-  /* tiles of even height, TILE rows at most */
-  const int nt = (y1 - y0 + TILE - 1) / TILE, tile = (y1 - y0 + nt - 1) / nt;
-  const size_t pad_bytes = pstride * (tile + 2 * R);
-  const size_t est_bytes = VFK_ALIGN (sizeof (int32_t) * tile * w * nm);
-  const size_t ws_bytes = VFK_ALIGN (sizeof (int32_t) * tile * w);
-  const size_t row_bytes = VFK_ALIGN (sizeof (uint32_t) * (w + n->search +
-          n->patch + 1));
-  uint8_t *mem = vfk_pool_scratch (job->pool, worker, VFK_ALIGN (pad_bytes)
-      + est_bytes + ws_bytes + (2 + 2 * VFK_NLM_BATCH) * row_bytes);
-  VfkNlmTile t;
-
-  if (!mem)
-    return;                     /* the job reports the failure */
-  uint8_t *pad = mem;
-  t.pad = pad;
-  t.pstride = (ptrdiff_t) pstride;
-  t.est = (int32_t *) (mem + VFK_ALIGN (pad_bytes));
-  t.wsum = (int32_t *) ((uint8_t *) t.est + est_bytes);
-  t.row_len = row_bytes / sizeof (uint32_t);
-  t.col = (uint32_t *) ((uint8_t *) t.wsum + ws_bytes);
-  t.weights = (int32_t *) (t.col + t.row_len * VFK_NLM_BATCH);
-  t.dist = (uint32_t *) (t.weights + t.row_len * VFK_NLM_BATCH);
-  t.prefix = t.dist + t.row_len;
-  t.table = n->table;
-  t.table64 = n->table64;
-  t.table16 = n->blocks16 ? n->table16 : NULL;
-  t.blocks16 = n->blocks16;
-  t.big16 = n->big16;
-  t.tlen = n->tlen;
-  t.shift = n->shift;
-  t.tws = n->patch;
-  t.twh = th;
-  t.R = R;
-  t.C = C;
-  t.w = w;
-  t.cn = cn;
-  t.nm = nm;
-  for (int k = 0; k < 4; k++)
-    t.ch[k] = job->ch[k];
-
-  for (int i = 0; i < nt; i++) {
-    const int ty = y0 + (y1 - y0) * i / nt;
-    const int rows = y0 + (y1 - y0) * (i + 1) / nt - ty;
-    t.rows = rows;
-    for (int j = 0; j < rows + 2 * R; j++)
-      vfk_border_pad_row (pad + j * pstride, job->src, ty + job->oy - R + j,
-          job->ox - C, pw, job->border, job->value);
-    memset (t.est, 0, sizeof (int32_t) * rows * w * nm);
-    memset (t.wsum, 0, sizeof (int32_t) * rows * w);
-    /* one offset of each pair d, -d, in batches along a row of offsets;
-     * d = (0, 0) is added by finish */
-    for (int dy = 0; dy <= sh; dy++) {
-      /* a row's offsets in batches of as even a size as can be: the
-       * tile's sums are read and written once per batch */
-      const int first = dy ? -sh : 1, count = sh - first + 1;
-      const int nb = (count + VFK_NLM_BATCH - 1) / VFK_NLM_BATCH;
-      for (int b = 0, dx = first; b < nb; b++) {
-        const int k = count * (b + 1) / nb - count * b / nb;
-        dsp->offsets (&t, dy, dx, k);
-        dx += k;
-      }
-    }
-    for (int r = 0; r < rows; r++)
-      dsp->finish (&t, r, vfk_row (job->dst, ty + r));
-  }
-}
-
-int
-vfk_nlmeans (VfkPool * pool, const VfkImage * src, VfkImage * dst, int ox,
-    int oy, VfkBorder border, uint8_t value, unsigned mask,
-    const VfkNlmeans * n)
-{
-  NlmJob job = {
-    .src = src,.dst = dst,.ox = ox,.oy = oy,.border = border,.value = value,
-    .n = n,.pool = pool,
-  };
-  for (int c = 0; c < src->channels; c++)
-    if (mask & (1u << c))
-      job.ch[job.nm++] = c;
-  if (job.nm != n->channels)
-    return -1;
-  return vfk_pool_run (pool, dst->height, nlm_band, &job);
-}
-
-#endif /* VFK_ONCE */
