@@ -225,6 +225,8 @@ typedef struct
   int cn, nm, ch[4];            /* channels; the nm weighted ones */
   int narrow;                   /* one channel, weights < 2^16: AVX-512
                                  * keeps weight - 32768 in 16 bits */
+  int sat16;                    /* tlen <= 65535 >> shift: distances
+                                 * saturated at 65535 give the same index */
 } VfkNlmTile;
 
 typedef struct

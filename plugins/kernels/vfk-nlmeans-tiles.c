@@ -195,6 +195,7 @@ nlm_band (void *data, int worker, int y0, int y1)
     t.ch[k] = job->ch[k];
   /* one channel, every weight within 16 bits (searches from 13 on) */
   t.narrow = cn == 1 && n->blocks16 && n->big16 == 0;
+  t.sat16 = n->tlen <= (65535 >> n->shift);
 
   for (int i = 0; i < nt; i++) {
     const int ty = y0 + (y1 - y0) * i / nt;

@@ -202,8 +202,9 @@ distv (const uint32_t * col, const uint32_t * d, int x, int tws)
  * one permute per 64 entries of the low 16 bits, blended by the index's
  * block; bit 16 (searches under 15) belongs to the first entries, below
  * big16.  narrow (no entry over 16 bits): weight - 32768 as 16 bits, in
- * pixel order, into W taken as int16_t.  Returns the pixels done (a
- * multiple of 32). */
+ * pixel order, into W taken as int16_t; narrow 2: the same from 16-bit
+ * saturated distances (patches summed here, table within sat16).
+ * Returns the pixels done (a multiple of 32). */
 VFK_ALWAYS_INLINE int
 lookup16 (int32_t * restrict W, const uint32_t * restrict col,
     const uint32_t * restrict d, int w, const VfkNlmTile * t, const int tws,
@@ -217,6 +218,7 @@ lookup16 (int32_t * restrict W, const uint32_t * restrict col,
   const __m512i bit16 = _mm512_set1_epi32 (65536);
   const __m512i sign = _mm512_set1_epi16 ((short) 0x8000);
   __m512i lo[16], hi[16], even;
+  uint16_t *c16 = (uint16_t *) t->prefix;
   int x = 0;
 
   {
@@ -229,18 +231,34 @@ lookup16 (int32_t * restrict W, const uint32_t * restrict col,
     lo[b] = _mm512_loadu_si512 (t->table16 + 64 * b);
     hi[b] = _mm512_loadu_si512 (t->table16 + 64 * b + 32);
   }
+  if (narrow == 2)
+    /* the column sums saturated to 16 bits, in pixel order */
+    for (int k = 0; k < w + tws - 1; k += 32)
+      _mm512_storeu_si512 (c16 + k, _mm512_inserti64x4
+          (_mm512_castsi256_si512 (_mm512_cvtusepi32_epi16
+                  (_mm512_loadu_si512 (col + k))),
+              _mm512_cvtusepi32_epi16 (_mm512_loadu_si512 (col + k + 16)), 1));
   for (; x + 32 <= w; x += 32) {
-    __m512i ia = _mm512_srl_epi32 (distv (col, d, x, tws), sh);
-    __m512i ib = _mm512_srl_epi32 (distv (col, d, x + 16, tws), sh);
-    __m512i i;
-    if (narrow)
-      /* clamped to tlen, then the low halves in pixel order */
-      i = _mm512_permutex2var_epi16 (_mm512_min_epu32 (ia, lim32), even,
-          _mm512_min_epu32 (ib, lim32));
-    else
-      /* 16-bit lanes in packus order (the unpacking below undoes it),
-       * saturated, then clamped: D >> shift <= 255^2 cn, positive */
-      i = _mm512_min_epu16 (_mm512_packus_epi32 (ia, ib), lim16);
+    __m512i ia = zero, ib = zero, i;
+    if (narrow == 2) {
+      /* sums of saturated terms saturate at min (D, 65535), which gives
+       * the same index as D while tlen <= 65535 >> shift (sat16) */
+      __m512i acc = _mm512_loadu_si512 (c16 + x);
+      for (int k = 1; k < tws; k++)
+        acc = _mm512_adds_epu16 (acc, _mm512_loadu_si512 (c16 + x + k));
+      i = _mm512_min_epu16 (_mm512_srl_epi16 (acc, sh), lim16);
+    } else {
+      ia = _mm512_srl_epi32 (distv (col, d, x, tws), sh);
+      ib = _mm512_srl_epi32 (distv (col, d, x + 16, tws), sh);
+      if (narrow)
+        /* clamped to tlen, then the low halves in pixel order */
+        i = _mm512_permutex2var_epi16 (_mm512_min_epu32 (ia, lim32), even,
+            _mm512_min_epu32 (ib, lim32));
+      else
+        /* 16-bit lanes in packus order (the unpacking below undoes it),
+         * saturated, then clamped: D >> shift <= 255^2 cn, positive */
+        i = _mm512_min_epu16 (_mm512_packus_epi32 (ia, ib), lim16);
+    }
     __m512i w16 = _mm512_permutex2var_epi16 (lo[0], i, hi[0]);
     for (int b = 1; b < nb; b++) {
       __mmask32 in = _mm512_cmpge_epu16_mask (i, _mm512_set1_epi16 ((short)
@@ -340,10 +358,11 @@ static void
 row_lookup (int32_t * restrict W, const uint32_t * restrict col,
     const uint32_t * restrict d, int w, const VfkNlmTile * t, int narrow)
 {
-  switch ((d ? 0 : t->tws) * 2 + narrow) {
+  switch ((d ? 0 : t->tws) * 3 + narrow) {
 #define WIDTH(TWS) \
-    case 2 * TWS: row_lookup_k (W, col, d, w, t, TWS, 0); break; \
-    case 2 * TWS + 1: row_lookup_k (W, col, d, w, t, TWS, 1); break;
+    case 3 * TWS: row_lookup_k (W, col, d, w, t, TWS, 0); break; \
+    case 3 * TWS + 1: row_lookup_k (W, col, d, w, t, TWS, 1); break; \
+    case 3 * TWS + 2: row_lookup_k (W, col, d, w, t, TWS, 2); break;
       WIDTH (1) WIDTH (3) WIDTH (5) WIDTH (7) WIDTH (9)
 #undef WIDTH
     default:
@@ -502,7 +521,9 @@ void VFK_FN (nlm_offsets) (const VfkNlmTile * t, int dy, int dx0, int K)
   const int xlo = MIN (0, -(dx0 + K - 1)), xhi = MAX (w, w - dx0);
   const int wn = xhi - xlo, n = wn + tws - 1;
   const int direct = tws <= DIRECT && cn == 1;
-  const int narrow = VFK_ARCH == 2 && t->narrow;
+  /* 16-bit weights (and 16-bit distances where the patch is summed in
+   * the lookup and the table allows) */
+  const int narrow = VFK_ARCH == 2 && t->narrow ? 1 + (direct && t->sat16) : 0;
   const size_t ss = t->sstride;
   const ptrdiff_t ps = t->pstride;
   uint32_t *d = t->dist;
