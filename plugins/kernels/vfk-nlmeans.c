@@ -521,9 +521,11 @@ void VFK_FN (nlm_offsets) (const VfkNlmTile * t, int dy, int dx0, int K)
   const int xlo = MIN (0, -(dx0 + K - 1)), xhi = MAX (w, w - dx0);
   const int wn = xhi - xlo, n = wn + tws - 1;
   const int direct = tws <= DIRECT && cn == 1;
-  /* 16-bit weights (and 16-bit distances where the patch is summed in
-   * the lookup and the table allows) */
-  const int narrow = VFK_ARCH == 2 && t->narrow ? 1 + (direct && t->sat16) : 0;
+  /* 16-bit weights, and 16-bit distances where the patch is summed in
+   * the lookup, the table allows and the patch is wide enough to pay for
+   * the conversion (3: 7 % slower at 3/11) */
+  const int narrow = VFK_ARCH == 2 && t->narrow ?
+      1 + (direct && t->sat16 && tws >= 5) : 0;
   const size_t ss = t->sstride;
   const ptrdiff_t ps = t->pstride;
   uint32_t *d = t->dist;
