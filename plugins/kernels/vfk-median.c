@@ -347,10 +347,18 @@ median_hist_tile (MedianJob * job, uint8_t * mem, int y0, int y1, int tx0,
   }
   for (int y = y0; y < y1; y++) {
     if (y > y0) {
-      pad_row (row_in, job, y + job->oy - ay + kh - 1, start, pcount);
-      pad_row (row_out, job, y + job->oy - ay - 1, start, pcount);
-      for (int x = 0; x < pcount; x++)
-        col_swap (&h, x, row_out[x * cn + c], row_in[x * cn + c]);
+      /* the rows entering and leaving as runs: the frame's samples read
+       * in place (this runs once per channel) */
+      VfkRowRuns in, out;
+      vfk_border_row_runs (&in, row_in, job->src, y + job->oy - ay + kh - 1,
+          start, pcount, job->border, job->value);
+      vfk_border_row_runs (&out, row_out, job->src, y + job->oy - ay - 1,
+          start, pcount, job->border, job->value);
+      for (int k = 0, x = 0; k < 3; k++) {
+        const uint8_t *pi = in.p[k] + c, *po = out.p[k] + c;
+        for (int i = 0; i < in.n[k]; i++, x++)
+          col_swap (&h, x, po[i * cn], pi[i * cn]);
+      }
     }
     median_row (&h, vfk_row (job->dst, y) + (size_t) tx0 * cn + c, cn, tw,
         kw, rank);
