@@ -215,6 +215,22 @@ variant_to_value (const gchar * filter, GParamSpec * pspec, GVariant * var,
   return ok;
 }
 
+/* A value as the log and the caller read it: floating point at the
+ * precision it was typed with (0.9, not gst_value_serialize's
+ * 0.90000000000000002), anything else serialised. */
+static gchar *
+show_value (const GValue * v)
+{
+  gchar buf[G_ASCII_DTOSTR_BUF_SIZE];
+  if (G_VALUE_HOLDS_DOUBLE (v))
+    return g_strdup (g_ascii_formatd (buf, sizeof buf, "%.15g",
+            g_value_get_double (v)));
+  if (G_VALUE_HOLDS_FLOAT (v))
+    return g_strdup (g_ascii_formatd (buf, sizeof buf, "%.7g",
+            g_value_get_float (v)));
+  return gst_value_serialize (v);
+}
+
 /* What a vfilter element would refuse of these values (its "check" action
  * signal: the very validation a set runs), or NULL. */
 static gchar *
@@ -287,7 +303,7 @@ vfd_props_set (GstElement * element, const gchar * filter, GVariant * props,
   if (applied) {
     GString *what = g_string_new (NULL);
     for (guint k = 0; k < n; k++) {
-      gchar *shown = gst_value_serialize (&values[k]);
+      gchar *shown = show_value (&values[k]);
       g_string_append_printf (what, "%s%s=%s", k ? " " : "", names[k],
           shown ? shown : "?");
       g_free (shown);

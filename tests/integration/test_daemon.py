@@ -882,8 +882,14 @@ def test_invalid_values_carry_the_element_message():
                      'Properties')
         check('the valid combination is applied',
               "'diameter': <-1>" in props, props[:160])
+        ctl('set', 'v', 'bl', 'sigma-color=0.9')
     finally:
         stop_daemon(d)
+    log = d.stdout.read()
+    check('the log shows a set double as it was typed',
+          "'bl': sigma-color=0.9\n" in log and '0.900000' not in log,
+          ' | '.join(line for line in log.splitlines()
+                     if 'sigma-color' in line))
 
 
 BUS = 'org.vfilterd.VFilter1'
