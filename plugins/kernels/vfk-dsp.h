@@ -103,9 +103,11 @@ typedef struct
   /* raw grid row j, per channel count 1-4 */
   void (*splat[4]) (const struct VfkGridJob * job, float *cells, int j,
       uint8_t * pad, uint8_t * gpad);
-  /* a smoothed grid row from raw rows */
+  /* a smoothed grid row from raw rows: every bin of every cell, or with
+   * span (range bins) per cell c only bins span[c] .. span[gw + c] of out
+   * and span[2 gw + c] .. span[3 gw + c] of the vertical pass (tmp) */
   void (*smooth) (const struct VfkGridJob * job, float *out,
-      float *const *rows, float *tmp);
+      float *const *rows, float *tmp, const int *span);
   /* an output row from two smoothed rows: range bins, per channel count;
    * tmp: 5 floats per output pixel */
   void (*slice[4]) (const struct VfkGridJob * job, int y, const float *a,

@@ -16,7 +16,11 @@
  * output pixel reads back the two bins around its range value, divides,
  * and interpolates linearly between them (Yang, Tan & Ahuja 2009 on the
  * bilateral grid of Chen, Paris & Durand 2007).  Without them (the fast
- * Gaussian, vfk-gauss-fast.c), every channel is smoothed.
+ * Gaussian, vfk-gauss-fast.c), every channel is smoothed.  Where a cell
+ * holds many floats (colour at a small sigma-color), only the bins the
+ * read-back will take are smoothed: per cell, those of the pixels that
+ * interpolate from it (vfk-grid-band.c finds them); the same sums, so the
+ * same bytes.
  *
  * Threads take bands of output rows; each computes the grid rows its band
  * needs (a few rows of halo), streaming: a ring of raw grid rows, two
@@ -35,34 +39,7 @@ typedef float vwin __attribute__((vector_size (8 * VFK_GRID_WIN)));
 
 typedef VfkGridAxis Axis;
 
-typedef struct VfkGridJob
-{
-  const VfkImage *src, *guide;
-  VfkImage *dst;
-  int ox, oy;
-  VfkBorder border;
-  uint8_t value;
-  unsigned dist_mask;
-  VfkPool *pool;
-
-  int plain;                    /* Gaussian: no range bins, no weights */
-  int cn;                       /* channels per pixel */
-  int nf, fch[4];               /* the nf channels filtered (range bins:
-                                 * all, or the 3 colours of 4 channels
-                                 * when the 4th is not in the distance) */
-  int skip;                     /* the channel copied, or -1 */
-  int K;                        /* floats per bin and cell: weight, nf
-                                 * channels, zeros up to 2, 4 or 8 */
-  int m[4];                     /* 1 for the channels in the range value */
-  int nb;                       /* bins */
-  int NK;                       /* floats per cell: nb * K (plain: cn) */
-  double step;                  /* range distance between bins (bilateral) */
-  Axis ax, ay;
-  int gw;                       /* cells per grid row */
-  const float *w;               /* w[v * nb + b]: range weight of value v */
-  const uint8_t *blo, *bhi;     /* bins with a weight worth adding, per v */
-  const float *win;             /* VfkGridRange.win */
-} GridJob;
+typedef VfkGridJob GridJob;
 
 /* ---- hot loops: one variant per CPU level --------------------------------- */
 
@@ -176,14 +153,52 @@ SPLAT_ROW (4)
 
 /* Smoothed grid row: the vertical Gaussian over raw rows rows[0..2Ry],
  * then the horizontal one. */
+/* o = sum over t of taps[t] r[t], len floats, the taps in order */
+VFK_ALWAYS_INLINE void
+taps_sum (float *restrict o, const float *const *r, const float *taps,
+    int nt, size_t len)
+{
+  for (size_t e = 0; e < len; e++)
+    o[e] = 0.f;
+  for (int t = 0; t < nt; t++) {
+    const float k = taps[t];
+    const float *restrict rt = r[t];
+    for (size_t e = 0; e < len; e++)
+      o[e] += k * rt[e];
+  }
+}
+
 #define smooth_row VFK_FN (smooth_row)
 void
 smooth_row (const GridJob * job, float *restrict out,
-    float *const *rows, float *restrict tmp)
+    float *const *rows, float *restrict tmp, const int *span)
 {
-  const int n = job->gw * job->NK, NK = job->NK;
+  const int n = job->gw * job->NK, NK = job->NK, gw = job->gw;
   const int Rx = job->ax.R, Ry = job->ay.R;
 
+  if (span) {
+    /* only the bins the read-back takes: per cell a run of whole
+     * 16-float blocks (a run may spill into the next cell's floats with
+     * their true sums, or, in out, with values nobody reads; the rows
+     * have 2 VFK_GRID_WIN floats to spare); vertical pass, then across */
+    const float *r[2 * VFK_GRID_MAX_TAPS + 1];
+    for (int pass = 0; pass < 2; pass++) {
+      const int *lo = span + (pass ? 0 : 2 * gw), *hi = lo + gw;
+      const int R = pass ? Rx : Ry;
+      for (int c = pass ? Rx : 0; c < (pass ? gw - Rx : gw); c++) {
+        if (lo[c] > hi[c])
+          continue;
+        const size_t e0 = (size_t) c * NK + (size_t) lo[c] * job->K;
+        const size_t len = ((size_t) (hi[c] - lo[c] + 1) * job->K + 15) &
+            ~(size_t) 15;
+        for (int t = 0; t <= 2 * R; t++)
+          r[t] = pass ? tmp + e0 + ((ptrdiff_t) t - Rx) * NK : rows[t] + e0;
+        taps_sum ((pass ? out : tmp) + e0, r, pass ? job->ax.taps :
+            job->ay.taps, 2 * R + 1, len);
+      }
+    }
+    return;
+  }
   for (int e = 0; e < n; e++)
     tmp[e] = 0.f;
   for (int t = 0; t <= 2 * Ry; t++) {
@@ -447,208 +462,3 @@ slice_plain_row (const GridJob * job, int y, const float *restrict a,
     out[m] = t <= 0.f ? 0 : t >= 255.f ? 255 : (uint8_t) t;
   }
 }
-
-#if VFK_ONCE
-
-#define GRID_VARIANTS(name, args) \
-  VFK_DECLARE_VARIANTS (void, name##_1, args); \
-  VFK_DECLARE_VARIANTS (void, name##_2, args); \
-  VFK_DECLARE_VARIANTS (void, name##_3, args); \
-  VFK_DECLARE_VARIANTS (void, name##_4, args)
-GRID_VARIANTS (splat_row, (const GridJob * job, float *cells, int j,
-        uint8_t * pad, uint8_t * gpad));
-GRID_VARIANTS (slice_row, (const GridJob * job, int y, const float *a,
-        const float *b, float fy, const int *ix, const float *fx, float *tmp));
-VFK_DECLARE_VARIANTS (void, smooth_row, (const GridJob * job, float *out,
-        float *const *rows, float *tmp));
-VFK_DECLARE_VARIANTS (void, slice_plain_row, (const GridJob * job, int y,
-        const float *a, const float *b, float fy, const int *idx,
-        const float *fm, float *v, float *d, float *row));
-
-void
-vfk_grid_dsp_init (VfkGridDsp * dsp, unsigned flags)
-{
-  dsp->splat[0] = splat_row_1_c;
-  dsp->splat[1] = splat_row_2_c;
-  dsp->splat[2] = splat_row_3_c;
-  dsp->splat[3] = splat_row_4_c;
-  dsp->smooth = smooth_row_c;
-  dsp->slice[0] = slice_row_1_c;
-  dsp->slice[1] = slice_row_2_c;
-  dsp->slice[2] = slice_row_3_c;
-  dsp->slice[3] = slice_row_4_c;
-  dsp->slice_plain = slice_plain_row_c;
-  VFK_OVERRIDE (dsp, flags, splat[0], splat_row_1);
-  VFK_OVERRIDE (dsp, flags, splat[1], splat_row_2);
-  VFK_OVERRIDE (dsp, flags, splat[2], splat_row_3);
-  VFK_OVERRIDE (dsp, flags, splat[3], splat_row_4);
-  VFK_OVERRIDE (dsp, flags, smooth, smooth_row);
-  VFK_OVERRIDE (dsp, flags, slice[0], slice_row_1);
-  VFK_OVERRIDE (dsp, flags, slice[1], slice_row_2);
-  VFK_OVERRIDE (dsp, flags, slice[2], slice_row_3);
-  VFK_OVERRIDE (dsp, flags, slice[3], slice_row_4);
-  VFK_OVERRIDE (dsp, flags, slice_plain, slice_plain_row);
-}
-
-VFK_DSP_GETTER (VfkGridDsp, grid_dsp, vfk_grid_dsp_init);
-
-void
-vfk_grid_axis_init (Axis * a, double sigma, int s, double cut, double scale)
-{
-  double sg, sum = 0;
-  a->s = s;
-  sg = s > 1 ? sqrt (MAX (sigma * sigma - s * s / 4.0, 0.0)) / s : sigma;
-  sg = MAX (sg, 0.3);
-  a->R = MIN (VFK_GRID_MAX_TAPS, (int) ceil (cut * sg));
-  for (int t = -a->R; t <= a->R; t++)
-    sum += exp (-0.5 * t * t / (sg * sg));
-  for (int t = -a->R; t <= a->R; t++)
-    a->taps[t + a->R] = (float) (scale * exp (-0.5 * t * t / (sg * sg)) / sum);
-  a->G = a->R + 2;
-}
-
-static void
-grid_band (void *data, int worker, int y0, int y1)
-{
-  const GridJob *job = data;
-  const VfkGridDsp *dsp = grid_dsp ();
-  const int sx = job->ax.s, sy = job->ay.s, R = job->ay.R;
-  const int wout = job->dst->width;
-  const size_t rowf = (size_t) job->gw * job->NK;
-  /* (+ the splat window's overhang past the last cell) */
-  const size_t rowb = VFK_ALIGN (sizeof (float) * (rowf + 2 * VFK_GRID_WIN));
-  const int nraw = 2 * R + 1;
-  const size_t ring_bytes = vfk_ring_bytes (nraw, rowb);
-  /* pad: a padded source row; gpad: a padded guide row, or (plain) the
-   * 32-bit column sums of a cell row */
-  const size_t padb = VFK_ALIGN ((size_t) job->gw * sx * 4 * 4);
-  const int m1 = wout * job->cn;
-  /* plain: per-sample cell index and fraction, the interpolated row */
-  const size_t plainb = job->plain ? 2 * rowb + VFK_ALIGN (sizeof (int) * m1)
-      + 2 * VFK_ALIGN (sizeof (float) * m1) : 0;
-  /* slice: up to 9 floats and 4 bytes per output pixel */
-  const size_t sliceb = VFK_ALIGN (sizeof (float) * 10 * wout);
-  uint8_t *mem = vfk_pool_scratch (job->pool, worker, ring_bytes + 3 * rowb
-      + 2 * padb + VFK_ALIGN (sizeof (int) * wout)
-      + VFK_ALIGN (sizeof (float) * wout) + plainb + sliceb);
-  if (!mem)
-    return;                     /* the job reports the failure */
-  float *sm[2] = { (float *) (mem + ring_bytes),
-    (float *) (mem + ring_bytes + rowb)
-  };
-  float *tmp = (float *) (mem + ring_bytes + 2 * rowb);
-  uint8_t *pad = mem + ring_bytes + 3 * rowb;
-  uint8_t *gpad = pad + padb;
-  int *ix = (int *) (gpad + padb);
-  float *fx = (float *) ((uint8_t *) ix + VFK_ALIGN (sizeof (int) * wout));
-  float **rows = alloca (sizeof (float *) * nraw);
-  int have[2] = { INT_MIN, INT_MIN };   /* grid row held by sm[0], sm[1] */
-  VfkRing ring;
-
-  uint8_t *pm = (uint8_t *) fx + VFK_ALIGN (sizeof (float) * wout);
-  float *pv = (float *) pm, *pd = (float *) (pm + rowb);
-  int *idx = (int *) (pm + 2 * rowb);
-  float *fm = (float *) ((uint8_t *) idx + VFK_ALIGN (sizeof (int) * m1));
-  float *prow = (float *) ((uint8_t *) fm + VFK_ALIGN (sizeof (float) * m1));
-  float *stmp = (float *) (pm + plainb);
-
-  vfk_ring_init (&ring, mem, nraw, rowb);
-  for (int x = 0; x < wout; x++) {
-    const double v = (x - (sx - 1) / 2.0) / sx + job->ax.G;
-    ix[x] = (int) floor (v);
-    fx[x] = (float) (v - ix[x]);
-    if (job->plain)
-      for (int c = 0; c < job->cn; c++) {
-        idx[x * job->cn + c] = ix[x] * job->cn + c;
-        fm[x * job->cn + c] = fx[x];
-      }
-  }
-  for (int y = y0; y < y1; y++) {
-    const double u = (y - (sy - 1) / 2.0) / sy + job->ay.G;
-    const int j0 = (int) floor (u);
-    const float *ab[2];
-
-    for (int h = 0; h < 2; h++) {
-      const int j = j0 + h;
-      float *dst;
-      if (have[0] == j) {
-        ab[h] = sm[0];
-        continue;
-      }
-      if (have[1] == j) {
-        ab[h] = sm[1];
-        continue;
-      }
-      /* replace the row no longer needed (the one above j0) */
-      dst = (have[0] == j0 || have[0] == j0 + 1) ? sm[1] : sm[0];
-      for (int t = 0; t < nraw; t++) {
-        int fresh;
-        rows[t] = vfk_ring_slot (&ring, j - R + t, &fresh);
-        if (fresh)
-          dsp->splat[job->cn - 1] (job, rows[t], j - R + t, pad, gpad);
-      }
-      dsp->smooth (job, dst, rows, tmp);
-      have[dst == sm[1]] = j;
-      ab[h] = dst;
-    }
-    if (job->plain)
-      dsp->slice_plain (job, y, ab[0], ab[1], (float) (u - j0), idx, fm, pv,
-          pd, prow);
-    else
-      dsp->slice[job->cn - 1] (job, y, ab[0], ab[1], (float) (u - j0), ix, fx,
-          stmp);
-  }
-}
-
-int
-vfk_grid_layout (int cn, unsigned dist_mask, int fch[4], int *nf, int *skip)
-{
-  int nm = 0;
-  for (int c = 0; c < cn; c++)
-    nm += (dist_mask >> c) & 1;
-  /* four channels, one of them out of the distance (alpha, padding): it
-   * is copied (the elements pass it through), the others filtered */
-  *skip = -1;
-  *nf = 0;
-  for (int c = 0; c < cn; c++)
-    if (cn == 4 && nm == 3 && !((dist_mask >> c) & 1))
-      *skip = c;
-    else
-      fch[(*nf)++] = c;
-  /* one channel: (weight, value) pairs; else whole 4-float vectors */
-  return cn == 1 ? 2 : *nf + 1 <= 4 ? 4 : 8;
-}
-
-int
-vfk_grid_run (VfkPool * pool, const VfkImage * src, const VfkImage * guide,
-    VfkImage * dst, int ox, int oy, VfkBorder border, uint8_t value,
-    unsigned dist_mask, const Axis * ax, const Axis * ay,
-    const VfkGridRange * range)
-{
-  GridJob job = {
-    .src = src,.guide = guide,.dst = dst,.ox = ox,.oy = oy,.border = border,
-    .value = value,.dist_mask = dist_mask,.pool = pool,.cn = src->channels,
-    .ax = *ax,.ay = *ay,.skip = -1,
-  };
-
-  if (!range) {
-    job.plain = 1;
-    job.guide = NULL;
-    job.NK = job.cn;
-  } else {
-    for (int c = 0; c < job.cn; c++)
-      job.m[c] = (dist_mask >> c) & 1;
-    job.K = vfk_grid_layout (job.cn, dist_mask, job.fch, &job.nf, &job.skip);
-    job.step = range->step;
-    job.nb = range->nb;
-    job.w = range->w;
-    job.blo = range->blo;
-    job.bhi = range->bhi;
-    job.win = job.cn == 1 ? range->win : NULL;
-    job.NK = job.nb * job.K;
-  }
-  job.gw = (dst->width + job.ax.s - 1) / job.ax.s + 2 * job.ax.G + 1;
-  return vfk_pool_run (pool, dst->height, grid_band, &job);
-}
-
-#endif /* VFK_ONCE */

@@ -51,6 +51,37 @@ typedef struct
 int vfk_grid_layout (int cn, unsigned dist_mask, int fch[4], int *nf,
     int *skip);
 
+/* One run of the engine, as its hot loops (vfk-grid.c) and its bands
+ * (vfk-grid-band.c) see it. */
+typedef struct VfkGridJob
+{
+  const VfkImage *src, *guide;
+  VfkImage *dst;
+  int ox, oy;
+  VfkBorder border;
+  uint8_t value;
+  unsigned dist_mask;
+  VfkPool *pool;
+
+  int plain;                    /* Gaussian: no range bins, no weights */
+  int cn;                       /* channels per pixel */
+  int nf, fch[4];               /* the nf channels filtered (range bins:
+                                 * all, or the 3 colours of 4 channels
+                                 * when the 4th is not in the distance) */
+  int skip;                     /* the channel copied, or -1 */
+  int K;                        /* floats per bin and cell: weight, nf
+                                 * channels, zeros up to 2, 4 or 8 */
+  int m[4];                     /* 1 for the channels in the range value */
+  int nb;                       /* bins */
+  int NK;                       /* floats per cell: nb * K (plain: cn) */
+  double step;                  /* range distance between bins (bilateral) */
+  VfkGridAxis ax, ay;
+  int gw;                       /* cells per grid row */
+  const float *w;               /* w[v * nb + b]: range weight of value v */
+  const uint8_t *blo, *bhi;     /* bins with a weight worth adding, per v */
+  const float *win;             /* VfkGridRange.win */
+} VfkGridJob;
+
 /* Without range bins (range NULL): every channel smoothed on the grid.
  * With them: the range value of a pixel is the sum of its dist_mask
  * channels, or the first channel of guide when there is one. */
