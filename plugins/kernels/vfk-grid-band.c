@@ -85,11 +85,20 @@ typedef struct
 /* floats per cell (bins x K) from which the smoothing is lazy */
 #define GRID_LAZY_FLOATS 64
 
+/* Output row y's place on the grid's rows: it reads smoothed rows
+ * floor (u) and floor (u) + 1, weighted by the fraction (the slice and
+ * the bins each cell needs both go by this) */
+static double
+row_u (const GridJob * job, int y)
+{
+  const int sy = job->ay.s;
+  return (y - (sy - 1) / 2.0) / sy + job->ay.G;
+}
+
 static int
 row_j0 (const GridJob * job, int y)
 {
-  const int sy = job->ay.s;
-  return (int) floor ((y - (sy - 1) / 2.0) / sy + job->ay.G);
+  return (int) floor (row_u (job, y));
 }
 
 /* the bins per cell of the output rows of [y0, y1) whose j0 is j0 */
@@ -182,7 +191,7 @@ grid_band (void *data, int worker, int y0, int y1)
 {
   const GridJob *job = data;
   const VfkGridDsp *dsp = grid_dsp ();
-  const int sx = job->ax.s, sy = job->ay.s, R = job->ay.R;
+  const int sx = job->ax.s, R = job->ay.R;
   const int wout = job->dst->width;
   const size_t rowf = (size_t) job->gw * job->NK;
   /* (+ the splat window's overhang past the last cell) */
@@ -246,8 +255,8 @@ grid_band (void *data, int worker, int y0, int y1)
       }
   }
   for (int y = y0; y < y1; y++) {
-    const double u = (y - (sy - 1) / 2.0) / sy + job->ay.G;
-    const int j0 = (int) floor (u);
+    const double u = row_u (job, y);
+    const int j0 = row_j0 (job, y);
     const float *ab[2];
 
     for (int h = 0; h < 2; h++) {
