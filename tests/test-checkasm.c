@@ -23,8 +23,8 @@
   _Static_assert (N_ENTRIES (T) == (n), "an entry of " #T " has no check")
 
 /* the entries, with where they are checked */
-CHECKED (VfkRowDsp, 12);        /* test_row_primitives: each directly */
-CHECKED (VfkBoxDsp, 2);         /* test_box_entries: directly */
+CHECKED (VfkRowDsp, 13);        /* test_row_primitives: each directly */
+CHECKED (VfkBoxDsp, 3);         /* test_box_entries: directly */
 CHECKED (VfkLinearDsp, 3);      /* test_linear_entries: directly */
 CHECKED (VfkMedianDsp, 6);      /* test_median_entries: row3x3, net[4]
                                  * directly; hist_band through vfk_median */
@@ -137,9 +137,12 @@ START_TEST (test_row_primitives)
         /* prefix sums of two rows, cn channels, carry read before s = 0 */
         for (int cn = 1; cn <= 4; cn++) {
           uint32_t xa[MAXN], xb[MAXN], pa[2][MAXN + 8], pb[2][MAXN + 8];
+          uint16_t ya[MAXN], yb[MAXN];  /* every bit of 16 used */
           for (int i = 0; i < MAXN; i++) {
             xa[i] = rnd (70000);
             xb[i] = rnd (70000);
+            ya[i] = (uint16_t) rnd (65536);
+            yb[i] = (uint16_t) (65535 - rnd (300));
           }
           for (int i = 0; i < MAXN + 8; i++)
             pa[0][i] = pa[1][i] = pb[0][i] = pb[1][i] = rnd (1000);
@@ -147,6 +150,11 @@ START_TEST (test_row_primitives)
           v.prefix2_u32 (pa[1] + 4 + off, xa, pb[1] + 4 + off, xb, n, cn);
           ck_assert_msg (!memcmp (pa[0], pa[1], sizeof pa[0])
               && !memcmp (pb[0], pb[1], sizeof pb[0]), "prefix2_u32 %s n=%d "
+              "cn=%d off=%d", lv, n, cn, off);
+          ref.prefix2_u16 (pa[0] + 4 + off, ya, pb[0] + 4 + off, yb, n, cn);
+          v.prefix2_u16 (pa[1] + 4 + off, ya, pb[1] + 4 + off, yb, n, cn);
+          ck_assert_msg (!memcmp (pa[0], pa[1], sizeof pa[0])
+              && !memcmp (pb[0], pb[1], sizeof pb[0]), "prefix2_u16 %s n=%d "
               "cn=%d off=%d", lv, n, cn, off);
         }
       }
@@ -261,6 +269,7 @@ START_TEST (test_box_entries)
         const uint32_t areas[] = { 1, 2, 9, 255, 256, 8192, 8193, 1046529 };
         uint32_t hi[MAXN + OFF], lo[MAXN + OFF], ca[MAXN + OFF], cb[MAXN + OFF];
         uint32_t cs[MAXN + OFF];
+        uint16_t da[MAXN + OFF], db[MAXN + OFF], ds[MAXN + OFF];        /* 257 rows */
         uint8_t oa[MAXN + OFF], ob[MAXN + OFF], in[MAXN + OFF], out[MAXN + OFF];
         for (unsigned a = 0; a < sizeof areas / sizeof *areas; a++) {
           for (int i = 0; i < MAXN + OFF; i++) {
@@ -279,10 +288,16 @@ START_TEST (test_box_entries)
         for (int i = 0; i < MAXN + OFF; i++) {
           ca[i] = cb[i] = 255 * 40 + rnd (1000);
           cs[i] = 255 * 40 + rnd (1000);
+          ds[i] = (uint16_t) (i % 2 ? 255 + rnd (1000) : 65280 - rnd (1000));
+          da[i] = db[i] = (uint16_t) rnd (65536);
         }
         ref.col_update (ca + off, cs + off, in + off, out + off, n);
         v.col_update (cb + off, cs + off, in + off, out + off, n);
         ck_assert_msg (!memcmp (ca, cb, sizeof ca), "col_update %s n=%d "
+            "off=%d", level_name (levels[l]), n, off);
+        ref.col_update16 (da + off, ds + off, in + off, out + off, n);
+        v.col_update16 (db + off, ds + off, in + off, out + off, n);
+        ck_assert_msg (!memcmp (da, db, sizeof da), "col_update16 %s n=%d "
             "off=%d", level_name (levels[l]), n, off);
       }
   }

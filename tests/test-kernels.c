@@ -130,6 +130,43 @@ START_TEST (test_border_row_runs_are_the_padded_row)
 
 END_TEST;
 
+START_TEST (test_border_col_map_names_the_copied_column)
+{
+  /* each border column of the padded row equals, in every row, the
+   * column the map names (or the fill value); the whole-row spans the
+   * filters use (a margin narrower than the frame) always map */
+  uint8_t img[6 * 5 * 2], pad[40 * 2];
+  VfkImage src = { img, 6 * 2, 6, 5, 2 };
+  int map[40];
+  for (int i = 0; i < (int) sizeof img; i++)
+    img[i] = (uint8_t) (i * 7 + 1);
+  for (int b = 0; b < 5; b++)
+    for (int start = -9; start < 9; start++)
+      for (int count = 1; count <= 40; count += 3) {
+        VfkRowRuns r;
+        const int ok = vfk_border_col_map (map, 6, start, count, b);
+        vfk_border_row_runs (&r, pad, &src, 0, start, count, b, 9);
+        if (start <= 0 && start > -6 && start + count >= 6
+            && start + count < 12)
+          ck_assert_int_eq (ok, 1);
+        if (!ok)
+          continue;
+        for (int row = -7; row < 12; row++) {
+          vfk_border_pad_row (pad, &src, row, start, count, b, 9);
+          for (int k = 0; k < r.n[0] + r.n[2]; k++) {
+            const int at = k < r.n[0] ? k : r.n[1] + k;
+            for (int c = 0; c < 2; c++)
+              ck_assert_uint_eq (pad[at * 2 + c], map[k] < 0 ? 9
+                  : pad[map[k] * 2 + c]);
+            if (map[k] >= 0)
+              ck_assert (map[k] >= r.n[0] && map[k] < r.n[0] + r.n[1]);
+          }
+        }
+      }
+}
+
+END_TEST;
+
 /* ---- the seed's worked 7x7 example ---------------------------------------- */
 
 #include "seed.h"
@@ -618,6 +655,7 @@ kernels_suite (void)
   tcase_add_test (tc, test_wrap_border_matches_spec_row);
   tcase_add_test (tc, test_border_index_any_distance);
   tcase_add_test (tc, test_border_row_runs_are_the_padded_row);
+  tcase_add_test (tc, test_border_col_map_names_the_copied_column);
   suite_add_tcase (s, tc);
 
   tc = tcase_create ("linear");

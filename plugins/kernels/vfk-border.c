@@ -43,6 +43,37 @@ vfk_border_index (int p, int n, VfkBorder border)
   return -1;
 }
 
+/* one out-of-frame pixel: sample i of the row, or the constant (i < 0).
+ * Fixed-size copies for the usual channel counts: a libc call per pixel
+ * of a 22-pixel margin cost a 45x45 box 8 % of its time */
+static inline void
+border_px (uint8_t * dst, const uint8_t * src_row, int i, int channels,
+    uint8_t value)
+{
+  const uint8_t *p = src_row + (size_t) (i < 0 ? 0 : i) * channels;
+  switch (channels) {
+    case 1:
+      dst[0] = i < 0 ? value : p[0];
+      return;
+    case 3:
+      if (i >= 0) {
+        memcpy (dst, p, 3);
+        return;
+      }
+      break;
+    case 4:
+      if (i >= 0) {
+        memcpy (dst, p, 4);
+        return;
+      }
+      break;
+  }
+  if (i < 0)
+    memset (dst, value, channels);
+  else
+    memcpy (dst, p, channels);
+}
+
 void
 vfk_border_fill_row (uint8_t * dst, const uint8_t * src_row, int width,
     int channels, int start, int count, VfkBorder border, uint8_t value)
@@ -50,14 +81,9 @@ vfk_border_fill_row (uint8_t * dst, const uint8_t * src_row, int width,
   int k = 0;
 
   /* left of the frame */
-  for (; k < count && start + k < 0; k++) {
-    int i = vfk_border_index (start + k, width, border);
-    if (i < 0)
-      memset (dst + (size_t) k * channels, value, channels);
-    else
-      memcpy (dst + (size_t) k * channels, src_row + (size_t) i * channels,
-          channels);
-  }
+  for (; k < count && start + k < 0; k++)
+    border_px (dst + (size_t) k * channels, src_row, vfk_border_index (start
+            + k, width, border), channels, value);
   /* inside: one copy */
   if (k < count && start + k < width) {
     int n = width - (start + k);
@@ -68,14 +94,9 @@ vfk_border_fill_row (uint8_t * dst, const uint8_t * src_row, int width,
     k += n;
   }
   /* right of the frame */
-  for (; k < count; k++) {
-    int i = vfk_border_index (start + k, width, border);
-    if (i < 0)
-      memset (dst + (size_t) k * channels, value, channels);
-    else
-      memcpy (dst + (size_t) k * channels, src_row + (size_t) i * channels,
-          channels);
-  }
+  for (; k < count; k++)
+    border_px (dst + (size_t) k * channels, src_row, vfk_border_index (start
+            + k, width, border), channels, value);
 }
 
 void
@@ -118,4 +139,25 @@ vfk_border_row_runs (VfkRowRuns * runs, uint8_t * dst, const VfkImage * src,
     vfk_border_fill_row (dst + (size_t) (left + mid) * cn, srow, src->width,
         cn, start + left + mid, right, border, value);
   }
+}
+
+int
+vfk_border_col_map (int *map, int width, int start, int count, VfkBorder border)
+{
+  const int left = MIN (count, MAX (0, -start));
+  const int mid = MAX (0, MIN (count - left, width - (start + left)));
+  const int right = count - left - mid;
+
+  for (int k = 0; k < left + right; k++) {
+    const int c = start + (k < left ? k : mid + k);
+    const int i = vfk_border_index (c, width, border);
+    if (i < 0) {
+      map[k] = -1;
+      continue;
+    }
+    map[k] = i - start;
+    if (map[k] < left || map[k] >= left + mid)
+      return 0;
+  }
+  return 1;
 }

@@ -100,20 +100,33 @@ box_col_update (uint32_t * restrict dst, const uint32_t * restrict src,
     dst[s] = src[s] + (uint32_t) in[s] - out[s];
 }
 
+#define box_col_update16 VFK_FN (box_col_update16)
+void
+box_col_update16 (uint16_t * restrict dst, const uint16_t * restrict src,
+    const uint8_t * restrict in, const uint8_t * restrict out, int n)
+{
+  for (int s = 0; s < n; s++)
+    dst[s] = (uint16_t) (src[s] + in[s] - out[s]);
+}
+
 #if VFK_ONCE
 
 VFK_DECLARE_VARIANTS (void, box_output_half_up, (uint8_t * out,
         const uint32_t * hi, const uint32_t * lo, int ns, uint32_t area));
 VFK_DECLARE_VARIANTS (void, box_col_update, (uint32_t * dst,
         const uint32_t * src, const uint8_t * in, const uint8_t * out, int n));
+VFK_DECLARE_VARIANTS (void, box_col_update16, (uint16_t * dst,
+        const uint16_t * src, const uint8_t * in, const uint8_t * out, int n));
 
 void
 vfk_box_dsp_init (VfkBoxDsp * dsp, unsigned flags)
 {
   dsp->output_half_up = box_output_half_up_c;
   dsp->col_update = box_col_update_c;
+  dsp->col_update16 = box_col_update16_c;
   VFK_OVERRIDE (dsp, flags, output_half_up, box_output_half_up);
   VFK_OVERRIDE (dsp, flags, col_update, box_col_update);
+  VFK_OVERRIDE (dsp, flags, col_update16, box_col_update16);
 }
 
 VFK_DSP_GETTER (VfkBoxDsp, box_dsp, vfk_box_dsp_init);
@@ -135,17 +148,85 @@ box_emit (const BoxJob * job, uint8_t * out, const uint32_t * P,
 
 /* dst = src + (entering row) - (leaving row), both as runs of the same
  * split: the frame's samples straight from the frame, no row copied */
+/* Column sums are 16-bit when a column holds at most 257 rows (255 * 257
+ * < 2^16): half the memory and twice the lanes of 32-bit ones */
+#define COL16_MAX_ROWS 257
+
+/* dst = src + in - out over n sums from sum o on */
+static inline void
+col_update_at (const VfkBoxDsp * dsp, void *dst, const void *src,
+    const uint8_t * in, const uint8_t * out, size_t o, int n, int c16)
+{
+  if (c16)
+    dsp->col_update16 ((uint16_t *) dst + o, (const uint16_t *) src + o, in,
+        out, n);
+  else
+    dsp->col_update ((uint32_t *) dst + o, (const uint32_t *) src + o, in,
+        out, n);
+}
+
 static void
-col_update_runs (const VfkBoxDsp * dsp, uint32_t * dst, const uint32_t * src,
-    const VfkRowRuns * in, const VfkRowRuns * out, int cn)
+col_update_runs (const VfkBoxDsp * dsp, void *dst, const void *src,
+    const VfkRowRuns * in, const VfkRowRuns * out, int cn, int c16)
 {
   size_t o = 0;
   for (int k = 0; k < 3; k++) {
     const int n = in->n[k] * cn;
     if (n)
-      dsp->col_update (dst + o, src + o, in->p[k], out->p[k], n);
+      col_update_at (dsp, dst, src, in->p[k], out->p[k], o, n, c16);
     o += (size_t) n;
   }
+}
+
+/* The border columns' sums copied from the frame columns they repeat
+ * (vfk_border_col_map): a border column's pixels are, row by row, those
+ * of one frame column, so is its sum; kh * value under CONSTANT */
+static void
+col_margins (void *col, const int *map, int left, int mid, int right,
+    int cn, uint32_t fill, int c16)
+{
+  uint16_t *c16p = col;
+  uint32_t *c32p = col;
+  for (int k = 0; k < left + right; k++) {
+    const size_t d = (size_t) (k < left ? k : mid + k) * cn;
+    const size_t m = (size_t) map[k] * cn;
+    for (int c = 0; c < cn; c++) {
+      if (c16)
+        c16p[d + c] = (uint16_t) (map[k] < 0 ? fill : c16p[m + c]);
+      else
+        c32p[d + c] = map[k] < 0 ? fill : c32p[m + c];
+    }
+  }
+}
+
+/* dst = src + row `in` - row `out`: by runs, or only over the frame's
+ * columns and the border columns copied after */
+static void
+col_step (const BoxJob * job, const VfkBoxDsp * dsp, void *dst,
+    const void *src, uint8_t * row_in, uint8_t * row_out, int in_row,
+    int out_row, const int *map)
+{
+  const int c16 = job->kh <= COL16_MAX_ROWS;
+  const int cn = job->src->channels;
+  const int start = job->ox - job->kw / 2;
+  const int pcount = job->dst->width + job->kw - 1;
+  VfkRowRuns in, out;
+  if (!map) {
+    runs (&in, row_in, job, in_row, start, pcount);
+    runs (&out, row_out, job, out_row, start, pcount);
+    col_update_runs (dsp, dst, src, &in, &out, cn, c16);
+    return;
+  }
+  /* the frame run alone: one run, read in place (or the constant row) */
+  const int left = MIN (pcount, MAX (0, -start));
+  const int mid = MAX (0, MIN (pcount - left, job->src->width
+          - (start + left)));
+  const size_t o = (size_t) left * cn;
+  runs (&in, row_in, job, in_row, start + left, mid);
+  runs (&out, row_out, job, out_row, start + left, mid);
+  col_update_at (dsp, dst, src, in.p[1], out.p[1], o, mid * cn, c16);
+  col_margins (dst, map, left, mid, pcount - left - mid, cn,
+      (uint32_t) job->kh * job->value, c16);
 }
 
 static void
@@ -166,25 +247,34 @@ box_band (void *data, int worker, int y0, int y1)
   const size_t pb = VFK_ALIGN (sizeof (uint32_t) * (pn + cn));
   uint8_t *mem = vfk_pool_scratch (job->pool, worker,
       2 * VFK_ALIGN (pn) + 2 * colb + 2 * pb
-      + VFK_ALIGN (sizeof (uint32_t) * ns));
+      + VFK_ALIGN (sizeof (uint32_t) * ns) + sizeof (int) * pcount);
   if (!mem)
     return;                     /* the job reports the failure */
   uint8_t *row_in = mem;
   uint8_t *row_out = row_in + VFK_ALIGN (pn);
-  uint32_t *col[2], *P[2], *win;
+  const int c16 = kh <= COL16_MAX_ROWS;
+  void *col[2];
+  uint32_t *P[2], *win;
 
   col[0] = (uint32_t *) (row_out + VFK_ALIGN (pn));
-  col[1] = (uint32_t *) ((uint8_t *) col[0] + colb);
+  col[1] = (uint8_t *) col[0] + colb;
   P[0] = (uint32_t *) ((uint8_t *) col[1] + colb);
   P[1] = (uint32_t *) ((uint8_t *) P[0] + pb);
   win = (uint32_t *) ((uint8_t *) P[1] + pb);
+  int *map = (int *) ((uint8_t *) win + VFK_ALIGN (sizeof (uint32_t) * ns));
+  if (!vfk_border_col_map (map, job->src->width, start, pcount, job->border))
+    map = NULL;
 
   /* column sums of the kh rows around the first output row */
   memset (col[0], 0, sizeof (uint32_t) * pn);
   for (int j = 0; j < kh; j++) {
     pad_row (row_in, job, y0 + job->oy - ay + j, start, pcount);
-    for (int s = 0; s < pn; s++)
-      col[0][s] += row_in[s];
+    for (int s = 0; s < pn; s++) {
+      if (c16)
+        ((uint16_t *) col[0])[s] += row_in[s];
+      else
+        ((uint32_t *) col[0])[s] += row_in[s];
+    }
   }
   /* P[cn + t] = sum of col[u] for u <= t in the same channel */
   memset (P[0], 0, sizeof (uint32_t) * cn);
@@ -196,28 +286,28 @@ box_band (void *data, int worker, int y0, int y1)
    * written to the other buffer (no copy) */
   for (int y = y0; y < y1; y += 2) {
     const int pair = y + 1 < y1;
-    VfkRowRuns in, out;
     if (y > y0) {
       /* col[0] holds row y-1's sums */
-      runs (&in, row_in, job, y + job->oy - ay + kh - 1, start, pcount);
-      runs (&out, row_out, job, y + job->oy - ay - 1, start, pcount);
-      col_update_runs (dsp, col[1], col[0], &in, &out, cn);
-      uint32_t *t = col[0];
+      col_step (job, dsp, col[1], col[0], row_in, row_out,
+          y + job->oy - ay + kh - 1, y + job->oy - ay - 1, map);
+      void *t = col[0];
       col[0] = col[1];
       col[1] = t;
     }
-    if (pair) {
-      runs (&in, row_in, job, y + 1 + job->oy - ay + kh - 1, start, pcount);
-      runs (&out, row_out, job, y + job->oy - ay, start, pcount);
-      col_update_runs (dsp, col[1], col[0], &in, &out, cn);
-    }
-    cpu->prefix2_u32 (P[0] + cn, col[0], P[1] + cn, pair ? col[1] : col[0],
-        pn, cn);
+    if (pair)
+      col_step (job, dsp, col[1], col[0], row_in, row_out,
+          y + 1 + job->oy - ay + kh - 1, y + job->oy - ay, map);
+    if (c16)
+      cpu->prefix2_u16 (P[0] + cn, col[0], P[1] + cn, pair ? col[1] : col[0],
+          pn, cn);
+    else
+      cpu->prefix2_u32 (P[0] + cn, col[0], P[1] + cn, pair ? col[1] : col[0],
+          pn, cn);
     box_emit (job, vfk_row (job->dst, y), P[0], win, ns);
     if (pair) {
       box_emit (job, vfk_row (job->dst, y + 1), P[1], win, ns);
       /* continue from row y+1 */
-      uint32_t *t = col[0];
+      void *t = col[0];
       col[0] = col[1];
       col[1] = t;
     }

@@ -213,15 +213,21 @@ typedef uint8_t vu8 __attribute__((vector_size (VL)));
       }                                                                      \
   }
 
-static void
-prefix2_u32_c (uint32_t * restrict Pa, const uint32_t * restrict xa,
-    uint32_t * restrict Pb, const uint32_t * restrict xb, int n, int cn)
-{
-  for (int s = 0; s < n; s++) {
-    Pa[s] = Pa[s - cn] + xa[s];
-    Pb[s] = Pb[s - cn] + xb[s];
+/* the running sums of 32-bit or of 16-bit inputs */
+#define DEFINE_PREFIX_C(name, T)                                             \
+  static void                                                                \
+  name (uint32_t * restrict Pa, const T * restrict xa,                       \
+      uint32_t * restrict Pb, const T * restrict xb, int n, int cn)          \
+  {                                                                          \
+    for (int s = 0; s < n; s++) {                                            \
+      Pa[s] = Pa[s - cn] + xa[s];                                            \
+      Pb[s] = Pb[s - cn] + xb[s];                                            \
+    }                                                                        \
   }
-}
+/* *INDENT-OFF* */
+DEFINE_PREFIX_C (prefix2_u32_c, uint32_t)
+DEFINE_PREFIX_C (prefix2_u16_c, uint16_t)
+/* *INDENT-ON* */
 
 #if VFK_ARCH == 2
 #include <immintrin.h>
@@ -271,9 +277,17 @@ carry_in (const uint32_t * P, int cn)
   return _mm512_loadu_si512 (lanes);
 }
 
-VFK_TARGET_AVX512 static void
-prefix2_u32_avx512 (uint32_t * restrict Pa, const uint32_t * restrict xa,
-    uint32_t * restrict Pb, const uint32_t * restrict xb, int n, int cn)
+/* 16 inputs from 32-bit or (x16) 16-bit samples */
+#define PREFIX_LOAD(x, s, x16) ((x16)                                        \
+    ? _mm512_cvtepu16_epi32 (_mm256_loadu_si256 ((const __m256i *)           \
+            ((const uint16_t *) (x) + (s))))                                 \
+    : _mm512_loadu_si512 ((const uint32_t *) (x) + (s)))
+#define PREFIX_AT(x, s, x16) ((x16) ? ((const uint16_t *) (x))[s]            \
+    : ((const uint32_t *) (x))[s])
+
+VFK_TARGET_AVX512 VFK_ALWAYS_INLINE void
+prefix2_avx512 (uint32_t * restrict Pa, const void *restrict xa,
+    uint32_t * restrict Pb, const void *restrict xb, int n, int cn, int x16)
 {
   ScanPlan sp;
   int s = 0;
@@ -282,8 +296,8 @@ prefix2_u32_avx512 (uint32_t * restrict Pa, const uint32_t * restrict xa,
   if (n >= 16) {
     __m512i pa = carry_in (Pa, cn), pb = carry_in (Pb, cn);
     for (; s + 16 <= n; s += 16) {
-      __m512i va = scan_vec (&sp, _mm512_loadu_si512 (xa + s));
-      __m512i vb = scan_vec (&sp, _mm512_loadu_si512 (xb + s));
+      __m512i va = scan_vec (&sp, PREFIX_LOAD (xa, s, x16));
+      __m512i vb = scan_vec (&sp, PREFIX_LOAD (xb, s, x16));
       va = _mm512_add_epi32 (va, _mm512_permutexvar_epi32 (sp.carry_idx, pa));
       vb = _mm512_add_epi32 (vb, _mm512_permutexvar_epi32 (sp.carry_idx, pb));
       _mm512_storeu_si512 (Pa + s, va);
@@ -293,14 +307,28 @@ prefix2_u32_avx512 (uint32_t * restrict Pa, const uint32_t * restrict xa,
     }
   }
   for (; s < n; s++) {
-    Pa[s] = Pa[s - cn] + xa[s];
-    Pb[s] = Pb[s - cn] + xb[s];
+    Pa[s] = Pa[s - cn] + PREFIX_AT (xa, s, x16);
+    Pb[s] = Pb[s - cn] + PREFIX_AT (xb, s, x16);
   }
 }
 
-#define PREFIX_FN prefix2_u32_avx512
+VFK_TARGET_AVX512 static void
+prefix2_u32_avx512 (uint32_t * restrict Pa, const uint32_t * restrict xa,
+    uint32_t * restrict Pb, const uint32_t * restrict xb, int n, int cn)
+{
+  prefix2_avx512 (Pa, xa, Pb, xb, n, cn, 0);
+}
+
+VFK_TARGET_AVX512 static void
+prefix2_u16_avx512 (uint32_t * restrict Pa, const uint16_t * restrict xa,
+    uint32_t * restrict Pb, const uint16_t * restrict xb, int n, int cn)
+{
+  prefix2_avx512 (Pa, xa, Pb, xb, n, cn, 1);
+}
+
+#define PREFIX_FN prefix2_u32_avx512, prefix2_u16_avx512
 #else
-#define PREFIX_FN prefix2_u32_c
+#define PREFIX_FN prefix2_u32_c, prefix2_u16_c
 #endif
 
 /* this level's table: vfk_row_table_c, _avx2 or _avx512 */

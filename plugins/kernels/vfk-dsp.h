@@ -33,6 +33,9 @@ typedef struct
    * caller provides them). */
   void (*prefix2_u32) (uint32_t * Pa, const uint32_t * xa, uint32_t * Pb,
       const uint32_t * xb, int n, int cn);
+  /* The same from 16-bit inputs. */
+  void (*prefix2_u16) (uint32_t * Pa, const uint16_t * xa, uint32_t * Pb,
+      const uint16_t * xb, int n, int cn);
   /* 2-D filter over padded float rows (kh of them):
    * out[s] = sum_j sum_i k[j kw + i] rows[j][s + i cn].  Both may fuse
    * multiply-adds where the CPU has FMA: conv_f32_exact is used only when
@@ -65,6 +68,9 @@ typedef struct
       const uint32_t * lo, int ns, uint32_t area);
   /* dst[s] = src[s] + in[s] - out[s] (dst and src never overlap) */
   void (*col_update) (uint32_t * dst, const uint32_t * src,
+      const uint8_t * in, const uint8_t * out, int n);
+  /* The same in 16 bits (column sums of at most 257 rows) */
+  void (*col_update16) (uint16_t * dst, const uint16_t * src,
       const uint8_t * in, const uint8_t * out, int n);
 } VfkBoxDsp;
 

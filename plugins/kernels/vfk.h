@@ -79,6 +79,17 @@ extern "C"
       const VfkImage * src, int row, int start, int count, VfkBorder border,
       uint8_t value);
 
+/* The border columns of a row padded over [start, start + count) as
+ * copies of its own frame columns, for filters that keep per-column
+ * quantities (column sums, column histograms): with the row split as
+ * vfk_border_row_runs splits it, map[k] for k < n[0] + n[2] (the left
+ * border columns, then the right ones) is the position in the padded row
+ * of the frame column that border column copies, or -1 under CONSTANT
+ * (the fill value).  Returns 0 when some copied column lies outside the
+ * row's own frame run (n[1]): the caller pads rows instead. */
+  int vfk_border_col_map (int *map, int width, int start, int count,
+      VfkBorder border);
+
 /* ---- worker pool (vfk-pool.c) ------------------------------------------ */
 
   typedef struct VfkPool VfkPool;
