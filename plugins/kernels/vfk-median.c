@@ -246,6 +246,41 @@ col_swap (ColumnHist * h, int x, int vout, int vin)
 
 /* The last bin whose cumulative count is <= r (lane 0 always is, being
  * 0): the number of such lanes, minus one. */
+/* (the lane count of a mask where the CPU level has one) */
+#if VFK_ARCH == 2
+#include <immintrin.h>
+/* AVX-512: the lanes <= r as a mask, counted */
+VFK_ALWAYS_INLINE int
+last_le (vu16x16 cum, int r)
+{
+  return __builtin_popcount (_mm256_cmple_epu16_mask ((__m256i) cum,
+          _mm256_set1_epi16 ((short) r))) - 1;
+}
+#elif VFK_ARCH == 1
+#include <immintrin.h>
+/* AVX2: cum <= r where max(cum, r) == r; two mask bits a lane */
+VFK_ALWAYS_INLINE int
+last_le (vu16x16 cum, int r)
+{
+  const __m256i rv = _mm256_set1_epi16 ((short) r);
+  return __builtin_popcount ((unsigned) _mm256_movemask_epi8
+      (_mm256_cmpeq_epi16 (_mm256_max_epu16 ((__m256i) cum, rv), rv))) / 2 - 1;
+}
+#elif defined (__SSE2__)
+#include <emmintrin.h>
+/* SSE2: cum <= r where cum - r saturates to 0, in two halves */
+VFK_ALWAYS_INLINE int
+last_le (vu16x16 cum, int r)
+{
+  __m128i h[2], rv = _mm_set1_epi16 ((short) r);
+  memcpy (h, &cum, 32);
+  const __m128i z = _mm_setzero_si128 ();
+  return (__builtin_popcount ((unsigned) _mm_movemask_epi8 (_mm_cmpeq_epi16
+              (_mm_subs_epu16 (h[0], rv), z)))
+      + __builtin_popcount ((unsigned) _mm_movemask_epi8 (_mm_cmpeq_epi16
+              (_mm_subs_epu16 (h[1], rv), z)))) / 2 - 1;
+}
+#else
 VFK_ALWAYS_INLINE int
 last_le (vu16x16 cum, int r)
 {
@@ -260,6 +295,7 @@ last_le (vu16x16 cum, int r)
       1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1});
   return -m[0] - 1;
 }
+#endif
 
 /* Sweeps one output row of one channel: the window's cumulative coarse
  * counts follow it column by column; the fine counts of a coarse bin are
