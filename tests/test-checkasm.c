@@ -38,8 +38,8 @@ CHECKED (VfkNlmeansDsp, 2);     /* test_kernels_per_level: vfk_nlmeans
                                  * (offsets, finish), 1-4 channels, 1-3
                                  * weighted; weight tables in registers,
                                  * 16-bit, gathered; 16-bit weights */
-CHECKED (VfkBilateralDsp, 8);   /* test_kernels_per_level: vfk_bilateral_exact,
-                                 * 1-4 channels, plain and guided */
+CHECKED (VfkBilateralDsp, 9);   /* test_kernels_per_level: vfk_bilateral_exact
+                                 * (rows; pairs), 1-4 channels, guided or not */
 
 static uint32_t rng_state = 12345;
 

@@ -175,6 +175,109 @@ bilateral_row_intrinsics_avx512 (const BilateralJob * job, uint8_t * out,
     }
   }
 }
+
+/* One source row of the pair sweep (bilateral_band_pairs): every pixel p
+ * of the row (positions npos, from one radius left of the output to one
+ * right of it) against every q = p + k of the forward half of the window
+ * (the offsets after the centre: the rest of p's row, then the rows
+ * below).  The weight of the pair is computed once: p's sums take
+ * w I(q) in registers, q's accumulator row ky takes w I(p) (only rows
+ * kmin <= ky <= kmax: the band's own); p's own sums are added to
+ * accumulator row 0 when `own`. */
+VFK_TARGET_AVX512 VFK_ALWAYS_INLINE void
+pairs_avx512 (const BilateralJob * job, float *const *rows,
+    float *const *acc, int pstride, const int cn, int npos, int own, int kmin,
+    int kmax, const int guided)
+{
+  const VfkBilateral *b = job->b;
+  const __m512 gc = _mm512_set1_ps (b->gauss_color);
+  const int r = b->radius;
+  int kc = 0, nh = 0;
+  int *half = alloca (sizeof (int) * b->maxk);
+  float m[4];
+
+  while (b->ofs_y[kc] != 0 || b->ofs_x[kc] != 0)
+    kc++;
+  /* the forward half column by column: consecutive pairs then add to
+   * different accumulator rows (row by row, each add would load what the
+   * one before had just stored, shifted by a pixel: a store-forwarding
+   * stall per pair) */
+  for (int kx = -r; kx <= r; kx++)
+    for (int k = kc + 1; k < b->maxk; k++)
+      if (b->ofs_x[k] == kx)
+        half[nh++] = k;
+  for (int c = 0; c < 4; c++)
+    m[c] = (job->dist_mask >> c) & 1 ? 1.f : 0.f;
+  for (int i0 = 0; i0 < npos; i0 += 16) {
+    const int pi = i0 + r;      /* p's index in the padded rows */
+    const __m512 sw0 = _mm512_set1_ps (b->space_w[kc]);
+    __m512 wsum = sw0, sum[4], c0[5];
+
+    for (int c = 0; c < cn + guided; c++)
+      c0[c] = _mm512_loadu_ps (rows[0] + c * pstride + pi);
+    for (int c = 0; c < cn; c++)
+      sum[c] = _mm512_mul_ps (sw0, c0[c]);
+    for (int h = 0; h < nh; h++) {
+      const int k = half[h];
+      const int ky = b->ofs_y[k], qi = pi + b->ofs_x[k];
+      const float *base = rows[ky] + qi;
+      __m512 d = _mm512_setzero_ps (), w, v[4];
+      for (int c = 0; c < cn; c++)
+        v[c] = _mm512_loadu_ps (base + c * pstride);
+      if (guided) {
+        __m512 g = _mm512_loadu_ps (base + cn * pstride);
+        d = _mm512_abs_ps (_mm512_sub_ps (g, c0[cn]));
+      } else {
+        for (int c = 0; c < cn; c++)
+          d = _mm512_fmadd_ps (_mm512_set1_ps (m[c]), _mm512_abs_ps
+              (_mm512_sub_ps (v[c], c0[c])), d);
+      }
+      w = _mm512_mul_ps (_mm512_set1_ps (b->space_w[k]),
+          exp_neg_avx512 (_mm512_mul_ps (_mm512_mul_ps (d, d), gc)));
+      wsum = _mm512_add_ps (wsum, w);
+      for (int c = 0; c < cn; c++)
+        sum[c] = _mm512_fmadd_ps (w, v[c], sum[c]);
+      if (ky >= kmin && ky <= kmax) {
+        float *a = acc[ky] + qi;
+        for (int c = 0; c < cn; c++)
+          _mm512_storeu_ps (a + c * pstride, _mm512_fmadd_ps (w, c0[c],
+                  _mm512_loadu_ps (a + c * pstride)));
+        _mm512_storeu_ps (a + cn * pstride, _mm512_add_ps (w,
+                _mm512_loadu_ps (a + cn * pstride)));
+      }
+    }
+    if (own) {
+      float *a = acc[0] + pi;
+      for (int c = 0; c < cn; c++)
+        _mm512_storeu_ps (a + c * pstride, _mm512_add_ps (sum[c],
+                _mm512_loadu_ps (a + c * pstride)));
+      _mm512_storeu_ps (a + cn * pstride, _mm512_add_ps (wsum,
+              _mm512_loadu_ps (a + cn * pstride)));
+    }
+  }
+}
+
+/* the sweep compiled per channel count, plain or guided */
+void
+bilateral_pairs_avx512 (const BilateralJob * job, float *const *rows,
+    float *const *acc, int pstride, int cn, int npos, int own, int kmin,
+    int kmax)
+{
+#define PAIRS_CASE(CN)                                                       \
+  case CN:                                                                   \
+    if (job->guide)                                                          \
+      pairs_avx512 (job, rows, acc, pstride, CN, npos, own, kmin, kmax, 1);  \
+    else                                                                     \
+      pairs_avx512 (job, rows, acc, pstride, CN, npos, own, kmin, kmax, 0);  \
+    break
+  switch (cn) {
+      PAIRS_CASE (1);
+      PAIRS_CASE (2);
+      PAIRS_CASE (3);
+      PAIRS_CASE (4);
+  }
+#undef PAIRS_CASE
+}
 #endif
 
 #if VFK_ONCE
@@ -195,6 +298,9 @@ ROW_VARIANTS (4g);
 /* *INDENT-ON* */
 void bilateral_row_intrinsics_avx512 (const BilateralJob * job,
     uint8_t * out, float *const *rows, int pstride, int cn, int wout);
+void bilateral_pairs_avx512 (const BilateralJob * job, float *const *rows,
+    float *const *acc, int pstride, int cn, int npos, int own, int kmin,
+    int kmax);
 
 void
 vfk_bilateral_dsp_init (VfkBilateralDsp * dsp, unsigned flags)
@@ -217,13 +323,42 @@ vfk_bilateral_dsp_init (VfkBilateralDsp * dsp, unsigned flags)
   VFK_OVERRIDE (dsp, flags & VFK_CPU_AVX2, row[7], bilateral_row_4g);
 #ifdef VFK_HAVE_VARIANTS
   /* hand-written: one row for every channel count, guided or not */
-  if (flags & VFK_CPU_AVX512)
+  if (flags & VFK_CPU_AVX512) {
     for (int i = 0; i < VFK_BILATERAL_ROWS; i++)
       dsp->row[i] = bilateral_row_intrinsics_avx512;
+    dsp->pairs = bilateral_pairs_avx512;
+  }
 #endif
 }
 
 VFK_DSP_GETTER (VfkBilateralDsp, bilateral_dsp, vfk_bilateral_dsp_init);
+
+/* Source row c as planar floats: cn planes (and the guide's first channel)
+ * of pcount pixels from column start, zeros up to pstride */
+static void
+fill_planes (const BilateralJob * job, float *planes, int c, int start,
+    int pcount, int pstride, uint8_t * pad, uint8_t * gpad)
+{
+  const VfkImage *src = job->src;
+  const int cn = src->channels;
+  vfk_border_pad_row (pad, src, c, start, pcount, job->border, job->value);
+  for (int ch = 0; ch < cn; ch++) {
+    for (int x = 0; x < pcount; x++)
+      planes[ch * pstride + x] = pad[x * cn + ch];
+    for (int x = pcount; x < pstride; x++)
+      planes[ch * pstride + x] = 0.f;
+  }
+  if (job->guide) {
+    /* the guide's first channel, same geometry as src */
+    const VfkImage *g = job->guide;
+    float *gp = planes + (size_t) cn * pstride;
+    vfk_border_pad_row (gpad, g, c, start, pcount, job->border, job->value);
+    for (int x = 0; x < pcount; x++)
+      gp[x] = gpad[x * g->channels];
+    for (int x = pcount; x < pstride; x++)
+      gp[x] = 0.f;
+  }
+}
 
 static void
 bilateral_band (void *data, int worker, int y0, int y1)
@@ -257,31 +392,77 @@ bilateral_band (void *data, int worker, int y0, int y1)
     for (int j = 0; j < n; j++) {
       int c = y + job->oy - r + j, fresh;
       float *planes = vfk_ring_slot (&ring, c, &fresh);
-      if (fresh) {
-        vfk_border_pad_row (pad, src, c, job->ox - r, pcount, job->border,
-            job->value);
-        for (int ch = 0; ch < cn; ch++) {
-          for (int x = 0; x < pcount; x++)
-            planes[ch * pstride + x] = pad[x * cn + ch];
-          for (int x = pcount; x < pstride; x++)
-            planes[ch * pstride + x] = 0.f;
-        }
-        if (job->guide) {
-          /* the guide's first channel, same geometry as src */
-          const VfkImage *g = job->guide;
-          float *gp = planes + (size_t) cn * pstride;
-          vfk_border_pad_row (gpad, g, c, job->ox - r, pcount, job->border,
-              job->value);
-          for (int x = 0; x < pcount; x++)
-            gp[x] = gpad[x * g->channels];
-          for (int x = pcount; x < pstride; x++)
-            gp[x] = 0.f;
-        }
-      }
+      if (fresh)
+        fill_planes (job, planes, c, job->ox - r, pcount, pstride, pad, gpad);
       rows[j] = planes;
     }
     dsp->row[job->guide ? 3 + cn : cn - 1] (job, vfk_row (job->dst, y), rows,
         pstride, cn, wout);
+  }
+}
+
+/* Every pair of pixels once (where the CPU level has a pair row): the
+ * weight of p and q = p + k is that of q and q - k, so each source row
+ * sweeps only the forward half of the window and adds each pair's
+ * weight to both pixels' sums: p's in registers, q's in accumulator rows
+ * kept for the r rows below.  An output row is complete once the r rows
+ * above it and itself have been swept.  Each band starts r rows above
+ * its first row (those rows only feed the band's accumulators), so a
+ * pixel's sums are added in the same order whatever the band split. */
+static void
+bilateral_band_pairs (void *data, int worker, int y0, int y1)
+{
+  BilateralJob *job = data;
+  const VfkBilateralDsp *dsp = bilateral_dsp ();
+  const int cn = job->src->channels;
+  const int r = job->b->radius, n = r + 1;
+  const int wout = job->dst->width;
+  const int npos = wout + 2 * r;        /* sources: x in [-r, wout + r) */
+  const int pcount = wout + 4 * r;      /* their windows: [-2r, wout + 2r) */
+  const int pstride = (int) (VFK_ALIGN (sizeof (float) * (pcount + BLK)) /
+      sizeof (float));
+  const int nplanes = cn + (job->guide ? 1 : 0);
+  const size_t slot = sizeof (float) * pstride * nplanes;
+  const size_t ring_bytes = vfk_ring_bytes (n, slot);
+  const size_t aslot = sizeof (float) * pstride * (cn + 1);
+  uint8_t *mem = vfk_pool_scratch (job->pool, worker, ring_bytes
+      + n * aslot + VFK_ALIGN ((size_t) pcount * cn)
+      + VFK_ALIGN ((size_t) pcount * (job->guide ? job->guide->channels : 1)));
+  if (!mem)
+    return;                     /* the job reports the failure */
+  float *accmem = (float *) (mem + ring_bytes);
+  uint8_t *pad = mem + ring_bytes + n * aslot;
+  uint8_t *gpad = pad + VFK_ALIGN ((size_t) pcount * cn);
+  float **rows = alloca (sizeof (float *) * n);
+  float **acc = alloca (sizeof (float *) * n);
+  VfkRing ring;
+
+  vfk_ring_init (&ring, mem, n, slot);
+  memset (accmem, 0, n * aslot);
+  for (int y = y0 - r; y < y1; y++) {
+    for (int j = 0; j < n; j++) {
+      int c = y + job->oy + j, fresh;
+      float *planes = vfk_ring_slot (&ring, c, &fresh);
+      if (fresh)
+        fill_planes (job, planes, c, job->ox - 2 * r, pcount, pstride, pad,
+            gpad);
+      rows[j] = planes;
+      acc[j] = accmem + (size_t) (((y + j) % n + n) % n) * (aslot / 4);
+    }
+    dsp->pairs (job, rows, acc, pstride, cn, npos, y >= y0, y0 - y, y1 - 1 - y);
+    if (y >= y0) {
+      uint8_t *out = vfk_row (job->dst, y);
+      const float *a = acc[0] + 2 * r, *ws = a + (size_t) cn * pstride;
+      for (int x = 0; x < wout; x++) {
+        const float inv = 1.f / ws[x];
+        for (int c = 0; c < cn; c++) {
+          int v = (int) nearbyintf (a[(size_t) c * pstride + x] * inv);
+          out[(size_t) x * cn + c] = (uint8_t) (v < 0 ? 0 : v > 255 ? 255 : v);
+        }
+      }
+    }
+    /* row y's accumulators become row y + r + 1's */
+    memset (acc[0], 0, aslot);
   }
 }
 
@@ -382,7 +563,8 @@ vfk_bilateral_exact (VfkPool * pool, const VfkImage * src,
     .src = src,.guide = guide,.dst = dst,.ox = ox,.oy = oy,.border = border,
     .value = value,.dist_mask = dist_mask,.b = b,.pool = pool,
   };
-  return vfk_pool_run (pool, dst->height, bilateral_band, &job);
+  return vfk_pool_run (pool, dst->height, bilateral_dsp ()->pairs ?
+      bilateral_band_pairs : bilateral_band, &job);
 }
 
 #endif /* VFK_ONCE */
