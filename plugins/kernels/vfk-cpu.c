@@ -103,6 +103,51 @@
       out[s] = (uint8_t) (int) ((acc + add) * scale);                        \
     }                                                                        \
   }                                                                          \
+  attr static void                                                           \
+  hsym_u8_u16_##suffix (uint16_t * restrict out, const uint8_t * restrict in, \
+      const uint16_t * restrict k, int r, int cn, int n)                     \
+  {                                                                          \
+    const uint16_t k0 = k[0], k1 = r > 0 ? k[1] : 0;                         \
+    if (r == 1)                                                              \
+      for (int s = 0; s < n; s++)                                            \
+        out[s] = (uint16_t) (k1 * in[s + cn] + k0 * (in[s] + in[s + 2 * cn]));\
+    else if (r == 2)                                                         \
+      for (int s = 0; s < n; s++)                                            \
+        out[s] = (uint16_t) (k[2] * in[s + 2 * cn]                           \
+            + k1 * (in[s + cn] + in[s + 3 * cn])                             \
+            + k0 * (in[s] + in[s + 4 * cn]));                                \
+    else {                                                                   \
+      for (int s = 0; s < n; s++)                                            \
+        out[s] = (uint16_t) (k[r] * in[s + r * cn]);                         \
+      for (int i = 0; i < r; i++)                                            \
+        for (int s = 0; s < n; s++)                                          \
+          out[s] = (uint16_t) (out[s] + k[i] * (in[s + i * cn]               \
+                  + in[s + (2 * r - i) * cn]));                              \
+    }                                                                        \
+  }                                                                          \
+  attr static void                                                           \
+  vsym_u16_u8_##suffix (uint8_t * restrict out,                              \
+      const uint16_t * const *restrict rows, const uint16_t * restrict k,    \
+      int r, int n, uint16_t add, int shift)                                 \
+  {                                                                          \
+    int s = 0;                                                               \
+    /* 3 and 5 taps in 16-bit vectors (in C the shift would widen) */        \
+    if (r == 1 || r == 2)                                                    \
+      for (; s + 32 <= n; s += 32) {                                         \
+        vu16 a = vu16_ld (rows[r] + s) * k[r] + add;                          \
+        for (int i = 0; i < r; i++)                                          \
+          a += (vu16_ld (rows[i] + s) + vu16_ld (rows[2 * r - i] + s)) * k[i];\
+        a >>= shift;                                                         \
+        vu8x32 b = __builtin_convertvector (a, vu8x32);                      \
+        memcpy (out + s, &b, 32);                                            \
+      }                                                                      \
+    for (; s < n; s++) {                                                     \
+      uint16_t a = (uint16_t) (k[r] * rows[r][s] + add);                     \
+      for (int i = 0; i < r; i++)                                            \
+        a = (uint16_t) (a + k[i] * (rows[i][s] + rows[2 * r - i][s]));       \
+      out[s] = (uint8_t) (a >> shift);                                       \
+    }                                                                        \
+  }                                                                          \
   V4_BODY (v4_f32_u8_##suffix, attr EXACT_FMA, uint8_t, V4_STORE_U8)          \
   V4_BODY (v4_f32_##suffix, attr EXACT_FMA, float, V4_STORE_F32)              \
   CONV_BODY (conv_f32_##suffix, attr EXACT_FMA)                               \
@@ -113,6 +158,7 @@
     hsym_f32_##suffix,                                                       \
     vsym_f32_u8_##suffix, PREFIX_FN, conv_f32_##suffix,                      \
     conv_f32_exact_##suffix, v4_f32_u8_##suffix, v4_f32_##suffix,            \
+    hsym_u8_u16_##suffix, vsym_u16_u8_##suffix,                              \
   };
 
 /* GCC vector extensions: the same source becomes SSE2, AVX2 or AVX-512
@@ -125,6 +171,10 @@
 typedef float vf __attribute__((vector_size (VL * 4)));
 typedef int32_t vi __attribute__((vector_size (VL * 4)));
 typedef uint8_t vu8 __attribute__((vector_size (VL)));
+/* 32 16-bit lanes (the exact Gaussian's 16-bit rows) */
+typedef uint16_t vu16 __attribute__((vector_size (64)));
+typedef uint8_t vu8x32 __attribute__((vector_size (32)));
+#define vu16_ld(p) ({ vu16 v_; memcpy (&v_, (p), sizeof v_); v_; })
 
 #define vf_ld(p) ({ vf v_; memcpy (&v_, (p), sizeof v_); v_; })
 #define vf_st(p, v) do { vf v_ = (v); memcpy ((p), &v_, sizeof v_); } while (0)
