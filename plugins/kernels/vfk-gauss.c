@@ -187,6 +187,48 @@ gauss_band (void *data, int worker, int y0, int y1)
   }
 }
 
+/* Source row c's horizontal sums into h.  The row is read in place
+ * where the samples the whole row's sums read (up to rx pixels beyond
+ * either end of the frame's row) lie in the image's memory: the sums of
+ * the edge pixels, which read the neighbouring rows' samples there, are
+ * then redone from padded copies.  Elsewhere (rows outside the frame,
+ * the first and last rows, narrow frames) the padded row. */
+static void
+gauss_row_u16 (const GaussJob * job, const VfkRowDsp * cpu, uint16_t * h,
+    int c, uint8_t * pad)
+{
+  const VfkImage *src = job->src;
+  const int cn = src->channels, rx = job->kw / 2;
+  const int wout = job->dst->width;
+  const int start = job->ox - rx;
+  const int ri = vfk_border_index (c, src->height, job->border);
+  const ptrdiff_t at = (ptrdiff_t) ri * src->stride + (ptrdiff_t) start * cn;
+  const ptrdiff_t end = (ptrdiff_t) (src->height - 1) * src->stride
+      + (ptrdiff_t) src->width * cn;
+  /* the outputs whose window lies inside the frame's columns */
+  const int x_lo = MIN (wout, MAX (0, rx - job->ox));
+  const int x_hi = MAX (x_lo, MIN (wout, src->width - rx - job->ox));
+
+  if (ri < 0 || at < 0 || at + (ptrdiff_t) (wout + 2 * rx) * cn > end) {
+    vfk_border_pad_row (pad, src, c, start, wout + 2 * rx, job->border,
+        job->value);
+    cpu->hsym_u8_u16 (h, pad, job->kx16, rx, cn, wout * cn);
+    return;
+  }
+  cpu->hsym_u8_u16 (h, src->data + at, job->kx16, rx, cn, wout * cn);
+  if (x_lo > 0) {
+    vfk_border_pad_row (pad, src, c, start, x_lo + 2 * rx, job->border,
+        job->value);
+    cpu->hsym_u8_u16 (h, pad, job->kx16, rx, cn, x_lo * cn);
+  }
+  if (x_hi < wout) {
+    vfk_border_pad_row (pad, src, c, start + x_hi, wout - x_hi + 2 * rx,
+        job->border, job->value);
+    cpu->hsym_u8_u16 (h + (size_t) x_hi * cn, pad, job->kx16, rx, cn,
+        (wout - x_hi) * cn);
+  }
+}
+
 /* The same sums in 16 bits, one output row at a time (the kernels of
  * gauss16_kernels: every sum below 2^16, so 32 lanes a vector where
  * float has 16) */
@@ -199,8 +241,7 @@ gauss_band_u16 (void *data, int worker, int y0, int y1)
   const int cn = src->channels;
   const int ns = job->dst->width * cn;
   const int pcount = job->dst->width + job->kw - 1;
-  const int start = job->ox - job->kw / 2;
-  const int rx = job->kw / 2, ry = job->kh / 2;
+  const int ry = job->kh / 2;
   const size_t ring_bytes = vfk_ring_bytes (job->kh, sizeof (uint16_t) * ns);
   uint8_t *mem = vfk_pool_scratch (job->pool, worker, ring_bytes
       + VFK_ALIGN ((size_t) pcount * cn));
@@ -215,11 +256,8 @@ gauss_band_u16 (void *data, int worker, int y0, int y1)
     for (int j = 0; j < job->kh; j++) {
       int c = y + job->oy - ry + j, fresh;
       uint16_t *h = vfk_ring_slot (&ring, c, &fresh);
-      if (fresh) {
-        vfk_border_pad_row (pad, src, c, start, pcount, job->border,
-            job->value);
-        cpu->hsym_u8_u16 (h, pad, job->kx16, rx, cn, ns);
-      }
+      if (fresh)
+        gauss_row_u16 (job, cpu, h, c, pad);
       rows[j] = h;
     }
     cpu->vsym_u16_u8 (vfk_row (job->dst, y), rows, job->ky16, ry, ns,
