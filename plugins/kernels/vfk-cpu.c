@@ -126,27 +126,27 @@
     }                                                                        \
   }                                                                          \
   attr static void                                                           \
-  vsym_u16_u8_##suffix (uint8_t * restrict out,                              \
+  vsym_u16_u8_##suffix (uint8_t * const *restrict out, int m,                \
       const uint16_t * const *restrict rows, const uint16_t * restrict k,    \
       int r, int n, uint16_t add, int shift)                                 \
   {                                                                          \
     int s = 0;                                                               \
-    /* 3 and 5 taps in 16-bit vectors (in C the shift would widen) */        \
-    if (r == 1 || r == 2)                                                    \
-      for (; s + 32 <= n; s += 32) {                                         \
-        vu16 a = vu16_ld (rows[r] + s) * k[r] + add;                          \
+    /* four rows of 3 or 5 taps, each input row loaded once, in 16-bit      \
+     * vectors (in C the shift would widen) */                               \
+    if (m == 4 && r == 1)                                                    \
+      for (; s + 32 <= n; s += 32)                                           \
+        VSYM4_U16 (1);                                                       \
+    else if (m == 4 && r == 2)                                               \
+      for (; s + 32 <= n; s += 32)                                           \
+        VSYM4_U16 (2);                                                       \
+    for (; s < n; s++)                                                       \
+      for (int o = 0; o < m; o++) {                                          \
+        const uint16_t *const *ro = rows + o;                                \
+        uint16_t a = (uint16_t) (k[r] * ro[r][s] + add);                     \
         for (int i = 0; i < r; i++)                                          \
-          a += (vu16_ld (rows[i] + s) + vu16_ld (rows[2 * r - i] + s)) * k[i];\
-        a >>= shift;                                                         \
-        vu8x32 b = __builtin_convertvector (a, vu8x32);                      \
-        memcpy (out + s, &b, 32);                                            \
+          a = (uint16_t) (a + k[i] * (ro[i][s] + ro[2 * r - i][s]));         \
+        out[o][s] = (uint8_t) (a >> shift);                                  \
       }                                                                      \
-    for (; s < n; s++) {                                                     \
-      uint16_t a = (uint16_t) (k[r] * rows[r][s] + add);                     \
-      for (int i = 0; i < r; i++)                                            \
-        a = (uint16_t) (a + k[i] * (rows[i][s] + rows[2 * r - i][s]));       \
-      out[s] = (uint8_t) (a >> shift);                                       \
-    }                                                                        \
   }                                                                          \
   V4_BODY (v4_f32_u8_##suffix, attr EXACT_FMA, uint8_t, V4_STORE_U8)          \
   V4_BODY (v4_f32_##suffix, attr EXACT_FMA, float, V4_STORE_F32)              \
@@ -175,6 +175,20 @@ typedef uint8_t vu8 __attribute__((vector_size (VL)));
 typedef uint16_t vu16 __attribute__((vector_size (64)));
 typedef uint8_t vu8x32 __attribute__((vector_size (32)));
 #define vu16_ld(p) ({ vu16 v_; memcpy (&v_, (p), sizeof v_); v_; })
+/* 32 samples of four output rows from R-radius columns (2R + 4 rows) */
+#define VSYM4_U16(R) do {                                                    \
+    vu16 l_[2 * (R) + 4];                                                    \
+    for (int j = 0; j < 2 * (R) + 4; j++)                                    \
+      l_[j] = vu16_ld (rows[j] + s);                                         \
+    for (int o = 0; o < 4; o++) {                                            \
+      vu16 a_ = l_[o + (R)] * k[R] + add;                                    \
+      for (int i = 0; i < (R); i++)                                          \
+        a_ += (l_[o + i] + l_[o + 2 * (R) - i]) * k[i];                      \
+      a_ >>= shift;                                                          \
+      vu8x32 b_ = __builtin_convertvector (a_, vu8x32);                      \
+      memcpy (out[o] + s, &b_, 32);                                          \
+    }                                                                        \
+  } while (0)
 
 #define vf_ld(p) ({ vf v_; memcpy (&v_, (p), sizeof v_); v_; })
 #define vf_st(p, v) do { vf v_ = (v); memcpy ((p), &v_, sizeof v_); } while (0)

@@ -58,11 +58,13 @@ typedef struct
    * power of two (3x3 and 5x5 at OpenCV's default sigma): half kernels k
    * ([0, r) outer taps, [r] centre); every sum, computed modulo 2^16, is
    * below 2^16 (the caller checks).  Rows: out[s] = sum_i k[|i - r|]
-   * in[s + i cn]; columns: out[s] = (sum_j k[..] rows[j][s] + add) >> shift */
+   * in[s + i cn]; columns, m (1-4) output rows from 2r + m rows: out[o][s] = (sum_j
+   * k[..] rows[o + j][s] + add) >> shift */
   void (*hsym_u8_u16) (uint16_t * out, const uint8_t * in, const uint16_t * k,
       int r, int cn, int n);
-  void (*vsym_u16_u8) (uint8_t * out, const uint16_t * const *rows,
-      const uint16_t * k, int r, int n, uint16_t add, int shift);
+  void (*vsym_u16_u8) (uint8_t * const *out, int m,
+      const uint16_t * const *rows, const uint16_t * k, int r, int n,
+      uint16_t add, int shift);
 } VfkRowDsp;
 
 void vfk_row_dsp_init (VfkRowDsp * dsp, unsigned flags);

@@ -229,7 +229,7 @@ gauss_row_u16 (const GaussJob * job, const VfkRowDsp * cpu, uint16_t * h,
   }
 }
 
-/* The same sums in 16 bits, one output row at a time (the kernels of
+/* The same sums in 16 bits (the kernels of
  * gauss16_kernels: every sum below 2^16, so 32 lanes a vector where
  * float has 16) */
 static void
@@ -242,26 +242,32 @@ gauss_band_u16 (void *data, int worker, int y0, int y1)
   const int ns = job->dst->width * cn;
   const int pcount = job->dst->width + job->kw - 1;
   const int ry = job->kh / 2;
-  const size_t ring_bytes = vfk_ring_bytes (job->kh, sizeof (uint16_t) * ns);
+  const int nslots = job->kh + 3;
+  const size_t ring_bytes = vfk_ring_bytes (nslots, sizeof (uint16_t) * ns);
   uint8_t *mem = vfk_pool_scratch (job->pool, worker, ring_bytes
       + VFK_ALIGN ((size_t) pcount * cn));
   if (!mem)
     return;                     /* the job reports the failure */
   uint8_t *pad = mem + ring_bytes;
-  const uint16_t **rows = alloca (sizeof (uint16_t *) * job->kh);
+  const uint16_t **rows = alloca (sizeof (uint16_t *) * nslots);
   VfkRing ring;
 
-  vfk_ring_init (&ring, mem, job->kh, sizeof (uint16_t) * ns);
-  for (int y = y0; y < y1; y++) {
-    for (int j = 0; j < job->kh; j++) {
+  vfk_ring_init (&ring, mem, nslots, sizeof (uint16_t) * ns);
+  /* up to four output rows at a time: they share kh - 1 of their rows */
+  for (int y = y0; y < y1; y += 4) {
+    const int m = MIN (4, y1 - y);
+    uint8_t *out[4];
+    for (int o = 0; o < m; o++)
+      out[o] = vfk_row (job->dst, y + o);
+    for (int j = 0; j < job->kh + m - 1; j++) {
       int c = y + job->oy - ry + j, fresh;
       uint16_t *h = vfk_ring_slot (&ring, c, &fresh);
       if (fresh)
         gauss_row_u16 (job, cpu, h, c, pad);
       rows[j] = h;
     }
-    cpu->vsym_u16_u8 (vfk_row (job->dst, y), rows, job->ky16, ry, ns,
-        job->add16, job->shift16);
+    cpu->vsym_u16_u8 (out, m, rows, job->ky16, ry, ns, job->add16,
+        job->shift16);
   }
 }
 
