@@ -90,7 +90,7 @@ vfk_sat_u8 (int64_t v)
 static inline uint8_t *
 vfk_row (const VfkImage * img, int y)
 {
-  return img->data + (ptrdiff_t) y * img->stride;
+  return img->data + (ptrdiff_t) y *img->stride;
 }
 
 /* Floor division for a positive divisor. */
@@ -102,10 +102,12 @@ vfk_floor_div (int64_t a, int64_t d)
 }
 
 /* The tables of one bilateral parameter set (vfk-bilateral.c). */
-struct VfkBilateral {
+struct VfkBilateral
+{
   int radius, maxk;
   int *ofs_y, *ofs_x;
   float *space_w;
+  float *space_log2;            /* log2 of space_w (the AVX-512 pair sweep) */
   float *color_w;               /* 256 * 4 entries: any channel count */
   float gauss_color;            /* -1 / (2 sigma_color^2) */
   double sigma_color;           /* after OpenCV's <= 0 rule */
@@ -121,7 +123,8 @@ struct VfkBilateral {
 
 /* A cache of processed rows keyed by padded row coordinate, one slot per
  * kernel row: consecutive output rows reuse kh-1 of them. */
-typedef struct {
+typedef struct
+{
   int n;                        /* slots */
   int *tag;                     /* padded coordinate held by each slot */
   uint8_t *mem;                 /* n slots of `slot_size` bytes */
@@ -131,7 +134,7 @@ typedef struct {
 static inline size_t
 vfk_ring_bytes (int n, size_t slot_size)
 {
-  return VFK_ALIGN (sizeof (int) * n) + (size_t) n * VFK_ALIGN (slot_size);
+  return VFK_ALIGN (sizeof (int) * n) + (size_t) n *VFK_ALIGN (slot_size);
 }
 
 static inline void
@@ -155,7 +158,7 @@ vfk_ring_slot (VfkRing * ring, int c, int *fresh)
     i += ring->n;
   *fresh = ring->tag[i] != c;
   ring->tag[i] = c;
-  return ring->mem + (size_t) i * ring->slot_size;
+  return ring->mem + (size_t) i *ring->slot_size;
 }
 
 #endif
