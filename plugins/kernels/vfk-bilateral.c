@@ -203,8 +203,8 @@ bilateral_row_intrinsics_avx512 (const BilateralJob * job, uint8_t * out,
  * accumulator row 0 when `own`. */
 VFK_TARGET_AVX512 VFK_ALWAYS_INLINE void
 pairs_avx512 (const BilateralJob * job, float *const *rows,
-    float *const *acc, int pstride, const int cn, int npos, int own, int kmin,
-    int kmax, const int guided)
+    float *const *acc, int pstride, const int cn, int npos, uint8_t * out,
+    int kmin, int kmax, const int guided)
 {
   const VfkBilateral *b = job->b;
   /* the colour weight's exponent in powers of two */
@@ -265,7 +265,7 @@ pairs_avx512 (const BilateralJob * job, float *const *rows,
                 _mm512_loadu_ps (a + cn * pstride)));
       }
     }
-    if (own) {
+    if (out) {
       float *a = acc[0] + pi;
       for (int c = 0; c < cn; c++)
         _mm512_storeu_ps (a + c * pstride, _mm512_add_ps (sum[c],
@@ -274,20 +274,37 @@ pairs_avx512 (const BilateralJob * job, float *const *rows,
               _mm512_loadu_ps (a + cn * pstride)));
     }
   }
+  if (!out)
+    return;
+  /* the row is complete: round (sum / weight), as the rows do */
+  for (int x0 = 0; x0 < npos - 2 * r; x0 += 16) {
+    const int nb = MIN (16, npos - 2 * r - x0);
+    const float *a = acc[0] + 2 * r + x0;
+    const __m512 inv = _mm512_div_ps (_mm512_set1_ps (1.f),
+        _mm512_loadu_ps (a + cn * pstride));
+    uint8_t px[4][16];
+    for (int c = 0; c < cn; c++)
+      _mm_storeu_si128 ((__m128i *) px[c], _mm512_cvtusepi32_epi8
+          (_mm512_max_epi32 (_mm512_setzero_si512 (), _mm512_cvtps_epi32
+                  (_mm512_mul_ps (_mm512_loadu_ps (a + c * pstride), inv)))));
+    for (int l = 0; l < nb; l++)
+      for (int c = 0; c < cn; c++)
+        out[(size_t) (x0 + l) * cn + c] = px[c][l];
+  }
 }
 
 /* the sweep compiled per channel count, plain or guided */
 void
 bilateral_pairs_avx512 (const BilateralJob * job, float *const *rows,
-    float *const *acc, int pstride, int cn, int npos, int own, int kmin,
+    float *const *acc, int pstride, int cn, int npos, uint8_t * out, int kmin,
     int kmax)
 {
 #define PAIRS_CASE(CN)                                                       \
   case CN:                                                                   \
     if (job->guide)                                                          \
-      pairs_avx512 (job, rows, acc, pstride, CN, npos, own, kmin, kmax, 1);  \
+      pairs_avx512 (job, rows, acc, pstride, CN, npos, out, kmin, kmax, 1);  \
     else                                                                     \
-      pairs_avx512 (job, rows, acc, pstride, CN, npos, own, kmin, kmax, 0);  \
+      pairs_avx512 (job, rows, acc, pstride, CN, npos, out, kmin, kmax, 0);  \
     break
   switch (cn) {
       PAIRS_CASE (1);
@@ -318,7 +335,7 @@ ROW_VARIANTS (4g);
 void bilateral_row_intrinsics_avx512 (const BilateralJob * job,
     uint8_t * out, float *const *rows, int pstride, int cn, int wout);
 void bilateral_pairs_avx512 (const BilateralJob * job, float *const *rows,
-    float *const *acc, int pstride, int cn, int npos, int own, int kmin,
+    float *const *acc, int pstride, int cn, int npos, uint8_t * out, int kmin,
     int kmax);
 
 void
@@ -468,18 +485,9 @@ bilateral_band_pairs (void *data, int worker, int y0, int y1)
       rows[j] = planes;
       acc[j] = accmem + (size_t) (((y + j) % n + n) % n) * (aslot / 4);
     }
-    dsp->pairs (job, rows, acc, pstride, cn, npos, y >= y0, y0 - y, y1 - 1 - y);
-    if (y >= y0) {
-      uint8_t *out = vfk_row (job->dst, y);
-      const float *a = acc[0] + 2 * r, *ws = a + (size_t) cn * pstride;
-      for (int x = 0; x < wout; x++) {
-        const float inv = 1.f / ws[x];
-        for (int c = 0; c < cn; c++) {
-          int v = (int) nearbyintf (a[(size_t) c * pstride + x] * inv);
-          out[(size_t) x * cn + c] = (uint8_t) (v < 0 ? 0 : v > 255 ? 255 : v);
-        }
-      }
-    }
+    /* a row of the band is written once swept (the rows above it were) */
+    dsp->pairs (job, rows, acc, pstride, cn, npos, y >= y0 ? vfk_row
+        (job->dst, y) : NULL, y0 - y, y1 - 1 - y);
     /* row y's accumulators become row y + r + 1's */
     memset (acc[0], 0, aslot);
   }

@@ -163,10 +163,10 @@ typedef struct
       uint8_t * out, float *const *rows, int pstride, int cn, int wout);
   /* The pair sweep's source row (vfk-bilateral.c), where a level has
    * one (NULL: rows only): rows[0..r] and acc[0..r] from the source row
-   * down */
+   * down; out (NULL for the rows above a band) gets the finished row */
   void (*pairs) (const struct VfkBilateralJob * job, float *const *rows,
-      float *const *acc, int pstride, int cn, int npos, int own, int kmin,
-      int kmax);
+      float *const *acc, int pstride, int cn, int npos, uint8_t * out,
+      int kmin, int kmax);
 } VfkBilateralDsp;
 
 void vfk_bilateral_dsp_init (VfkBilateralDsp * dsp, unsigned flags);
