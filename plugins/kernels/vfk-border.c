@@ -112,18 +112,22 @@ vfk_border_pad_row (uint8_t * dst, const VfkImage * src, int row, int start,
 }
 
 void
+vfk_border_split (int width, int start, int count, int n[3])
+{
+  n[0] = MIN (count, MAX (0, -start));
+  n[1] = MAX (0, MIN (count - n[0], width - (start + n[0])));
+  n[2] = count - n[0] - n[1];
+}
+
+void
 vfk_border_row_runs (VfkRowRuns * runs, uint8_t * dst, const VfkImage * src,
     int row, int start, int count, VfkBorder border, uint8_t value)
 {
   const int cn = src->channels, r = vfk_border_index (row, src->height,
       border);
-  const int left = MIN (count, MAX (0, -start));
-  const int mid = MAX (0, MIN (count - left, src->width - (start + left)));
-  const int right = count - left - mid;
 
-  runs->n[0] = left;
-  runs->n[1] = mid;
-  runs->n[2] = right;
+  vfk_border_split (src->width, start, count, runs->n);
+  const int left = runs->n[0], mid = runs->n[1], right = runs->n[2];
   runs->p[0] = dst;
   runs->p[1] = dst + (size_t) left *cn;
   runs->p[2] = dst + (size_t) (left + mid) * cn;
@@ -144,9 +148,9 @@ vfk_border_row_runs (VfkRowRuns * runs, uint8_t * dst, const VfkImage * src,
 int
 vfk_border_col_map (int *map, int width, int start, int count, VfkBorder border)
 {
-  const int left = MIN (count, MAX (0, -start));
-  const int mid = MAX (0, MIN (count - left, width - (start + left)));
-  const int right = count - left - mid;
+  int n[3];
+  vfk_border_split (width, start, count, n);
+  const int left = n[0], mid = n[1], right = n[2];
 
   for (int k = 0; k < left + right; k++) {
     const int c = start + (k < left ? k : mid + k);

@@ -218,14 +218,14 @@ col_step (const BoxJob * job, const VfkBoxDsp * dsp, void *dst,
     return;
   }
   /* the frame run alone: one run, read in place (or the constant row) */
-  const int left = MIN (pcount, MAX (0, -start));
-  const int mid = MAX (0, MIN (pcount - left, job->src->width
-          - (start + left)));
+  int n[3];
+  vfk_border_split (job->src->width, start, pcount, n);
+  const int left = n[0], mid = n[1];
   const size_t o = (size_t) left * cn;
   runs (&in, row_in, job, in_row, start + left, mid);
   runs (&out, row_out, job, out_row, start + left, mid);
   col_update_at (dsp, dst, src, in.p[1], out.p[1], o, mid * cn, c16);
-  col_margins (dst, map, left, mid, pcount - left - mid, cn,
+  col_margins (dst, map, left, mid, n[2], cn,
       (uint32_t) job->kh * job->value, c16);
 }
 

@@ -64,6 +64,11 @@ extern "C"
   void vfk_border_pad_row (uint8_t * dst, const VfkImage * src, int row,
       int start, int count, VfkBorder border, uint8_t value);
 
+/* How a row padded over [start, start + count) of a frame width pixels
+ * wide splits: n[0] border columns left of the frame, n[1] in it, n[2]
+ * right of it (the split of vfk_border_row_runs and vfk_border_col_map). */
+  void vfk_border_split (int width, int start, int count, int n[3]);
+
 /* The same padded row as three runs, so that the frame's own samples are
  * read in place rather than copied: run k is n[k] pixels at p[k]; run 1
  * lies in the frame (when the row maps into it), runs 0 and 2 (the
