@@ -30,7 +30,7 @@ CHECKED (VfkNlmeansDsp, 2);     /* test_kernels_per_level: vfk_nlmeans
                                  * weighted; weight tables in registers,
                                  * 16-bit, gathered; 16-bit weights */
 CHECKED (VfkBilateralDsp, 9);   /* test_kernels_per_level: vfk_bilateral_exact
-                                 * (rows; pairs), 1-4 channels, guided or not */
+                                 * (rows; pairs at AVX-512), 1-4, guided or not */
 
 /* ---- box and linear ------------------------------------------------------- */
 

@@ -97,27 +97,6 @@ BILATERAL_ROW (4, 1, 4g)
 #if VFK_ARCH == 2
 #include <immintrin.h>
 
-/* exp(x), x <= 0: 2^n * e^y, n the nearest integer to x / ln 2 and
- * |y| <= ln 2 / 2, e^y by Taylor series to degree 6 (relative error below
- * 2e-7, next to the float table of OpenCV). */
-VFK_TARGET_AVX512 static inline __m512
-exp_neg_avx512 (__m512 x)
-{
-  const __m512 t = _mm512_mul_ps (x, _mm512_set1_ps (1.44269504f));
-  const __m512 n = _mm512_roundscale_ps (t, _MM_FROUND_TO_NEAREST_INT |
-      _MM_FROUND_NO_EXC);
-  const __m512 y = _mm512_mul_ps (_mm512_sub_ps (t, n),
-      _mm512_set1_ps (0.693147181f));
-  __m512 p = _mm512_set1_ps (1.f / 720);
-  p = _mm512_fmadd_ps (p, y, _mm512_set1_ps (1.f / 120));
-  p = _mm512_fmadd_ps (p, y, _mm512_set1_ps (1.f / 24));
-  p = _mm512_fmadd_ps (p, y, _mm512_set1_ps (1.f / 6));
-  p = _mm512_fmadd_ps (p, y, _mm512_set1_ps (0.5f));
-  p = _mm512_fmadd_ps (p, y, _mm512_set1_ps (1.f));
-  p = _mm512_fmadd_ps (p, y, _mm512_set1_ps (1.f));
-  return _mm512_scalef_ps (p, n);
-}
-
 /* 2^t, t <= 0 (below -126: 0): 2^n * 2^f, n the nearest integer, 2^f by
  * the series of e^(f ln 2) to degree 6 (relative error below 2e-7) */
 VFK_TARGET_AVX512 static inline __m512
@@ -134,63 +113,6 @@ exp2_neg_avx512 (__m512 t)
   p = _mm512_fmadd_ps (p, f, _mm512_set1_ps (0.69314718f));     /* ln2 */
   p = _mm512_fmadd_ps (p, f, _mm512_set1_ps (1.f));
   return _mm512_scalef_ps (p, n);
-}
-
-/* The same row with AVX-512: 16 pixels per vector; the colour weight is
- * computed rather than looked up (a gather is slower than the 12
- * instructions of exp_neg_avx512). */
-void
-bilateral_row_intrinsics_avx512 (const BilateralJob * job, uint8_t * out,
-    float *const *rows, int pstride, int cn, int wout)
-{
-  const VfkBilateral *b = job->b;
-  const __m512 gc = _mm512_set1_ps (b->gauss_color);
-  const int r = b->radius;
-  const int guided = job->guide != NULL;
-  float m[4];
-
-  for (int c = 0; c < 4; c++)
-    m[c] = (job->dist_mask >> c) & 1 ? 1.f : 0.f;
-  for (int x0 = 0; x0 < wout; x0 += 16) {
-    const int nb = MIN (16, wout - x0);
-    __m512 wsum = _mm512_setzero_ps (), sum[4], c0[5];
-    float res[4][16], ws[16];
-
-    for (int c = 0; c < cn + guided; c++)
-      c0[c] = _mm512_loadu_ps (rows[r] + c * pstride + x0 + r);
-    for (int c = 0; c < cn; c++)
-      sum[c] = _mm512_setzero_ps ();
-    for (int k = 0; k < b->maxk; k++) {
-      const float *base = rows[r + b->ofs_y[k]] + x0 + r + b->ofs_x[k];
-      __m512 d = _mm512_setzero_ps (), w, v[4];
-      for (int c = 0; c < cn; c++)
-        v[c] = _mm512_loadu_ps (base + c * pstride);
-      if (guided) {
-        __m512 g = _mm512_loadu_ps (base + cn * pstride);
-        d = _mm512_abs_ps (_mm512_sub_ps (g, c0[cn]));
-      } else {
-        for (int c = 0; c < cn; c++)
-          d = _mm512_fmadd_ps (_mm512_set1_ps (m[c]), _mm512_abs_ps
-              (_mm512_sub_ps (v[c], c0[c])), d);
-      }
-      w = _mm512_mul_ps (_mm512_set1_ps (b->space_w[k]),
-          exp_neg_avx512 (_mm512_mul_ps (_mm512_mul_ps (d, d), gc)));
-      wsum = _mm512_add_ps (wsum, w);
-      for (int c = 0; c < cn; c++)
-        sum[c] = _mm512_fmadd_ps (w, v[c], sum[c]);
-    }
-    _mm512_storeu_ps (ws, wsum);
-    for (int c = 0; c < cn; c++)
-      _mm512_storeu_ps (res[c], sum[c]);
-    for (int l = 0; l < nb; l++) {
-      const float inv = 1.f / ws[l];
-      for (int c = 0; c < cn; c++) {
-        int v = (int) nearbyintf (res[c][l] * inv);
-        out[(size_t) (x0 + l) * cn + c] = (uint8_t) (v < 0 ? 0 : v > 255 ?
-            255 : v);
-      }
-    }
-  }
 }
 
 /* One source row of the pair sweep (bilateral_band_pairs): every pixel p
@@ -332,8 +254,6 @@ ROW_VARIANTS (2g);
 ROW_VARIANTS (3g);
 ROW_VARIANTS (4g);
 /* *INDENT-ON* */
-void bilateral_row_intrinsics_avx512 (const BilateralJob * job,
-    uint8_t * out, float *const *rows, int pstride, int cn, int wout);
 void bilateral_pairs_avx512 (const BilateralJob * job, float *const *rows,
     float *const *acc, int pstride, int cn, int npos, uint8_t * out, int kmin,
     int kmax);
@@ -358,12 +278,10 @@ vfk_bilateral_dsp_init (VfkBilateralDsp * dsp, unsigned flags)
   VFK_OVERRIDE (dsp, flags & VFK_CPU_AVX2, row[6], bilateral_row_3g);
   VFK_OVERRIDE (dsp, flags & VFK_CPU_AVX2, row[7], bilateral_row_4g);
 #ifdef VFK_HAVE_VARIANTS
-  /* hand-written: one row for every channel count, guided or not */
-  if (flags & VFK_CPU_AVX512) {
-    for (int i = 0; i < VFK_BILATERAL_ROWS; i++)
-      dsp->row[i] = bilateral_row_intrinsics_avx512;
+  /* AVX-512: the pair sweep, written with intrinsics (the generic rows
+   * stay in the table, unused at that level) */
+  if (flags & VFK_CPU_AVX512)
     dsp->pairs = bilateral_pairs_avx512;
-  }
 #endif
 }
 
