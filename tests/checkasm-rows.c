@@ -6,7 +6,7 @@
 
 #include "checkasm.h"
 
-CHECKED (VfkRowDsp, 15);        /* test_row_primitives, test_row_filters,
+CHECKED (VfkRowDsp, 13);        /* test_row_primitives, test_row_filters,
                                  * test_row_u16: each directly */
 
 /* ---- row primitives ------------------------------------------------------- */
@@ -87,7 +87,7 @@ START_TEST (test_row_primitives)
 
 END_TEST;
 
-/* The symmetric and 2-D float filters.  Integer data whose sums stay below
+/* The column and 2-D float filters.  Integer data whose sums stay below
  * 2^24 must agree bit for bit (the exact paths rely on it); a float kernel
  * may differ where one level fuses a multiply-add: within float precision. */
 START_TEST (test_row_filters)
@@ -106,58 +106,27 @@ START_TEST (test_row_filters)
       for (int off = 0; off <= OFF; off += 3) {
         const int n = lengths[li];
         float k[64], oa[MAXN + OFF], ob[MAXN + OFF];
-        uint8_t ua[4][MAXN], ub[4][MAXN];
-        uint8_t *pua[4] = { ua[0], ua[1], ua[2], ua[3] };
-        uint8_t *pub[4] = { ub[0], ub[1], ub[2], ub[3] };
         float fa4[4][MAXN], fb4[4][MAXN];
         float *pfa[4] = { fa4[0], fa4[1], fa4[2], fa4[3] };
         float *pfb[4] = { fb4[0], fb4[1], fb4[2], fb4[3] };
-        const int r = 1 + rnd (6), cn = 1 + rnd (4);
+        const int cn = 1 + rnd (4);
 
-        /* pixels times q8 weights: rows of exact integers */
-        for (int j = 0; j < 16; j++) {
-          for (int i = 0; i < MAXN + 64; i++)
-            rows_f[j][i] = (float) (rnd (256) * rnd (257));
-          rows[j] = rows_f[j] + off;
+        for (int i = 0; i < 16; i++) {
+          for (int s = 0; s < MAXN + 64; s++)
+            rows_f[i][s] = (float) rnd (256);
+          rows[i] = rows_f[i] + off;
         }
         for (int i = 0; i < 64; i++)
           k[i] = (float) rnd (256);
-        {
-          /* q8 weights summing to at most 256 for vsym / v4 (sums < 2^24) */
-          float kq[8], s = 0;
-          for (int i = 0; i <= r; i++)
-            s += (kq[i] = (float) (1 + rnd (20))) * (i < r ? 2 : 1);
-          for (int i = 0; i <= r; i++)
-            kq[i] = floorf (kq[i] * 256 / s / 2);
-          memset (ua, 0, sizeof ua);
-          memset (ub, 0, sizeof ub);
-          ref.vsym_f32_u8 (ua[0], rows, kq, r, n, 32768.f, 1.f / 65536);
-          v.vsym_f32_u8 (ub[0], rows, kq, r, n, 32768.f, 1.f / 65536);
-          ck_assert_msg (!memcmp (ua[0], ub[0], n), "vsym_f32_u8 %s n=%d "
-              "r=%d off=%d", lv, n, r, off);
-          {
-            float kf[16];
-            for (int t = 0; t < 2 * r + 1; t++)
-              kf[t] = kq[t <= r ? t : 2 * r - t];
-            ref.v4_f32_u8 (pua, rows, kf, 2 * r + 1, n, 32768.f, 1.f / 65536);
-            v.v4_f32_u8 (pub, rows, kf, 2 * r + 1, n, 32768.f, 1.f / 65536);
-            for (int o = 0; o < 4; o++)
-              ck_assert_msg (!memcmp (ua[o], ub[o], n), "v4_f32_u8 %s n=%d "
-                  "kh=%d out %d off=%d", lv, n, 2 * r + 1, o, off);
-          }
+        /* every phase of the column filter: no row shared (1, 2 taps) and
+         * the rows feeding only the first or the last outputs */
+        for (int kh = 1; kh <= 12; kh += kh < 3 ? 1 : 9) {
+          ref.v4_f32 (pfa, rows, k, kh, n);
+          v.v4_f32 (pfb, rows, k, kh, n);
+          for (int o = 0; o < 4; o++)
+            ck_assert_msg (!memcmp (fa4[o], fb4[o], sizeof (float) * n),
+                "v4_f32 %s n=%d kh=%d out %d off=%d", lv, n, kh, o, off);
         }
-        for (int i = 0; i < 16; i++)
-          for (int s = 0; s < MAXN + 64; s++)
-            rows_f[i][s] = (float) rnd (256);
-        ref.hsym_f32 (oa, rows[0], k, r, cn, n);
-        v.hsym_f32 (ob, rows[0], k, r, cn, n);
-        ck_assert_msg (!memcmp (oa, ob, sizeof (float) * n), "hsym_f32 %s "
-            "n=%d r=%d cn=%d off=%d", lv, n, r, cn, off);
-        ref.v4_f32 (pfa, rows, k, 5, n, 0, 0);
-        v.v4_f32 (pfb, rows, k, 5, n, 0, 0);
-        for (int o = 0; o < 4; o++)
-          ck_assert_msg (!memcmp (fa4[o], fb4[o], sizeof (float) * n),
-              "v4_f32 %s n=%d out %d off=%d", lv, n, o, off);
         ref.conv_f32_exact (oa, rows, k, 3, 5, cn, n);
         v.conv_f32_exact (ob, rows, k, 3, 5, cn, n);
         ck_assert_msg (!memcmp (oa, ob, sizeof (float) * n),
@@ -183,15 +152,16 @@ START_TEST (test_row_u16)
   unsigned levels[2];
   int nl = variant_levels (levels);
   VfkRowDsp ref, v;
-  uint8_t in[MAXN + 16], oa[4][MAXN], ob[4][MAXN];
+  uint8_t in[MAXN + 2 * 22 * 4], oa[4][MAXN], ob[4][MAXN];
   uint8_t *pa[4] = { oa[0], oa[1], oa[2], oa[3] };
   uint8_t *pb[4] = { ob[0], ob[1], ob[2], ob[3] };
-  uint16_t ha[MAXN], hb[MAXN], hrow[10][MAXN + OFF], k[4];
-  const uint16_t *rows[10];
+  uint16_t ha[MAXN], hb[MAXN], hrow[48][MAXN + OFF], k[23];
+  const uint16_t *rows[48];
+  static const int radii[] = { 0, 1, 2, 3, 7, 22 };
 
   vfk_row_dsp_init (&ref, 0);
-  fill_u8 (in, MAXN + 16);
-  for (int j = 0; j < 10; j++) {
+  fill_u8 (in, sizeof in);
+  for (int j = 0; j < 48; j++) {
     for (int i = 0; i < MAXN + OFF; i++)
       hrow[j][i] = (uint16_t) rnd (65536);
     rows[j] = hrow[j];
@@ -199,9 +169,9 @@ START_TEST (test_row_u16)
   for (int l = 0; l < nl; l++) {
     vfk_row_dsp_init (&v, levels[l]);
     for (unsigned li = 0; li < sizeof lengths / sizeof *lengths; li++)
-      for (int r = 0; r <= 3; r++)
+      for (unsigned ri = 0; ri < sizeof radii / sizeof *radii; ri++)
         for (int cn = 1; cn <= 4; cn += 3) {
-          const int n = lengths[li];
+          const int n = lengths[li], r = radii[ri];
           for (int i = 0; i <= r; i++)
             k[i] = (uint16_t) (1 + rnd (300));
           ref.hsym_u8_u16 (ha, in, k, r, cn, n);
@@ -218,6 +188,25 @@ START_TEST (test_row_u16)
             v.vsym_u16_u8 (pb, m, rows, k, r, n, add, shift);
             ck_assert_msg (!memcmp (oa, ob, sizeof oa), "vsym_u16_u8 %s "
                 "n=%d r=%d m=%d", level_name (levels[l]), n, r, m);
+          }
+          /* float columns: a q8 kernel summing to 256 over rows of at
+           * most 65280, the largest sums included */
+          for (int m = 1; m <= 4; m++) {
+            float kf[45], left = 256;
+            const int kh = 2 * r + 1;
+            for (int t = 0; t < kh; t++) {
+              kf[t] = t < kh - 1 ? floorf (left * rnd (100) / 200) : left;
+              left -= kf[t];
+            }
+            for (int j = 0; j < kh + 3; j++)
+              for (int i = 0; i < n; i++)
+                hrow[j][i] = (uint16_t) (j == m ? 65280 : rnd (65281));
+            memset (oa, 0, sizeof oa);
+            memset (ob, 0, sizeof ob);
+            ref.vcol_u16_u8 (pa, m, rows, kf, kh, n);
+            v.vcol_u16_u8 (pb, m, rows, kf, kh, n);
+            ck_assert_msg (!memcmp (oa, ob, sizeof oa), "vcol_u16_u8 %s "
+                "n=%d kh=%d m=%d", level_name (levels[l]), n, kh, m);
           }
         }
   }

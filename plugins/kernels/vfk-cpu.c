@@ -47,62 +47,6 @@
     for (int s = 0; s < n; s++)                                              \
       dst[s] = (float) src[s];                                               \
   }                                                                          \
-  attr EXACT_FMA static void                                                 \
-  hsym_f32_##suffix (float *restrict h, const float *restrict p,             \
-      const float *restrict k, int r, int cn, int n)                         \
-  {                                                                          \
-    int s0 = 0;                                                              \
-    for (; s0 + 4 * VL <= n; s0 += 4 * VL) {                                 \
-      const float *c = p + s0 + r * cn;                                      \
-      const vf kc = vf_set1 (k[r]);                                          \
-      vf a[4];                                                               \
-      for (int q = 0; q < 4; q++)                                            \
-        a[q] = kc * vf_ld (c + q * VL);                                      \
-      for (int i = 0; i < r; i++) {                                          \
-        const float *x = p + s0 + i * cn, *z = p + s0 + (2 * r - i) * cn;    \
-        const vf w = vf_set1 (k[i]);                                         \
-        for (int q = 0; q < 4; q++)                                          \
-          a[q] += w * (vf_ld (x + q * VL) + vf_ld (z + q * VL));             \
-      }                                                                      \
-      for (int q = 0; q < 4; q++)                                            \
-        vf_st (h + s0 + q * VL, a[q]);                                       \
-    }                                                                        \
-    for (int s = s0; s < n; s++) {                                           \
-      float acc = k[r] * p[s + r * cn];                                      \
-      for (int i = 0; i < r; i++)                                            \
-        acc += k[i] * (p[s + i * cn] + p[s + (2 * r - i) * cn]);             \
-      h[s] = acc;                                                            \
-    }                                                                        \
-  }                                                                          \
-  attr EXACT_FMA static void                                                 \
-  vsym_f32_u8_##suffix (uint8_t * restrict out,                              \
-      const float *const *restrict rows, const float *restrict k, int r,     \
-      int n, float add, float scale)                                         \
-  {                                                                          \
-    const vf vadd = vf_set1 (add), vscale = vf_set1 (scale);                 \
-    int s0 = 0;                                                              \
-    for (; s0 + 4 * VL <= n; s0 += 4 * VL) {                                 \
-      const float *c = rows[r] + s0;                                         \
-      const vf kc = vf_set1 (k[r]);                                          \
-      vf a[4];                                                               \
-      for (int q = 0; q < 4; q++)                                            \
-        a[q] = kc * vf_ld (c + q * VL);                                      \
-      for (int i = 0; i < r; i++) {                                          \
-        const float *x = rows[i] + s0, *z = rows[2 * r - i] + s0;            \
-        const vf w = vf_set1 (k[i]);                                         \
-        for (int q = 0; q < 4; q++)                                          \
-          a[q] += w * (vf_ld (x + q * VL) + vf_ld (z + q * VL));             \
-      }                                                                      \
-      for (int q = 0; q < 4; q++)                                            \
-        vf_st_u8 (out + s0 + q * VL, (a[q] + vadd) * vscale);                \
-    }                                                                        \
-    for (int s = s0; s < n; s++) {                                           \
-      float acc = k[r] * rows[r][s];                                         \
-      for (int i = 0; i < r; i++)                                            \
-        acc += k[i] * (rows[i][s] + rows[2 * r - i][s]);                     \
-      out[s] = (uint8_t) (int) ((acc + add) * scale);                        \
-    }                                                                        \
-  }                                                                          \
   attr static void                                                           \
   hsym_u8_u16_##suffix (uint16_t * restrict out, const uint8_t * restrict in, \
       const uint16_t * restrict k, int r, int cn, int n)                     \
@@ -117,13 +61,59 @@
             + k1 * (in[s + cn] + in[s + 3 * cn])                             \
             + k0 * (in[s] + in[s + 4 * cn]));                                \
     else {                                                                   \
-      for (int s = 0; s < n; s++)                                            \
-        out[s] = (uint16_t) (k[r] * in[s + r * cn]);                         \
-      for (int i = 0; i < r; i++)                                            \
-        for (int s = 0; s < n; s++)                                          \
-          out[s] = (uint16_t) (out[s] + k[i] * (in[s + i * cn]               \
+      int s = 0;                                                             \
+      /* 64 samples a step, every tap applied in registers */                \
+      for (; s + 64 <= n; s += 64) {                                         \
+        vu16 a0 = vu8_u16_ld (in + s + r * cn) * k[r];                       \
+        vu16 a1 = vu8_u16_ld (in + s + 32 + r * cn) * k[r];                  \
+        for (int i = 0; i < r; i++) {                                        \
+          const uint8_t *x = in + s + i * cn, *z = in + s + (2 * r - i) * cn;\
+          a0 += (vu8_u16_ld (x) + vu8_u16_ld (z)) * k[i];                    \
+          a1 += (vu8_u16_ld (x + 32) + vu8_u16_ld (z + 32)) * k[i];          \
+        }                                                                    \
+        memcpy (out + s, &a0, sizeof a0);                                    \
+        memcpy (out + s + 32, &a1, sizeof a1);                               \
+      }                                                                      \
+      for (; s + 32 <= n; s += 32) {                                         \
+        vu16 a0 = vu8_u16_ld (in + s + r * cn) * k[r];                       \
+        for (int i = 0; i < r; i++)                                          \
+          a0 += (vu8_u16_ld (in + s + i * cn)                                \
+              + vu8_u16_ld (in + s + (2 * r - i) * cn)) * k[i];              \
+        memcpy (out + s, &a0, sizeof a0);                                    \
+      }                                                                      \
+      for (; s < n; s++) {                                                   \
+        uint16_t a = (uint16_t) (k[r] * in[s + r * cn]);                     \
+        for (int i = 0; i < r; i++)                                          \
+          a = (uint16_t) (a + k[i] * (in[s + i * cn]                         \
                   + in[s + (2 * r - i) * cn]));                              \
+        out[s] = a;                                                          \
+      }                                                                      \
     }                                                                        \
+  }                                                                          \
+  attr EXACT_FMA static void                                                 \
+  vcol_u16_u8_##suffix (uint8_t * const *restrict out, int m,                \
+      const uint16_t * const *restrict rows, const float *restrict k,        \
+      int kh, int n)                                                         \
+  {                                                                          \
+    int s = 0;                                                               \
+    for (; s + 2 * VL <= n; s += 2 * VL) {                                   \
+      vf a_[4][2];                                                           \
+      if (m == 4 && kh >= 3)                                                 \
+        V4_SUMS (vf_u16_ld);                                                 \
+      else                                                                   \
+        VM_SUMS (vf_u16_ld, m);                                              \
+      for (int o = 0; o < m; o++) {                                          \
+        vf_st_u8 (out[o] + s, (a_[o][0] + 32768.f) * (1.f / 65536.f));       \
+        vf_st_u8 (out[o] + s + VL, (a_[o][1] + 32768.f) * (1.f / 65536.f));  \
+      }                                                                      \
+    }                                                                        \
+    for (; s < n; s++)                                                       \
+      for (int o = 0; o < m; o++) {                                          \
+        float a = 0;                                                         \
+        for (int t = 0; t < kh; t++)                                         \
+          a += k[t] * rows[o + t][s];                                        \
+        out[o][s] = (uint8_t) (int) ((a + 32768.f) * (1.f / 65536.f));       \
+      }                                                                      \
   }                                                                          \
   attr static void                                                           \
   vsym_u16_u8_##suffix (uint8_t * const *restrict out, int m,                \
@@ -148,17 +138,14 @@
         out[o][s] = (uint8_t) (a >> shift);                                  \
       }                                                                      \
   }                                                                          \
-  V4_BODY (v4_f32_u8_##suffix, attr EXACT_FMA, uint8_t, V4_STORE_U8)          \
-  V4_BODY (v4_f32_##suffix, attr EXACT_FMA, float, V4_STORE_F32)              \
+  V4_BODY (v4_f32_##suffix, attr EXACT_FMA)                                  \
   CONV_BODY (conv_f32_##suffix, attr EXACT_FMA)                               \
   CONV_BODY (conv_f32_exact_##suffix, attr EXACT_FMA)                         \
   const VfkRowDsp vfk_row_table##suffix = {                                 \
     mac_u8_i32_##suffix, mac_i32_i32_##suffix,                               \
     mac_u8_f32_##suffix, mac_f32_f32_##suffix, u8_to_f32_##suffix,           \
-    hsym_f32_##suffix,                                                       \
-    vsym_f32_u8_##suffix, PREFIX_FN, conv_f32_##suffix,                      \
-    conv_f32_exact_##suffix, v4_f32_u8_##suffix, v4_f32_##suffix,            \
-    hsym_u8_u16_##suffix, vsym_u16_u8_##suffix,                              \
+    PREFIX_FN, conv_f32_##suffix, conv_f32_exact_##suffix, v4_f32_##suffix,  \
+    hsym_u8_u16_##suffix, vsym_u16_u8_##suffix, vcol_u16_u8_##suffix,        \
   };
 
 /* GCC vector extensions: the same source becomes SSE2, AVX2 or AVX-512
@@ -190,9 +177,27 @@ typedef uint8_t vu8x32 __attribute__((vector_size (32)));
     }                                                                        \
   } while (0)
 
+/* 32 bytes widened to 16 bits, 16 16-bit samples to float (GCC's generic
+ * conversions split these into half-width steps on AVX-512) */
+typedef uint16_t vu16h __attribute__((vector_size (VL * 2)));
+#if VFK_ARCH == 2
+#include <immintrin.h>
+#define vu8_u16_ld(p) ((vu16) _mm512_cvtepu8_epi16 (_mm256_loadu_si256     \
+        ((const __m256i *) (p))))
+#define vf_u16_ld(p) ((vf) _mm512_cvtepi32_ps (_mm512_cvtepu16_epi32        \
+        (_mm256_loadu_si256 ((const __m256i *) (p)))))
+#else
+#define vu8_u16_ld(p) ({ vu8x32 b_; memcpy (&b_, (p), sizeof b_);             \
+      __builtin_convertvector (b_, vu16); })
+#define vf_u16_ld(p) ({ vu16h h_; memcpy (&h_, (p), sizeof h_);              \
+      __builtin_convertvector (h_, vf); })
+#endif
 #define vf_ld(p) ({ vf v_; memcpy (&v_, (p), sizeof v_); v_; })
 #define vf_st(p, v) do { vf v_ = (v); memcpy ((p), &v_, sizeof v_); } while (0)
-#define vf_set1(x) ((vf) { } + (x))
+/* a broadcast ({} + x would add 0.f in scalar code first: -0.f + 0.f is
+ * not -0.f, so the compiler may not drop it) */
+#define vf_set1(x) ({ const float x_ = (x);                                 \
+      (vf) { x_, x_, x_, x_, x_, x_, x_, x_, x_, x_, x_, x_, x_, x_, x_, x_ }; })
 /* truncating float -> u8 for values known to lie in [0, 256) */
 #define vf_st_u8(p, v) do { \
     vu8 b_ = __builtin_convertvector (__builtin_convertvector ((v), vi), vu8); \
@@ -232,48 +237,62 @@ typedef uint8_t vu8x32 __attribute__((vector_size (32)));
     }                                                                        \
   }
 
-/* Four vertically adjacent outputs of a kh-tap column filter from kh+3
- * rows, each input row loaded once.  STORE(dst, v) writes one vector. */
-#define V4_STORE_U8(dst, v) vf_st_u8 ((dst), ((v) + vadd) * vscale)
-#define V4_STORE_F32(dst, v) vf_st ((dst), (v))
-#define V4_BODY(name, attrs, T, STORE)                                       \
+/* Column filters over 32 samples: a_[o][0..1] = sum_t k[t] rows[o + t] for
+ * M (1-4) vertically adjacent outputs from kh + M - 1 rows, each row
+ * loaded (by LD, into float) once.  V4_SUMS: four outputs of a kernel of
+ * three taps or more, without testing taps: rows 0-2 feed only the first
+ * outputs, rows kh to kh + 2 only the last. */
+#define V_ROW(LD, t, O0, O1) do {                                            \
+    const vf v0_ = LD (rows[t] + s), v1_ = LD (rows[t] + s + VL);            \
+    for (int o = (O0); o <= (O1); o++) {                                     \
+      const vf w_ = vf_set1 (k[(t) - o]);                                    \
+      a_[o][0] += w_ * v0_;                                                  \
+      a_[o][1] += w_ * v1_;                                                  \
+    }                                                                        \
+  } while (0)
+#define V4_SUMS(LD) do {                                                     \
+    for (int o = 0; o < 4; o++)                                              \
+      a_[o][0] = a_[o][1] = vf_set1 (0.f);                                   \
+    V_ROW (LD, 0, 0, 0);                                                     \
+    V_ROW (LD, 1, 0, 1);                                                     \
+    V_ROW (LD, 2, 0, 2);                                                     \
+    for (int t = 3; t < kh; t++)                                             \
+      V_ROW (LD, t, 0, 3);                                                   \
+    V_ROW (LD, kh, 1, 3);                                                    \
+    V_ROW (LD, kh + 1, 2, 3);                                                \
+    V_ROW (LD, kh + 2, 3, 3);                                                \
+  } while (0)
+#define VM_SUMS(LD, M) do {                                                  \
+    for (int o = 0; o < (M); o++)                                            \
+      a_[o][0] = a_[o][1] = vf_set1 (0.f);                                   \
+    for (int t = 0; t < kh + (M) - 1; t++)                                   \
+      V_ROW (LD, t, MAX (0, t - kh + 1), MIN ((M) - 1, t));                  \
+  } while (0)
+
+/* four outputs of a kh-tap column filter over float rows */
+#define V4_BODY(name, attrs)                                                 \
   attrs static void                                                          \
-  name (T * const *restrict out, const float *const *restrict rows,          \
-      const float *restrict k, int kh, int n, float add, float scale)        \
+  name (float *const *restrict out, const float *const *restrict rows,       \
+      const float *restrict k, int kh, int n)                                \
   {                                                                          \
-    const vf vadd = vf_set1 (add), vscale = vf_set1 (scale);                 \
-    int s0 = 0;                                                              \
-    (void) vadd;                                                             \
-    (void) vscale;                                                           \
-    for (; s0 + 2 * VL <= n; s0 += 2 * VL) {                                 \
-      vf a[4][2];                                                            \
-      for (int o = 0; o < 4; o++)                                            \
-        a[o][0] = a[o][1] = vf_set1 (0.f);                                   \
-      for (int t = 0; t < kh + 3; t++) {                                     \
-        const float *x = rows[t] + s0;                                       \
-        const vf v0 = vf_ld (x), v1 = vf_ld (x + VL);                        \
-        for (int o = 0; o < 4; o++) {                                        \
-          if (t - o >= 0 && t - o < kh) {                                    \
-            const vf w = vf_set1 (k[t - o]);                                 \
-            a[o][0] += w * v0;                                               \
-            a[o][1] += w * v1;                                               \
-          }                                                                  \
-        }                                                                    \
-      }                                                                      \
+    int s = 0;                                                               \
+    for (; s + 2 * VL <= n; s += 2 * VL) {                                   \
+      vf a_[4][2];                                                           \
+      if (kh >= 3)                                                           \
+        V4_SUMS (vf_ld);                                                     \
+      else                                                                   \
+        VM_SUMS (vf_ld, 4);                                                  \
       for (int o = 0; o < 4; o++) {                                          \
-        STORE (out[o] + s0, a[o][0]);                                        \
-        STORE (out[o] + s0 + VL, a[o][1]);                                   \
+        vf_st (out[o] + s, a_[o][0]);                                        \
+        vf_st (out[o] + s + VL, a_[o][1]);                                   \
       }                                                                      \
     }                                                                        \
-    for (int s = s0; s < n; s++)                                             \
+    for (; s < n; s++)                                                       \
       for (int o = 0; o < 4; o++) {                                          \
         float a = 0;                                                         \
         for (int t = 0; t < kh; t++)                                         \
           a += k[t] * rows[t + o][s];                                        \
-        if (sizeof (T) == 1)                                                 \
-          out[o][s] = (T) (int) ((a + add) * scale);                         \
-        else                                                                 \
-          out[o][s] = (T) a;                                                 \
+        out[o][s] = a;                                                       \
       }                                                                      \
   }
 
@@ -294,7 +313,6 @@ DEFINE_PREFIX_C (prefix2_u16_c, uint16_t)
 /* *INDENT-ON* */
 
 #if VFK_ARCH == 2
-#include <immintrin.h>
 
 /* In-register scans with lane permutes: 16 lanes per step, log2 steps.
  * The carry from one vector to the next is a dependency chain (permute +

@@ -19,15 +19,6 @@ typedef struct
   void (*mac_f32_f32) (float *acc, const float *row, float w, int n);
   /* dst[s] = src[s] */
   void (*u8_to_f32) (float *dst, const uint8_t * src, int n);
-  /* Symmetric 1-D filter along a row of interleaved samples:
-   * h[s] = k[r] p[s + r cn] + sum_{i<r} k[i] (p[s + i cn] + p[s + (2r-i) cn]) */
-  void (*hsym_f32) (float *h, const float *p, const float *k, int r, int cn,
-      int n);
-  /* The same across rows, then out = trunc((acc + add) * scale); the caller
-   * guarantees the result lies in [0, 256) (no clamping):
-   * acc[s] = k[r] rows[r][s] + sum_{i<r} k[i] (rows[i][s] + rows[2r-i][s]) */
-  void (*vsym_f32_u8) (uint8_t * out, const float *const *rows,
-      const float *k, int r, int n, float add, float scale);
   /* Inclusive running sums of interleaved channels for two independent
    * rows a and b: P[s] = P[s-cn] + x[s], with P[-cn..-1] read from P (the
    * caller provides them). */
@@ -47,24 +38,26 @@ typedef struct
   void (*conv_f32_exact) (float *out, const float *const *rows,
       const float *k, int kw, int kh, int cn, int n);
   /* Four vertically adjacent outputs of a kh-tap column filter from kh+3
-   * rows, each row loaded once: out[o] from rows[o..o+kh), truncated as
-   * vsym_f32_u8 does. */
-  void (*v4_f32_u8) (uint8_t * const *out, const float *const *rows,
-      const float *k, int kh, int n, float add, float scale);
-  /* The same with float outputs (add and scale unused). */
+   * rows, each row loaded once: out[o][s] = sum_t k[t] rows[o + t][s] */
   void (*v4_f32) (float *const *out, const float *const *rows,
-      const float *k, int kh, int n, float add, float scale);
-  /* The exact Gaussian in 16 bits, for kernels whose taps share a large
-   * power of two (3x3 and 5x5 at OpenCV's default sigma): half kernels k
-   * ([0, r) outer taps, [r] centre); every sum, computed modulo 2^16, is
-   * below 2^16 (the caller checks).  Rows: out[s] = sum_i k[|i - r|]
-   * in[s + i cn]; columns, m (1-4) output rows from 2r + m rows: out[o][s] = (sum_j
-   * k[..] rows[o + j][s] + add) >> shift */
+      const float *k, int kh, int n);
+  /* The exact Gaussian in 16 bits: half kernels k ([0, r) outer taps,
+   * [r] centre); every sum, computed modulo 2^16, is below 2^16 (the
+   * caller checks: any q8 row kernel; columns whose taps share a large
+   * power of two, 3x3 and 5x5 at OpenCV's default sigma).  Rows: out[s] =
+   * sum_i k[|i - r|] in[s + i cn]; columns, m (1-4) output rows from
+   * 2r + m rows: out[o][s] = (sum_j k[..] rows[o + j][s] + add) >> shift */
   void (*hsym_u8_u16) (uint16_t * out, const uint8_t * in, const uint16_t * k,
       int r, int cn, int n);
   void (*vsym_u16_u8) (uint8_t * const *out, int m,
       const uint16_t * const *rows, const uint16_t * k, int r, int n,
       uint16_t add, int shift);
+  /* The exact Gaussian's columns for every other kernel: m (1-4) output
+   * rows from kh + m - 1 rows of 16-bit sums (any q8 row kernel: below
+   * 65281), the whole column kernel k (q8 weights summing to 256):
+   * out[o][s] = (sum_t k[t] rows[o + t][s] + 2^15) >> 16 */
+  void (*vcol_u16_u8) (uint8_t * const *out, int m,
+      const uint16_t * const *rows, const float *k, int kh, int n);
 } VfkRowDsp;
 
 void vfk_row_dsp_init (VfkRowDsp * dsp, unsigned flags);

@@ -112,10 +112,11 @@ vfk_gauss_kernel_q8 (int n, double sigma, int32_t * out)
   out[n2] = (int32_t) (256 - 2 * sum);
 }
 
-/* Float arithmetic is exact here: every weight and pixel is a non-negative
- * integer and every partial sum is at most 256 * 65280 < 2^24, so float
- * (with or without FMA) gives the integer sums bit for bit, and the
- * vector units run at full width.  Symmetric taps are folded. */
+/* Rows in 16 bits: every q8 row kernel's sums are at most 255 * 256 =
+ * 65280, and an outer tap is at most 128, so a folded pair's product is
+ * too.  Columns in 16 bits where the taps share a large power of two
+ * (gauss16_kernels), else in float, exact: every partial sum is a
+ * non-negative integer of at most 256 * 65280 < 2^24. */
 typedef struct
 {
   const VfkImage *src;
@@ -124,68 +125,15 @@ typedef struct
   VfkBorder border;
   uint8_t value;
   int kw, kh;
-  const float *kx, *ky;         /* half kernels: [0, r) outer taps, [r] centre */
-  const float *kyfull;          /* the whole vertical kernel */
-  /* the 16-bit path (NULL: float): the half kernels divided by their
-   * common power of two, and the final rounding */
-  const uint16_t *kx16, *ky16;
+  const uint16_t *kx16;         /* half row kernel: [0, r) outer taps, [r] centre */
+  /* the columns: the half kernel divided by the taps' common power of two
+   * and the rounding (16 bits), or NULL and the whole kernel (float) */
+  const uint16_t *ky16;
   uint16_t add16;
   int shift16;
+  const float *kyfull;
   VfkPool *pool;
 } GaussJob;
-
-static void
-gauss_band (void *data, int worker, int y0, int y1)
-{
-  GaussJob *job = data;
-  const VfkImage *src = job->src;
-  const VfkRowDsp *cpu = vfk_row_dsp ();
-  const int cn = src->channels;
-  const int ns = job->dst->width * cn;
-  const int pcount = job->dst->width + job->kw - 1;
-  const int pn = pcount * cn;
-  const int start = job->ox - job->kw / 2;
-  const int rx = job->kw / 2, ry = job->kh / 2;
-  const int nslots = job->kh + 3;
-  const size_t ring_bytes = vfk_ring_bytes (nslots, sizeof (float) * ns);
-  uint8_t *mem = vfk_pool_scratch (job->pool, worker, ring_bytes
-      + VFK_ALIGN (pn) + VFK_ALIGN (sizeof (float) * pn));
-  if (!mem)
-    return;                     /* the job reports the failure */
-  uint8_t *pad = mem + ring_bytes;
-  float *padf = (float *) (pad + VFK_ALIGN (pn));
-  const float **rows = alloca (sizeof (float *) * nslots);
-  VfkRing ring;
-
-  vfk_ring_init (&ring, mem, nslots, sizeof (float) * ns);
-  /* four output rows at a time share kh-3 of their kh+3 input rows */
-  for (int y = y0; y < y1; y += 4) {
-    const int quad = y + 3 < y1;
-    const int nrows = quad ? job->kh + 3 : job->kh + (y1 - y) - 1;
-    for (int j = 0; j < nrows; j++) {
-      int c = y + job->oy - ry + j, fresh;
-      float *h = vfk_ring_slot (&ring, c, &fresh);
-      if (fresh) {
-        vfk_border_pad_row (pad, src, c, start, pcount, job->border,
-            job->value);
-        cpu->u8_to_f32 (padf, pad, pn);
-        cpu->hsym_f32 (h, padf, job->kx, rx, cn, ns);
-      }
-      rows[j] = h;
-    }
-    if (quad) {
-      uint8_t *out[4];
-      for (int o = 0; o < 4; o++)
-        out[o] = vfk_row (job->dst, y + o);
-      cpu->v4_f32_u8 (out, rows, job->kyfull, job->kh, ns, 32768.f,
-          1.f / 65536.f);
-    } else {
-      for (int o = 0; y + o < y1; o++)
-        cpu->vsym_f32_u8 (vfk_row (job->dst, y + o), rows + o, job->ky, ry,
-            ns, 32768.f, 1.f / 65536.f);
-    }
-  }
-}
 
 /* Source row c's horizontal sums into h.  The row is read in place
  * where the samples the whole row's sums read (up to rx pixels beyond
@@ -229,11 +177,8 @@ gauss_row_u16 (const GaussJob * job, const VfkRowDsp * cpu, uint16_t * h,
   }
 }
 
-/* The same sums in 16 bits (the kernels of
- * gauss16_kernels: every sum below 2^16, so 32 lanes a vector where
- * float has 16) */
 static void
-gauss_band_u16 (void *data, int worker, int y0, int y1)
+gauss_band (void *data, int worker, int y0, int y1)
 {
   GaussJob *job = data;
   const VfkImage *src = job->src;
@@ -266,8 +211,11 @@ gauss_band_u16 (void *data, int worker, int y0, int y1)
         gauss_row_u16 (job, cpu, h, c, pad);
       rows[j] = h;
     }
-    cpu->vsym_u16_u8 (out, m, rows, job->ky16, ry, ns, job->add16,
-        job->shift16);
+    if (job->ky16)
+      cpu->vsym_u16_u8 (out, m, rows, job->ky16, ry, ns, job->add16,
+          job->shift16);
+    else
+      cpu->vcol_u16_u8 (out, m, rows, job->kyfull, job->kh, ns);
   }
 }
 
@@ -307,13 +255,26 @@ gauss16_kernels (const int32_t * kx, int kw, const int32_t * ky, int kh,
   return 1;
 }
 
+/* The taps of zero at both ends of a q8 kernel (large sizes at small
+ * sigma) add nothing: drop them, keeping the kernel centred */
+static const int32_t *
+trim_zero_taps (const int32_t * k, int *n)
+{
+  while (*n > 1 && k[0] == 0) {
+    k++;
+    *n -= 2;
+  }
+  return k;
+}
+
 int
 vfk_gauss_exact (VfkPool * pool, const VfkImage * src, VfkImage * dst,
     int ox, int oy, VfkBorder border, uint8_t value, int kw, int kh,
     double sigma_x, double sigma_y)
 {
   int32_t *kx, *ky;
-  float *fx, *fy, *fyfull;
+  uint16_t *hx, *hy;
+  float *fy;
   GaussJob job;
 
   if (sigma_y <= 0)
@@ -327,30 +288,24 @@ vfk_gauss_exact (VfkPool * pool, const VfkImage * src, VfkImage * dst,
 
   kx = alloca (sizeof (int32_t) * kw);
   ky = alloca (sizeof (int32_t) * kh);
-  fx = alloca (sizeof (float) * (kw / 2 + 1));
-  fy = alloca (sizeof (float) * (kh / 2 + 1));
   vfk_gauss_kernel_q8 (kw, sigma_x, kx);
   vfk_gauss_kernel_q8 (kh, sigma_y, ky);
-  for (int i = 0; i <= kw / 2; i++)
-    fx[i] = (float) kx[i];
-  for (int i = 0; i <= kh / 2; i++)
-    fy[i] = (float) ky[i];
-  fyfull = alloca (sizeof (float) * kh);
-  for (int i = 0; i < kh; i++)
-    fyfull[i] = (float) ky[i];
+  kx = (int32_t *) trim_zero_taps (kx, &kw);
+  ky = (int32_t *) trim_zero_taps (ky, &kh);
+  hx = alloca (sizeof (uint16_t) * (kw / 2 + 1));
+  hy = alloca (sizeof (uint16_t) * (kh / 2 + 1));
+  fy = alloca (sizeof (float) * kh);
 
   job = (GaussJob) {
   .src = src,.dst = dst,.ox = ox,.oy = oy,.border = border,.value =
-        value,.kw = kw,.kh = kh,.kx = fx,.ky = fy,.kyfull = fyfull,.pool =
-        pool};
-  {
-    uint16_t *hx = alloca (sizeof (uint16_t) * (kw / 2 + 1));
-    uint16_t *hy = alloca (sizeof (uint16_t) * (kh / 2 + 1));
-    if (gauss16_kernels (kx, kw, ky, kh, hx, hy, &job.add16, &job.shift16)) {
-      job.kx16 = hx;
-      job.ky16 = hy;
-      return vfk_pool_run (pool, dst->height, gauss_band_u16, &job);
-    }
+        value,.kw = kw,.kh = kh,.kx16 = hx,.kyfull = fy,.pool = pool};
+  if (gauss16_kernels (kx, kw, ky, kh, hx, hy, &job.add16, &job.shift16))
+    job.ky16 = hy;
+  else {
+    for (int i = 0; i <= kw / 2; i++)
+      hx[i] = (uint16_t) kx[i];
+    for (int i = 0; i < kh; i++)
+      fy[i] = (float) ky[i];
   }
   return vfk_pool_run (pool, dst->height, gauss_band, &job);
 }

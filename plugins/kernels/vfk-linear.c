@@ -484,8 +484,7 @@ sep_band (void *data, int worker, int y0, int y1)
       rows[j] = h;
     }
     if (nout == 4)
-      cpu->v4_f32 (acc, (const float *const *) rows, job->kyf, job->kh,
-          ns, 0, 1);
+      cpu->v4_f32 (acc, (const float *const *) rows, job->kyf, job->kh, ns);
     for (int o = 0; o < nout; o++) {
       uint8_t *out = vfk_row (job->dst, y + o);
       if (job->kind == SEP_INT32) {
