@@ -11,10 +11,12 @@
  * only one dimension has neither size nor sigma, it takes the other's size.
  *
  * `mode=exact` output is bit-identical to OpenCV 4.6 on 8-bit frames.
- * `mode=fast` costs the same per pixel whatever sigma is — Deriche's
- * recursive Gaussian below sigma 4, from there on the Gaussian computed on a
- * grid of cells sigma/2 wide and read back bilinearly — and stays above
- * 50 dB PSNR against a float64 Gaussian.
+ * `mode=fast` costs the same per pixel whatever sigma is and never more than
+ * `exact`: OpenCV's exact windows where they are short (up to sigma 7), the
+ * Gaussian computed on a grid of cells sigma/2 wide and read back
+ * bilinearly from sigma 8 on, Deriche's recursive Gaussian for a small
+ * sigma with a very long other axis; it stays above 50 dB PSNR against a
+ * float64 Gaussian.
  *
  * ## Example launch lines
  * |[
@@ -41,8 +43,9 @@ typedef enum
 static const GEnumValue mode_values[] = {
   {VF_GAUSSIAN_MODE_EXACT, "Bit-identical to OpenCV 4.6 GaussianBlur",
       "exact"},
-  {VF_GAUSSIAN_MODE_FAST, "Cost independent of sigma (recursive, or a "
-        "grid from sigma 4), PSNR >= 50 dB against a float64 Gaussian",
+  {VF_GAUSSIAN_MODE_FAST, "Cost independent of sigma (exact windows up to "
+        "sigma 7, then a grid or a recursion), PSNR >= 50 dB against a "
+        "float64 Gaussian",
       "fast"},
   {0, NULL, NULL},
 };

@@ -1,4 +1,5 @@
-/* Gaussian blur in constant time per pixel: Deriche's 4th-order recursive
+/* Gaussian blur in constant time per pixel (short windows run the exact
+ * filter, see EXACT_GRID_TAPS): Deriche's 4th-order recursive
  * approximation (causal + anti-causal passes), rows then columns; from
  * sigma 4 on, the grid engine of vfk-grid.c does it for a fraction of the
  * work: cells sigma/2 wide, the grid's Gaussian about 1.9 cells, cut at 4
@@ -295,13 +296,16 @@ VFK_DSP_GETTER (VfkGaussFastDsp, gauss_fast_dsp, vfk_gauss_fast_dsp_init);
 /* From this sigma on, the grid (cells of at least 2 pixels). */
 #define GRID_MIN_SIGMA 4.0
 
-/* Below the grid, the exact 8-bit kernel (OpenCV's window: 3 sigma each
- * side) costs less than the recursive filter while its two windows add up
- * to at most this many taps — at 1080p 45x45 exact takes 6.7 ms, the
- * recursion 13 ms whatever sigma — and is nearer a true Gaussian (58 dB
- * against float64 where the recursion gives 50-59): "fast" is never the
- * slower of the two. */
-#define EXACT_MAX_TAPS 100
+/* The exact 8-bit kernel (OpenCV's window: 3 sigma each side) costs about
+ * 0.04 ms per tap of its two windows at 1080p BGR; the grid 2.5-4 ms
+ * whatever sigma, the recursion 13 ms.  So "fast" runs the exact windows
+ * while they add up to at most EXACT_GRID_TAPS taps (sigma 7 on both
+ * axes: 2.9 ms, the grid 3.0), or EXACT_MAX_TAPS where an axis is below
+ * the grid's sigma (the recursion's turn) — and the exact windows are
+ * nearer a true Gaussian (58 dB against float64, the recursion 50-59):
+ * "fast" is never the slower of the two. */
+#define EXACT_GRID_TAPS 86
+#define EXACT_MAX_TAPS 320
 
 /* The Gaussian on a grid of cells sigma/2 wide: the cell average and the
  * bilinear read-back make up sx^2/4 of the variance, the grid's own
@@ -331,15 +335,16 @@ vfk_gauss_fast (VfkPool * pool, const VfkImage * src, VfkImage * dst,
   };
   if (sigma_y <= 0)
     sigma_y = sigma_x;
-  if (sigma_x >= GRID_MIN_SIGMA && sigma_y >= GRID_MIN_SIGMA) {
-    return gauss_grid (pool, src, dst, ox, oy, border, value, sigma_x, sigma_y);
-  }
   {
-    int kw = vfk_gauss_resolve_size (0, sigma_x);
-    int kh = vfk_gauss_resolve_size (0, sigma_y);
-    if (kw + kh <= EXACT_MAX_TAPS)
+    const int kw = vfk_gauss_resolve_size (0, sigma_x);
+    const int kh = vfk_gauss_resolve_size (0, sigma_y);
+    const int grid = sigma_x >= GRID_MIN_SIGMA && sigma_y >= GRID_MIN_SIGMA;
+    if (kw + kh <= (grid ? EXACT_GRID_TAPS : EXACT_MAX_TAPS))
       return vfk_gauss_exact (pool, src, dst, ox, oy, border, value, kw, kh,
           sigma_x, sigma_y);
+    if (grid)
+      return gauss_grid (pool, src, dst, ox, oy, border, value, sigma_x,
+          sigma_y);
   }
   job.tmpimg = vfk_pool_shared_scratch (pool, sizeof (float) *
       job.tmpstride * dst->height);

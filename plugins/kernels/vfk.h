@@ -221,9 +221,10 @@ extern "C"
       double sigma_x, double sigma_y);
 
 /* Gaussian with a cost independent of sigma, never above the exact one's:
- * small windows (OpenCV's 3-sigma windows adding up to at most 100 taps)
- * run vfk_gauss_exact, which costs less there; from sigma 4 on both axes
- * a grid (vfk-grid.c); otherwise Deriche's recursive approximation.
+ * short windows (OpenCV's 3-sigma windows adding up to at most 86 taps, or
+ * 320 when an axis is below sigma 4) run vfk_gauss_exact, which costs
+ * less there; from sigma 4 on both axes a grid (vfk-grid.c); otherwise
+ * Deriche's recursive approximation.
  * Honours every border policy.  PSNR >= 50 dB against a float64 Gaussian
  * of the same sigma. */
   int vfk_gauss_fast (VfkPool * pool, const VfkImage * src, VfkImage * dst,
