@@ -51,43 +51,32 @@
   hsym_u8_u16_##suffix (uint16_t * restrict out, const uint8_t * restrict in, \
       const uint16_t * restrict k, int r, int cn, int n)                     \
   {                                                                          \
-    const uint16_t k0 = k[0], k1 = r > 0 ? k[1] : 0;                         \
-    if (r == 1)                                                              \
-      for (int s = 0; s < n; s++)                                            \
-        out[s] = (uint16_t) (k1 * in[s + cn] + k0 * (in[s] + in[s + 2 * cn]));\
-    else if (r == 2)                                                         \
-      for (int s = 0; s < n; s++)                                            \
-        out[s] = (uint16_t) (k[2] * in[s + 2 * cn]                           \
-            + k1 * (in[s + cn] + in[s + 3 * cn])                             \
-            + k0 * (in[s] + in[s + 4 * cn]));                                \
-    else {                                                                   \
-      int s = 0;                                                             \
-      /* 64 samples a step, every tap applied in registers */                \
-      for (; s + 64 <= n; s += 64) {                                         \
-        vu16 a0 = vu8_u16_ld (in + s + r * cn) * k[r];                       \
-        vu16 a1 = vu8_u16_ld (in + s + 32 + r * cn) * k[r];                  \
-        for (int i = 0; i < r; i++) {                                        \
-          const uint8_t *x = in + s + i * cn, *z = in + s + (2 * r - i) * cn;\
-          a0 += (vu8_u16_ld (x) + vu8_u16_ld (z)) * k[i];                    \
-          a1 += (vu8_u16_ld (x + 32) + vu8_u16_ld (z + 32)) * k[i];          \
-        }                                                                    \
-        memcpy (out + s, &a0, sizeof a0);                                    \
-        memcpy (out + s + 32, &a1, sizeof a1);                               \
+    int s = 0;                                                               \
+    /* 64 samples a step, every tap applied in registers */                  \
+    for (; s + 64 <= n; s += 64) {                                           \
+      vu16 a0 = vu8_u16_ld (in + s + r * cn) * k[r];                         \
+      vu16 a1 = vu8_u16_ld (in + s + 32 + r * cn) * k[r];                    \
+      for (int i = 0; i < r; i++) {                                          \
+        const uint8_t *x = in + s + i * cn, *z = in + s + (2 * r - i) * cn;  \
+        a0 += (vu8_u16_ld (x) + vu8_u16_ld (z)) * k[i];                      \
+        a1 += (vu8_u16_ld (x + 32) + vu8_u16_ld (z + 32)) * k[i];            \
       }                                                                      \
-      for (; s + 32 <= n; s += 32) {                                         \
-        vu16 a0 = vu8_u16_ld (in + s + r * cn) * k[r];                       \
-        for (int i = 0; i < r; i++)                                          \
-          a0 += (vu8_u16_ld (in + s + i * cn)                                \
-              + vu8_u16_ld (in + s + (2 * r - i) * cn)) * k[i];              \
-        memcpy (out + s, &a0, sizeof a0);                                    \
-      }                                                                      \
-      for (; s < n; s++) {                                                   \
-        uint16_t a = (uint16_t) (k[r] * in[s + r * cn]);                     \
-        for (int i = 0; i < r; i++)                                          \
-          a = (uint16_t) (a + k[i] * (in[s + i * cn]                         \
-                  + in[s + (2 * r - i) * cn]));                              \
-        out[s] = a;                                                          \
-      }                                                                      \
+      memcpy (out + s, &a0, sizeof a0);                                      \
+      memcpy (out + s + 32, &a1, sizeof a1);                                 \
+    }                                                                        \
+    for (; s + 32 <= n; s += 32) {                                           \
+      vu16 a0 = vu8_u16_ld (in + s + r * cn) * k[r];                         \
+      for (int i = 0; i < r; i++)                                            \
+        a0 += (vu8_u16_ld (in + s + i * cn)                                  \
+            + vu8_u16_ld (in + s + (2 * r - i) * cn)) * k[i];                \
+      memcpy (out + s, &a0, sizeof a0);                                      \
+    }                                                                        \
+    for (; s < n; s++) {                                                     \
+      uint16_t a = (uint16_t) (k[r] * in[s + r * cn]);                       \
+      for (int i = 0; i < r; i++)                                            \
+        a = (uint16_t) (a + k[i] * (in[s + i * cn]                           \
+                + in[s + (2 * r - i) * cn]));                                \
+      out[s] = a;                                                            \
     }                                                                        \
   }                                                                          \
   attr EXACT_FMA static void                                                 \
