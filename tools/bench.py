@@ -193,26 +193,33 @@ def element_desc(name, k15):
     return None
 
 
-def element_rows(rows, frames, args, k15):
-    """ms/frame of each row's element inside a pipeline (vf-element-bench:
-    GstHarness, buffer pool, negotiation; the same frame as the kernel
-    row, the same thread count), by (frame, row name)."""
-    out = {}
-    with tempfile.TemporaryDirectory() as d:
+class Elements:
+    """ms/frame of a row's element inside a pipeline (vf-element-bench:
+    GstHarness, buffer pool, negotiation; the row's frame written four
+    times, the same thread count), measured right after its kernel row so
+    that both see the same load on a shared machine."""
+
+    def __init__(self, frames, args, k15):
+        self.dir = tempfile.TemporaryDirectory()
+        self.args, self.k15, self.ms, self.src = args, k15, {}, {}
         for fname, img in frames.items():
-            src = os.path.join(d, f'{fname}.bgr')
-            with open(src, 'wb') as f:
+            self.src[fname] = (os.path.join(self.dir.name, f'{fname}.bgr'),
+                               img.shape[1], img.shape[0])
+            with open(self.src[fname][0], 'wb') as f:
                 for _ in range(4):
                     f.write(img.tobytes())
-            h, w = img.shape[:2]
-            for f_, name, *_ in rows:
-                desc = element_desc(name, k15) if f_ == fname else None
-                if desc:
-                    ms, base = element_ms(
-                        'BGR', w, h, src, max(args.rounds // 3, 3),
-                        f'{desc} n-threads={args.threads}')
-                    out[(fname, name)] = ms - base
-    return out
+
+    def measure(self, fname, name):
+        desc = element_desc(name, self.k15)
+        if desc:
+            src, w, h = self.src[fname]
+            ms, base = element_ms(
+                'BGR', w, h, src, max(self.args.rounds // 3, 3),
+                f'{desc} n-threads={self.args.threads}')
+            self.ms[(fname, name)] = ms - base
+
+    def close(self):
+        self.dir.cleanup()
 
 
 def main():
@@ -248,54 +255,54 @@ def main():
         bilateral_sizes, bilateral_fast_sizes = (9,), (9, 45)
 
     rows = []
+    elements = Elements(frames, args, k15)
+
+    def add(fname, name, ours, theirs):
+        rows.append((fname, name, ours, theirs))
+        elements.measure(fname, name)
+
+    third = max(args.rounds // 3, 3)
     for fname, img in ({} if args.only else frames).items():
         dst = np.empty_like(img)
-        rows.append((fname, 'frame copy', *run_case(
-            lambda: np.copyto(dst, img), lambda: img.copy(), args.rounds)))
+        add(fname, 'frame copy', *run_case(
+            lambda: np.copyto(dst, img), lambda: img.copy(), args.rounds))
         for k in box_sizes:
-            rows.append((fname, f'vfboxblur {k}x{k} vs cv2.blur', *run_case(
+            add(fname, f'vfboxblur {k}x{k} vs cv2.blur', *run_case(
                 lambda: vfk.box(img, k, k),
-                lambda: cv2.blur(img, (k, k)), args.rounds)))
+                lambda: cv2.blur(img, (k, k)), args.rounds))
         for k in gauss_sizes:
-            rows.append((fname, f'vfgaussianblur {k}x{k} vs cv2.GaussianBlur',
-                         *run_case(lambda: vfk.gauss(img, k, k, 0),
-                                   lambda: cv2.GaussianBlur(img, (k, k), 0),
-                                   args.rounds)))
+            add(fname, f'vfgaussianblur {k}x{k} vs cv2.GaussianBlur',
+                *run_case(lambda: vfk.gauss(img, k, k, 0),
+                          lambda: cv2.GaussianBlur(img, (k, k), 0),
+                          args.rounds))
         for sg in fast_sigmas:
-            rows.append((fname, f'vfgaussianblur fast sigma={sg} vs '
-                         'cv2.GaussianBlur', *run_case(
-                             lambda: vfk.gauss_fast(img, sg),
-                             lambda: cv2.GaussianBlur(img, (0, 0), sg),
-                             max(args.rounds // 3, 3))))
+            add(fname, f'vfgaussianblur fast sigma={sg} vs cv2.GaussianBlur',
+                *run_case(lambda: vfk.gauss_fast(img, sg),
+                          lambda: cv2.GaussianBlur(img, (0, 0), sg), third))
         for k in median_sizes:
             # sub-millisecond cases get every round (they are noisy);
             # OpenCV's 7x7 and up take 100+ ms, a third is enough there
-            rows.append((fname, f'vfmedian {k}x{k} vs cv2.medianBlur',
-                         *run_case(lambda: vfk.median(img, k, k),
-                                   lambda: cv2.medianBlur(img, k),
-                                   args.rounds if k <= 5 else
-                                   max(args.rounds // 3, 3))))
+            add(fname, f'vfmedian {k}x{k} vs cv2.medianBlur',
+                *run_case(lambda: vfk.median(img, k, k),
+                          lambda: cv2.medianBlur(img, k),
+                          args.rounds if k <= 5 else third))
         for d in bilateral_sizes:
-            rows.append((fname, f'vfbilateral exact d={d} vs cv2.bilateralFilter',
-                         *run_case(lambda: vfk.bilateral(img, d, 75, 75),
-                                   lambda: cv2.bilateralFilter(img, d, 75, 75),
-                                   max(args.rounds // 3, 3))))
+            add(fname, f'vfbilateral exact d={d} vs cv2.bilateralFilter',
+                *run_case(lambda: vfk.bilateral(img, d, 75, 75),
+                          lambda: cv2.bilateralFilter(img, d, 75, 75), third))
         for d in bilateral_fast_sizes:
-            rows.append((fname, f'vfbilateral fast d={d} vs cv2.bilateralFilter',
-                         *run_case(lambda: vfk.bilateral(img, d, 75, 75,
-                                                         mode='fast'),
-                                   lambda: cv2.bilateralFilter(img, d, 75, 75),
-                                   3)))
-        rows.append((fname, 'vfconvolve 15x15 random vs cv2.filter2D',
-                     *run_case(lambda: vfk.filter2d(img, k15),
-                               lambda: cv2.filter2D(img, -1, k15),
-                               max(args.rounds // 3, 3))))
-        rows.append((fname, 'vfconvolve 45x45 rank-1 vs cv2.filter2D',
-                     *run_case(lambda: vfk.filter2d(img, k45r1),
-                               lambda: cv2.filter2D(img, -1, k45r1),
-                               max(args.rounds // 3, 3))))
+            add(fname, f'vfbilateral fast d={d} vs cv2.bilateralFilter',
+                *run_case(lambda: vfk.bilateral(img, d, 75, 75, mode='fast'),
+                          lambda: cv2.bilateralFilter(img, d, 75, 75), 3))
+        add(fname, 'vfconvolve 15x15 random vs cv2.filter2D',
+            *run_case(lambda: vfk.filter2d(img, k15),
+                      lambda: cv2.filter2D(img, -1, k15), third))
+        add(fname, 'vfconvolve 45x45 rank-1 vs cv2.filter2D',
+            *run_case(lambda: vfk.filter2d(img, k45r1),
+                      lambda: cv2.filter2D(img, -1, k45r1), third))
     vfk.close()
-    element = element_rows(rows, frames, args, k15) if not args.only else {}
+    elements.close()
+    element = elements.ms
     if args.only != 'nlmeans':
         rows += temporal_rows(args)
     if args.only != 'temporal':
