@@ -52,19 +52,19 @@
       const uint16_t * restrict k, int r, int cn, int n)                     \
   {                                                                          \
     int s = 0;                                                               \
-    /* 64 samples a step, every tap applied in registers */                  \
-    for (; s + 64 <= n; s += 64) {                                           \
+    /* 2 VW samples a step, every tap applied in registers */                \
+    for (; s + 2 * VW <= n; s += 2 * VW) {                                   \
       vu16 a0 = vu8_u16_ld (in + s + r * cn) * k[r];                         \
-      vu16 a1 = vu8_u16_ld (in + s + 32 + r * cn) * k[r];                    \
+      vu16 a1 = vu8_u16_ld (in + s + VW + r * cn) * k[r];                    \
       for (int i = 0; i < r; i++) {                                          \
         const uint8_t *x = in + s + i * cn, *z = in + s + (2 * r - i) * cn;  \
         a0 += (vu8_u16_ld (x) + vu8_u16_ld (z)) * k[i];                      \
-        a1 += (vu8_u16_ld (x + 32) + vu8_u16_ld (z + 32)) * k[i];            \
+        a1 += (vu8_u16_ld (x + VW) + vu8_u16_ld (z + VW)) * k[i];            \
       }                                                                      \
       memcpy (out + s, &a0, sizeof a0);                                      \
-      memcpy (out + s + 32, &a1, sizeof a1);                                 \
+      memcpy (out + s + VW, &a1, sizeof a1);                                 \
     }                                                                        \
-    for (; s + 32 <= n; s += 32) {                                           \
+    for (; s + VW <= n; s += VW) {                                           \
       vu16 a0 = vu8_u16_ld (in + s + r * cn) * k[r];                         \
       for (int i = 0; i < r; i++)                                            \
         a0 += (vu8_u16_ld (in + s + i * cn)                                  \
@@ -113,10 +113,10 @@
     /* four rows of 3 or 5 taps, each input row loaded once, in 16-bit      \
      * vectors (in C the shift would widen) */                               \
     if (m == 4 && r == 1)                                                    \
-      for (; s + 32 <= n; s += 32)                                           \
+      for (; s + VW <= n; s += VW)                                           \
         VSYM4_U16 (1);                                                       \
     else if (m == 4 && r == 2)                                               \
-      for (; s + 32 <= n; s += 32)                                           \
+      for (; s + VW <= n; s += VW)                                           \
         VSYM4_U16 (2);                                                       \
     for (; s < n; s++)                                                       \
       for (int o = 0; o < m; o++) {                                          \
@@ -138,20 +138,30 @@
   };
 
 /* GCC vector extensions: the same source becomes SSE2, AVX2 or AVX-512
- * code depending on the target attribute of the function using it.
- * VL floats per vector (16: two registers on AVX2, one on AVX-512). */
+ * code depending on the target attribute of the function using it.  VL
+ * floats per vector: one register of the level (wider generic vectors
+ * are split by GCC through the stack: 20x slower at AVX2). */
+#if VFK_ARCH == 2
 #define VL 16
+#elif VFK_ARCH == 1
+#define VL 8
+#else
+#define VL 4
+#endif
 /* The symmetric filters only ever see integer sums below 2^24, which float
  * computes exactly with or without fused multiply-add: let it fuse. */
 #define EXACT_FMA __attribute__((optimize ("fp-contract=fast")))
 typedef float vf __attribute__((vector_size (VL * 4)));
 typedef int32_t vi __attribute__((vector_size (VL * 4)));
 typedef uint8_t vu8 __attribute__((vector_size (VL)));
-/* 32 16-bit lanes (the exact Gaussian's 16-bit rows) */
-typedef uint16_t vu16 __attribute__((vector_size (64)));
-typedef uint8_t vu8x32 __attribute__((vector_size (32)));
+/* 2 VL 16-bit lanes (the exact Gaussian's 16-bit rows), from 2 VL bytes */
+#define VW (2 * VL)
+typedef uint16_t vu16 __attribute__((vector_size (VL * 4)));
+typedef uint8_t vu8w __attribute__((vector_size (VW)));
+/* VL 16-bit samples, widened to float */
+typedef uint16_t vu16h __attribute__((vector_size (VL * 2)));
 #define vu16_ld(p) ({ vu16 v_; memcpy (&v_, (p), sizeof v_); v_; })
-/* 32 samples of four output rows from R-radius columns (2R + 4 rows) */
+/* VW samples of four output rows from R-radius columns (2R + 4 rows) */
 #define VSYM4_U16(R) do {                                                    \
     vu16 l_[2 * (R) + 4];                                                    \
     for (int j = 0; j < 2 * (R) + 4; j++)                                    \
@@ -161,32 +171,36 @@ typedef uint8_t vu8x32 __attribute__((vector_size (32)));
       for (int i = 0; i < (R); i++)                                          \
         a_ += (l_[o + i] + l_[o + 2 * (R) - i]) * k[i];                      \
       a_ >>= shift;                                                          \
-      vu8x32 b_ = __builtin_convertvector (a_, vu8x32);                      \
-      memcpy (out[o] + s, &b_, 32);                                          \
+      vu8w b_ = __builtin_convertvector (a_, vu8w);                          \
+      memcpy (out[o] + s, &b_, VW);                                          \
     }                                                                        \
   } while (0)
 
-/* 32 bytes widened to 16 bits, 16 16-bit samples to float (GCC's generic
- * conversions split these into half-width steps on AVX-512) */
-typedef uint16_t vu16h __attribute__((vector_size (VL * 2)));
+/* VW bytes widened to 16 bits, VL 16-bit samples to float (GCC's generic
+ * conversions split these into half-width steps on AVX2 and AVX-512) */
 #if VFK_ARCH == 2
 #include <immintrin.h>
 #define vu8_u16_ld(p) ((vu16) _mm512_cvtepu8_epi16 (_mm256_loadu_si256     \
         ((const __m256i *) (p))))
 #define vf_u16_ld(p) ((vf) _mm512_cvtepi32_ps (_mm512_cvtepu16_epi32        \
         (_mm256_loadu_si256 ((const __m256i *) (p)))))
+#elif VFK_ARCH == 1
+#include <immintrin.h>
+#define vu8_u16_ld(p) ((vu16) _mm256_cvtepu8_epi16 (_mm_loadu_si128        \
+        ((const __m128i *) (p))))
+#define vf_u16_ld(p) ((vf) _mm256_cvtepi32_ps (_mm256_cvtepu16_epi32        \
+        (_mm_loadu_si128 ((const __m128i *) (p)))))
 #else
-#define vu8_u16_ld(p) ({ vu8x32 b_; memcpy (&b_, (p), sizeof b_);             \
+#define vu8_u16_ld(p) ({ vu8w b_; memcpy (&b_, (p), sizeof b_);               \
       __builtin_convertvector (b_, vu16); })
 #define vf_u16_ld(p) ({ vu16h h_; memcpy (&h_, (p), sizeof h_);              \
       __builtin_convertvector (h_, vf); })
 #endif
 #define vf_ld(p) ({ vf v_; memcpy (&v_, (p), sizeof v_); v_; })
 #define vf_st(p, v) do { vf v_ = (v); memcpy ((p), &v_, sizeof v_); } while (0)
-/* a broadcast ({} + x would add 0.f in scalar code first: -0.f + 0.f is
- * not -0.f, so the compiler may not drop it) */
-#define vf_set1(x) ({ const float x_ = (x);                                 \
-      (vf) { x_, x_, x_, x_, x_, x_, x_, x_, x_, x_, x_, x_, x_, x_, x_, x_ }; })
+/* a broadcast (x + {} would add 0.f first: -0.f + 0.f is not -0.f, so the
+ * compiler may not drop it; x - 0.f is x for every x) */
+#define vf_set1(x) ((float) (x) - (vf) { })
 /* truncating float -> u8 for values known to lie in [0, 256) */
 #define vf_st_u8(p, v) do { \
     vu8 b_ = __builtin_convertvector (__builtin_convertvector ((v), vi), vu8); \
@@ -226,7 +240,7 @@ typedef uint16_t vu16h __attribute__((vector_size (VL * 2)));
     }                                                                        \
   }
 
-/* Column filters over 32 samples: a_[o][0..1] = sum_t k[t] rows[o + t] for
+/* Column filters over 2 VL samples: a_[o][0..1] = sum_t k[t] rows[o + t] for
  * M (1-4) vertically adjacent outputs from kh + M - 1 rows, each row
  * loaded (by LD, into float) once.  V4_SUMS: four outputs of a kernel of
  * three taps or more, without testing taps: rows 0-2 feed only the first
