@@ -315,78 +315,108 @@ DEFINE_PREFIX_C (prefix2_u32_c, uint32_t)
 DEFINE_PREFIX_C (prefix2_u16_c, uint16_t)
 /* *INDENT-ON* */
 
-#if VFK_ARCH == 2
+#if VFK_ARCH >= 1
 
-/* In-register scans with lane permutes: 16 lanes per step, log2 steps.
+/* In-register scans with lane permutes: SW lanes per step, log2 steps.
  * The carry from one vector to the next is a dependency chain (permute +
- * add), so two independent rows run interleaved to hide its latency. */
+ * add), so two independent rows run interleaved to hide its latency.
+ * The same code at both levels: SW lanes of SV, PERM (idx, v) moves lane
+ * idx[j] to lane j, LD16 widens SW 16-bit samples. */
+#if VFK_ARCH == 2
+#define SW 16
+typedef __m512i SV;
+typedef __mmask16 SMASK;        /* lanes from k on */
+#define SMASK_FROM(k, lanes) ((__mmask16) (0xffffu << (k)))
+#define SCAN_TARGET VFK_TARGET_AVX512
+#define PERM(i, v) _mm512_permutexvar_epi32 ((i), (v))
+#define MPERM(m, i, v) _mm512_maskz_permutexvar_epi32 ((m), (i), (v))
+#define ADD32 _mm512_add_epi32
+#define LDV(p) _mm512_loadu_si512 ((const void *) (p))
+#define STV(p, v) _mm512_storeu_si512 ((void *) (p), (v))
+#define LD16(p) _mm512_cvtepu16_epi32 (_mm256_loadu_si256 ((const __m256i *) (p)))
+#define SCAN_SUFFIX(name) name##_avx512
+#else
+#define SW 8
+typedef __m256i SV;
+typedef __m256i SMASK;
+#define SMASK_FROM(k, lanes) LDV (lanes)
+#define SCAN_TARGET __attribute__((target ("avx2")))
+#define PERM(i, v) _mm256_permutevar8x32_epi32 ((v), (i))
+#define MPERM(m, i, v) _mm256_and_si256 ((m), PERM ((i), (v)))
+#define ADD32 _mm256_add_epi32
+#define LDV(p) _mm256_loadu_si256 ((const __m256i *) (p))
+#define STV(p, v) _mm256_storeu_si256 ((__m256i *) (p), (v))
+#define LD16(p) _mm256_cvtepu16_epi32 (_mm_loadu_si128 ((const __m128i *) (p)))
+#define SCAN_SUFFIX(name) name##_avx2
+#endif
+
 typedef struct
 {
-  __m512i shift_idx[4], carry_idx;
-  __mmask16 shift_mask[4];
+  SV shift_idx[4], carry_idx;
+  SMASK shift_mask[4];
   int n_shifts;
 } ScanPlan;
 
-VFK_TARGET_AVX512 static void
+SCAN_TARGET static void
 scan_plan (ScanPlan * sp, int cn)
 {
-  uint32_t lanes[16];
+  uint32_t lanes[SW], mask[SW];
   sp->n_shifts = 0;
-  for (int k = cn; k < 16; k *= 2) {
-    for (int j = 0; j < 16; j++)
+  for (int k = cn; k < SW; k *= 2) {
+    for (int j = 0; j < SW; j++) {
       lanes[j] = (uint32_t) (j >= k ? j - k : 0);
-    sp->shift_idx[sp->n_shifts] = _mm512_loadu_si512 (lanes);
-    sp->shift_mask[sp->n_shifts] = (__mmask16) (0xffffu << k);
+      mask[j] = j >= k ? ~0u : 0;
+    }
+    sp->shift_idx[sp->n_shifts] = LDV (lanes);
+    sp->shift_mask[sp->n_shifts] = SMASK_FROM (k, mask);
     sp->n_shifts++;
   }
-  for (int j = 0; j < 16; j++)
-    lanes[j] = (uint32_t) (16 - cn + j % cn);
-  sp->carry_idx = _mm512_loadu_si512 (lanes);
+  (void) mask;                  /* AVX-512 masks are bits */
+  for (int j = 0; j < SW; j++)
+    lanes[j] = (uint32_t) (SW - cn + j % cn);
+  sp->carry_idx = LDV (lanes);
 }
 
-VFK_TARGET_AVX512 static inline __m512i
-scan_vec (const ScanPlan * sp, __m512i v)
+SCAN_TARGET static inline SV
+scan_vec (const ScanPlan * sp, SV v)
 {
   for (int i = 0; i < sp->n_shifts; i++)
-    v = _mm512_add_epi32 (v, _mm512_maskz_permutexvar_epi32
-        (sp->shift_mask[i], sp->shift_idx[i], v));
+    v = ADD32 (v, MPERM (sp->shift_mask[i], sp->shift_idx[i], v));
   return v;
 }
 
-VFK_TARGET_AVX512 static inline __m512i
+SCAN_TARGET static inline SV
 carry_in (const uint32_t * P, int cn)
 {
-  uint32_t lanes[16];
-  for (int j = 0; j < 16; j++)
-    lanes[j] = j >= 16 - cn ? P[j - 16] : 0;
-  return _mm512_loadu_si512 (lanes);
+  uint32_t lanes[SW];
+  for (int j = 0; j < SW; j++)
+    lanes[j] = j >= SW - cn ? P[j - SW] : 0;
+  return LDV (lanes);
 }
 
-/* 16 inputs from 32-bit or (x16) 16-bit samples */
+/* SW inputs from 32-bit or (x16) 16-bit samples */
 #define PREFIX_LOAD(x, s, x16) ((x16)                                        \
-    ? _mm512_cvtepu16_epi32 (_mm256_loadu_si256 ((const __m256i *)           \
-            ((const uint16_t *) (x) + (s))))                                 \
-    : _mm512_loadu_si512 ((const uint32_t *) (x) + (s)))
+    ? LD16 ((const uint16_t *) (x) + (s)) : LDV ((const uint32_t *) (x) + (s)))
 #define PREFIX_AT(x, s, x16) ((x16) ? ((const uint16_t *) (x))[s]            \
     : ((const uint32_t *) (x))[s])
 
-VFK_TARGET_AVX512 VFK_ALWAYS_INLINE void
-prefix2_avx512 (uint32_t * restrict Pa, const void *restrict xa,
+SCAN_TARGET VFK_ALWAYS_INLINE void
+prefix2_simd (uint32_t * restrict Pa, const void *restrict xa,
     uint32_t * restrict Pb, const void *restrict xb, int n, int cn, int x16)
 {
   ScanPlan sp;
   int s = 0;
 
   scan_plan (&sp, cn);
-  if (n >= 16) {
-    __m512i pa = carry_in (Pa, cn), pb = carry_in (Pb, cn);
-    for (; s + 16 <= n; s += 16) {
-      __m512i va = scan_vec (&sp, PREFIX_LOAD (xa, s, x16));
-      __m512i vb = scan_vec (&sp, PREFIX_LOAD (xb, s, x16));
-      va = _mm512_add_epi32 (va, _mm512_permutexvar_epi32 (sp.carry_idx, pa));
-      vb = _mm512_add_epi32 (vb, _mm512_permutexvar_epi32 (sp.carry_idx, pb));
-      _mm512_storeu_si512 (Pa + s, va);
-      _mm512_storeu_si512 (Pb + s, vb);
+  if (n >= SW) {
+    SV pa = carry_in (Pa, cn), pb = carry_in (Pb, cn);
+    for (; s + SW <= n; s += SW) {
+      SV va = scan_vec (&sp, PREFIX_LOAD (xa, s, x16));
+      SV vb = scan_vec (&sp, PREFIX_LOAD (xb, s, x16));
+      va = ADD32 (va, PERM (sp.carry_idx, pa));
+      vb = ADD32 (vb, PERM (sp.carry_idx, pb));
+      STV (Pa + s, va);
+      STV (Pb + s, vb);
       pa = va;
       pb = vb;
     }
@@ -397,21 +427,23 @@ prefix2_avx512 (uint32_t * restrict Pa, const void *restrict xa,
   }
 }
 
-VFK_TARGET_AVX512 static void
-prefix2_u32_avx512 (uint32_t * restrict Pa, const uint32_t * restrict xa,
-    uint32_t * restrict Pb, const uint32_t * restrict xb, int n, int cn)
+SCAN_TARGET static void
+SCAN_SUFFIX (prefix2_u32) (uint32_t * restrict Pa,
+    const uint32_t * restrict xa, uint32_t * restrict Pb,
+    const uint32_t * restrict xb, int n, int cn)
 {
-  prefix2_avx512 (Pa, xa, Pb, xb, n, cn, 0);
+  prefix2_simd (Pa, xa, Pb, xb, n, cn, 0);
 }
 
-VFK_TARGET_AVX512 static void
-prefix2_u16_avx512 (uint32_t * restrict Pa, const uint16_t * restrict xa,
-    uint32_t * restrict Pb, const uint16_t * restrict xb, int n, int cn)
+SCAN_TARGET static void
+SCAN_SUFFIX (prefix2_u16) (uint32_t * restrict Pa,
+    const uint16_t * restrict xa, uint32_t * restrict Pb,
+    const uint16_t * restrict xb, int n, int cn)
 {
-  prefix2_avx512 (Pa, xa, Pb, xb, n, cn, 1);
+  prefix2_simd (Pa, xa, Pb, xb, n, cn, 1);
 }
 
-#define PREFIX_FN prefix2_u32_avx512, prefix2_u16_avx512
+#define PREFIX_FN SCAN_SUFFIX (prefix2_u32), SCAN_SUFFIX (prefix2_u16)
 #else
 #define PREFIX_FN prefix2_u32_c, prefix2_u16_c
 #endif
