@@ -2,7 +2,7 @@
  * The C reference is compiled for the baseline; the same loops are compiled
  * again for x86-64-v3 (AVX2) and x86-64-v4 (AVX-512) and picked when the
  * CPU has them (vfk-private.h).  Hand-written SIMD replaces an entry at
- * its level (prefix2_u32 on AVX-512).
+ * its level (the prefix2 scans at AVX2 and AVX-512).
  * SPDX-License-Identifier: LGPL-2.1-or-later */
 #include <pthread.h>
 #include <stdlib.h>
