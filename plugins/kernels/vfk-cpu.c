@@ -140,14 +140,8 @@
 /* GCC vector extensions: the same source becomes SSE2, AVX2 or AVX-512
  * code depending on the target attribute of the function using it.  VL
  * floats per vector: one register of the level (wider generic vectors
- * are split by GCC through the stack: 20x slower at AVX2). */
-#if VFK_ARCH == 2
-#define VL 16
-#elif VFK_ARCH == 1
-#define VL 8
-#else
-#define VL 4
-#endif
+ * made the linear filters 20x slower at AVX2). */
+#define VL (VFK_VEC_BYTES / 4)
 /* The symmetric filters only ever see integer sums below 2^24, which float
  * computes exactly with or without fused multiply-add: let it fuse. */
 #define EXACT_FMA __attribute__((optimize ("fp-contract=fast")))

@@ -159,15 +159,24 @@ VFK_ALWAYS_INLINE void
 taps_sum (float *restrict o, const float *const *r, const float *taps,
     int nt, size_t len)
 {
-  typedef float v16f __attribute__((vector_size (64)));
+  /* one register per vector (VFK_VEC_BYTES), 16 floats a step */
+  typedef float vnf __attribute__((vector_size (VFK_VEC_BYTES)));
+  enum
+  { NV = 64 / VFK_VEC_BYTES, W = VFK_VEC_BYTES / 4 };
   for (size_t e = 0; e < len; e += 16) {
-    v16f acc = { 0 };
+    vnf acc[NV];
+    for (int q = 0; q < NV; q++)
+      acc[q] = (vnf) {
+      };
     for (int t = 0; t < nt; t++) {
-      v16f v;
-      memcpy (&v, r[t] + e, sizeof v);
-      acc += taps[t] * v;
+      const vnf w = taps[t] - (vnf) { };        /* a broadcast: x - 0 is x */
+      for (int q = 0; q < NV; q++) {
+        vnf v;
+        memcpy (&v, r[t] + e + q * W, sizeof v);
+        acc[q] += w * v;
+      }
     }
-    memcpy (o + e, &acc, sizeof acc);
+    memcpy (o + e, acc, sizeof acc);
   }
 }
 

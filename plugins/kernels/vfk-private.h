@@ -33,6 +33,15 @@
 #define VFK_ONCE 0
 #endif
 #define VFK_FN(name) VFK_CAT (name, VFK_SUFFIX)
+/* Bytes of one vector register at this level: GCC splits a generic
+ * vector wider than that through the stack (many times slower). */
+#if VFK_ARCH == 2
+#define VFK_VEC_BYTES 64
+#elif VFK_ARCH == 1
+#define VFK_VEC_BYTES 32
+#else
+#define VFK_VEC_BYTES 16
+#endif
 
 /* Declares the three variants of a hot function (the ones of the levels
  * not built are never referenced: see VFK_OVERRIDE). */
