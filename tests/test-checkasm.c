@@ -30,7 +30,8 @@ CHECKED (VfkNlmeansDsp, 2);     /* test_kernels_per_level: vfk_nlmeans
                                  * weighted; weight tables in registers,
                                  * 16-bit, gathered; 16-bit weights */
 CHECKED (VfkBilateralDsp, 9);   /* test_kernels_per_level: vfk_bilateral_exact
-                                 * (rows; pairs at AVX-512), 1-4, guided or not */
+                                 * (rows at C; pairs at AVX2 and AVX-512), 1-4,
+                                 * guided or not */
 
 /* ---- box and linear ------------------------------------------------------- */
 
@@ -407,8 +408,9 @@ START_TEST (test_kernels_per_level)
           0);
       compare_levels ("gauss_fast (grid)", &in, NULL, run_gauss_fast, 24, 0);
       compare_levels ("median hist_band", &in, NULL, run_median_hist, 13, 0);
-      /* the bilateral rows: the AVX-512 row computes the colour weight
-       * (exp) where C looks it up: within 1 */
+      /* the bilateral: the pair sweep (AVX2, AVX-512) computes the colour
+       * weight (exp) where the C rows look it up, and sums in another
+       * order: within 1 */
       compare_levels ("bilateral_exact", &in, NULL, run_bilateral_exact,
           (1 << cn) - 1, 1);
       compare_levels ("bilateral_fast (grid)", &in, NULL, run_bilateral_fast,

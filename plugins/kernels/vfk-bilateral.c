@@ -83,6 +83,8 @@ typedef struct VfkBilateralJob
     }                                                                        \
   }
 
+/* the rows are the C level's (AVX2 and AVX-512 run the pair sweep) */
+#if VFK_ARCH == 0
 /* *INDENT-OFF* */
 BILATERAL_ROW (1, 0, 1)
 BILATERAL_ROW (2, 0, 2)
@@ -93,26 +95,80 @@ BILATERAL_ROW (2, 1, 2g)
 BILATERAL_ROW (3, 1, 3g)
 BILATERAL_ROW (4, 1, 4g)
 /* *INDENT-ON* */
+#endif
 
-#if VFK_ARCH == 2
+#if VFK_ARCH >= 1
 #include <immintrin.h>
 
+/* The pair sweep's vectors, PW floats: the same source at AVX2 (8) and
+ * AVX-512 (16).  P_SCALEF (p, n) = p 2^n for integer-valued n <= 0 (AVX2:
+ * 0 below 2^-126 where AVX-512 gives a denormal: a weight under 1e-38
+ * against a centre weight near 1); P_STORE_U8 rounds to nearest and
+ * saturates to 0-255. */
+#if VFK_ARCH == 2
+#define PW 16
+typedef __m512 PV;
+#define P_TARGET VFK_TARGET_AVX512
+#define P_SET1 _mm512_set1_ps
+#define P_ZERO _mm512_setzero_ps
+#define P_SUB _mm512_sub_ps
+#define P_FMA _mm512_fmadd_ps
+#define P_ADD _mm512_add_ps
+#define P_MUL _mm512_mul_ps
+#define P_LD _mm512_loadu_ps
+#define P_ST _mm512_storeu_ps
+#define P_DIV _mm512_div_ps
+#define P_ABS(x) _mm512_abs_ps (x)
+#define P_ROUND(t) _mm512_roundscale_ps ((t), _MM_FROUND_TO_NEAREST_INT |    \
+    _MM_FROUND_NO_EXC)
+#define P_SCALEF(p, n) _mm512_scalef_ps ((p), (n))
+#define P_STORE_U8(dst, v) _mm_storeu_si128 ((__m128i *) (dst),              \
+    _mm512_cvtusepi32_epi8 (_mm512_max_epi32 (_mm512_setzero_si512 (),     \
+            _mm512_cvtps_epi32 (v))))
+#define P_SUFFIX(name) name##_avx512
+#else
+#define PW 8
+typedef __m256 PV;
+#define P_TARGET __attribute__((target ("avx2,fma")))
+#define P_SET1 _mm256_set1_ps
+#define P_ZERO _mm256_setzero_ps
+#define P_SUB _mm256_sub_ps
+#define P_FMA _mm256_fmadd_ps
+#define P_ADD _mm256_add_ps
+#define P_MUL _mm256_mul_ps
+#define P_LD _mm256_loadu_ps
+#define P_ST _mm256_storeu_ps
+#define P_DIV _mm256_div_ps
+#define P_ABS(x) _mm256_andnot_ps (_mm256_set1_ps (-0.f), (x))
+#define P_ROUND(t) _mm256_round_ps ((t), _MM_FROUND_TO_NEAREST_INT |         \
+    _MM_FROUND_NO_EXC)
+#define P_SCALEF(p, n) _mm256_mul_ps ((p), _mm256_castsi256_ps               \
+    (_mm256_slli_epi32 (_mm256_add_epi32 (_mm256_cvtps_epi32                 \
+            (_mm256_max_ps ((n), _mm256_set1_ps (-127.f))),                  \
+            _mm256_set1_epi32 (127)), 23)))
+#define P_STORE_U8(dst, v) do {                                              \
+    const __m256i i_ = _mm256_cvtps_epi32 (v);                               \
+    const __m128i w_ = _mm_packus_epi32 (_mm256_castsi256_si128 (i_),        \
+        _mm256_extracti128_si256 (i_, 1));                                   \
+    _mm_storel_epi64 ((__m128i *) (dst), _mm_packus_epi16 (w_, w_));         \
+  } while (0)
+#define P_SUFFIX(name) name##_avx2
+#endif
 /* 2^t, t <= 0 (below -126: 0): 2^n * 2^f, n the nearest integer, 2^f by
  * the series of e^(f ln 2) to degree 6 (relative error below 2e-7) */
-VFK_TARGET_AVX512 static inline __m512
-exp2_neg_avx512 (__m512 t)
+P_TARGET static inline PV
+exp2_neg (PV t)
 {
-  const __m512 n = _mm512_roundscale_ps (t, _MM_FROUND_TO_NEAREST_INT |
-      _MM_FROUND_NO_EXC);
-  const __m512 f = _mm512_sub_ps (t, n);
-  __m512 p = _mm512_set1_ps (1.5403530e-4f);    /* ln2^6 / 6! */
-  p = _mm512_fmadd_ps (p, f, _mm512_set1_ps (1.3333558e-3f));   /* ^5/5! */
-  p = _mm512_fmadd_ps (p, f, _mm512_set1_ps (9.6181291e-3f));   /* ^4/4! */
-  p = _mm512_fmadd_ps (p, f, _mm512_set1_ps (5.5504109e-2f));   /* ^3/3! */
-  p = _mm512_fmadd_ps (p, f, _mm512_set1_ps (0.24022651f));     /* ^2/2 */
-  p = _mm512_fmadd_ps (p, f, _mm512_set1_ps (0.69314718f));     /* ln2 */
-  p = _mm512_fmadd_ps (p, f, _mm512_set1_ps (1.f));
-  return _mm512_scalef_ps (p, n);
+  const PV n = P_ROUND (t);
+  const PV f = P_SUB (t, n);
+  PV p = P_SET1 (1.5403530e-4f);        /* ln2^6 / 6! */
+  p = P_FMA (p, f, P_SET1 (1.3333558e-3f));     /* ^5/5! */
+  p = P_FMA (p, f, P_SET1 (9.6181291e-3f));     /* ^4/4! */
+  p = P_FMA (p, f, P_SET1 (5.5504109e-2f));     /* ^3/3! */
+  p = P_FMA (p, f, P_SET1 (0.24022651f));       /* ^2/2 */
+  p = P_FMA (p, f, P_SET1 (0.69314718f));       /* ln2 */
+  p = P_FMA (p, f, P_SET1 (1.f));
+  return P_SCALEF (p, n);
 }
 
 /* One source row of the pair sweep (bilateral_band_pairs): every pixel p
@@ -123,14 +179,14 @@ exp2_neg_avx512 (__m512 t)
  * w I(q) in registers, q's accumulator row ky takes w I(p) (only rows
  * kmin <= ky <= kmax: the band's own); p's own sums are added to
  * accumulator row 0 when `own`. */
-VFK_TARGET_AVX512 VFK_ALWAYS_INLINE void
-pairs_avx512 (const BilateralJob * job, float *const *rows,
+P_TARGET VFK_ALWAYS_INLINE void
+pairs_simd (const BilateralJob * job, float *const *rows,
     float *const *acc, int pstride, const int cn, int npos, uint8_t * out,
     int kmin, int kmax, const int guided)
 {
   const VfkBilateral *b = job->b;
   /* the colour weight's exponent in powers of two */
-  const __m512 gc2 = _mm512_set1_ps ((float) (b->gauss_color / M_LN2));
+  const PV gc2 = P_SET1 ((float) (b->gauss_color / M_LN2));
   const int r = b->radius;
   int kc = 0, nh = 0;
   int *half = alloca (sizeof (int) * b->maxk);
@@ -148,67 +204,59 @@ pairs_avx512 (const BilateralJob * job, float *const *rows,
         half[nh++] = k;
   for (int c = 0; c < 4; c++)
     m[c] = (job->dist_mask >> c) & 1 ? 1.f : 0.f;
-  for (int i0 = 0; i0 < npos; i0 += 16) {
+  for (int i0 = 0; i0 < npos; i0 += PW) {
     const int pi = i0 + r;      /* p's index in the padded rows */
-    const __m512 sw0 = _mm512_set1_ps (b->space_w[kc]);
-    __m512 wsum = sw0, sum[4], c0[5];
+    const PV sw0 = P_SET1 (b->space_w[kc]);
+    PV wsum = sw0, sum[4], c0[5];
 
     for (int c = 0; c < cn + guided; c++)
-      c0[c] = _mm512_loadu_ps (rows[0] + c * pstride + pi);
+      c0[c] = P_LD (rows[0] + c * pstride + pi);
     for (int c = 0; c < cn; c++)
-      sum[c] = _mm512_mul_ps (sw0, c0[c]);
+      sum[c] = P_MUL (sw0, c0[c]);
     for (int h = 0; h < nh; h++) {
       const int k = half[h];
       const int ky = b->ofs_y[k], qi = pi + b->ofs_x[k];
       const float *base = rows[ky] + qi;
-      __m512 d = _mm512_setzero_ps (), w, v[4];
+      PV d = P_ZERO (), w, v[4];
       for (int c = 0; c < cn; c++)
-        v[c] = _mm512_loadu_ps (base + c * pstride);
+        v[c] = P_LD (base + c * pstride);
       if (guided) {
-        __m512 g = _mm512_loadu_ps (base + cn * pstride);
-        d = _mm512_abs_ps (_mm512_sub_ps (g, c0[cn]));
+        PV g = P_LD (base + cn * pstride);
+        d = P_ABS (P_SUB (g, c0[cn]));
       } else {
         for (int c = 0; c < cn; c++)
-          d = _mm512_fmadd_ps (_mm512_set1_ps (m[c]), _mm512_abs_ps
-              (_mm512_sub_ps (v[c], c0[c])), d);
+          d = P_FMA (P_SET1 (m[c]), P_ABS (P_SUB (v[c], c0[c])), d);
       }
       /* space and colour weight in one power of two */
-      w = exp2_neg_avx512 (_mm512_fmadd_ps (_mm512_mul_ps (d, d), gc2,
-              _mm512_set1_ps (b->space_log2[k])));
-      wsum = _mm512_add_ps (wsum, w);
+      w = exp2_neg (P_FMA (P_MUL (d, d), gc2, P_SET1 (b->space_log2[k])));
+      wsum = P_ADD (wsum, w);
       for (int c = 0; c < cn; c++)
-        sum[c] = _mm512_fmadd_ps (w, v[c], sum[c]);
+        sum[c] = P_FMA (w, v[c], sum[c]);
       if (ky >= kmin && ky <= kmax) {
         float *a = acc[ky] + qi;
         for (int c = 0; c < cn; c++)
-          _mm512_storeu_ps (a + c * pstride, _mm512_fmadd_ps (w, c0[c],
-                  _mm512_loadu_ps (a + c * pstride)));
-        _mm512_storeu_ps (a + cn * pstride, _mm512_add_ps (w,
-                _mm512_loadu_ps (a + cn * pstride)));
+          P_ST (a + c * pstride, P_FMA (w, c0[c], P_LD (a + c * pstride)));
+        P_ST (a + cn * pstride, P_ADD (w, P_LD (a + cn * pstride)));
       }
     }
     if (out) {
       float *a = acc[0] + pi;
       for (int c = 0; c < cn; c++)
-        _mm512_storeu_ps (a + c * pstride, _mm512_add_ps (sum[c],
-                _mm512_loadu_ps (a + c * pstride)));
-      _mm512_storeu_ps (a + cn * pstride, _mm512_add_ps (wsum,
-              _mm512_loadu_ps (a + cn * pstride)));
+        P_ST (a + c * pstride, P_ADD (sum[c], P_LD (a + c * pstride)));
+      P_ST (a + cn * pstride, P_ADD (wsum, P_LD (a + cn * pstride)));
     }
   }
   if (!out)
     return;
   /* the row is complete: round (sum / weight), as the rows do */
-  for (int x0 = 0; x0 < npos - 2 * r; x0 += 16) {
-    const int nb = MIN (16, npos - 2 * r - x0);
+  for (int x0 = 0; x0 < npos - 2 * r; x0 += PW) {
+    const int nb = MIN (PW, npos - 2 * r - x0);
     const float *a = acc[0] + 2 * r + x0;
-    const __m512 inv = _mm512_div_ps (_mm512_set1_ps (1.f),
-        _mm512_loadu_ps (a + cn * pstride));
-    uint8_t px[4][16];
+    const PV inv = P_DIV (P_SET1 (1.f),
+        P_LD (a + cn * pstride));
+    uint8_t px[4][16];          /* PW used */
     for (int c = 0; c < cn; c++)
-      _mm_storeu_si128 ((__m128i *) px[c], _mm512_cvtusepi32_epi8
-          (_mm512_max_epi32 (_mm512_setzero_si512 (), _mm512_cvtps_epi32
-                  (_mm512_mul_ps (_mm512_loadu_ps (a + c * pstride), inv)))));
+      P_STORE_U8 (px[c], P_MUL (P_LD (a + c * pstride), inv));
     for (int l = 0; l < nb; l++)
       for (int c = 0; c < cn; c++)
         out[(size_t) (x0 + l) * cn + c] = px[c][l];
@@ -216,17 +264,18 @@ pairs_avx512 (const BilateralJob * job, float *const *rows,
 }
 
 /* the sweep compiled per channel count, plain or guided */
+#define bilateral_pairs_level P_SUFFIX (bilateral_pairs)
 void
-bilateral_pairs_avx512 (const BilateralJob * job, float *const *rows,
+bilateral_pairs_level (const BilateralJob * job, float *const *rows,
     float *const *acc, int pstride, int cn, int npos, uint8_t * out, int kmin,
     int kmax)
 {
 #define PAIRS_CASE(CN)                                                       \
   case CN:                                                                   \
     if (job->guide)                                                          \
-      pairs_avx512 (job, rows, acc, pstride, CN, npos, out, kmin, kmax, 1);  \
+      pairs_simd (job, rows, acc, pstride, CN, npos, out, kmin, kmax, 1);  \
     else                                                                     \
-      pairs_avx512 (job, rows, acc, pstride, CN, npos, out, kmin, kmax, 0);  \
+      pairs_simd (job, rows, acc, pstride, CN, npos, out, kmin, kmax, 0);  \
     break
   switch (cn) {
       PAIRS_CASE (1);
@@ -254,9 +303,11 @@ ROW_VARIANTS (2g);
 ROW_VARIANTS (3g);
 ROW_VARIANTS (4g);
 /* *INDENT-ON* */
-void bilateral_pairs_avx512 (const BilateralJob * job, float *const *rows,
-    float *const *acc, int pstride, int cn, int npos, uint8_t * out, int kmin,
-    int kmax);
+#define PAIRS_ARGS (const BilateralJob * job, float *const *rows, \
+    float *const *acc, int pstride, int cn, int npos, uint8_t * out, \
+    int kmin, int kmax)
+void bilateral_pairs_avx2 PAIRS_ARGS;
+void bilateral_pairs_avx512 PAIRS_ARGS;
 
 void
 vfk_bilateral_dsp_init (VfkBilateralDsp * dsp, unsigned flags)
@@ -269,19 +320,13 @@ vfk_bilateral_dsp_init (VfkBilateralDsp * dsp, unsigned flags)
   dsp->row[5] = bilateral_row_2g_c;
   dsp->row[6] = bilateral_row_3g_c;
   dsp->row[7] = bilateral_row_4g_c;
-  VFK_OVERRIDE (dsp, flags & VFK_CPU_AVX2, row[0], bilateral_row_1);
-  VFK_OVERRIDE (dsp, flags & VFK_CPU_AVX2, row[1], bilateral_row_2);
-  VFK_OVERRIDE (dsp, flags & VFK_CPU_AVX2, row[2], bilateral_row_3);
-  VFK_OVERRIDE (dsp, flags & VFK_CPU_AVX2, row[3], bilateral_row_4);
-  VFK_OVERRIDE (dsp, flags & VFK_CPU_AVX2, row[4], bilateral_row_1g);
-  VFK_OVERRIDE (dsp, flags & VFK_CPU_AVX2, row[5], bilateral_row_2g);
-  VFK_OVERRIDE (dsp, flags & VFK_CPU_AVX2, row[6], bilateral_row_3g);
-  VFK_OVERRIDE (dsp, flags & VFK_CPU_AVX2, row[7], bilateral_row_4g);
 #ifdef VFK_HAVE_VARIANTS
-  /* AVX-512: the pair sweep, written with intrinsics (the generic rows
-   * stay in the table, unused at that level) */
+  /* the pair sweep, written with intrinsics, at AVX2 and AVX-512 (the
+   * rows stay in the table, unused there) */
   if (flags & VFK_CPU_AVX512)
     dsp->pairs = bilateral_pairs_avx512;
+  else if (flags & VFK_CPU_AVX2)
+    dsp->pairs = bilateral_pairs_avx2;
 #endif
 }
 
