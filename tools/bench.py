@@ -196,12 +196,15 @@ def element_desc(name, k15):
 class Elements:
     """ms/frame of a row's element inside a pipeline (vf-element-bench:
     GstHarness, buffer pool, negotiation; the row's frame written four
-    times, the same thread count), measured right after its kernel row so
-    that both see the same load on a shared machine."""
+    times, the same thread count), each followed by the row's OpenCV call
+    timed again: the element ratio divides times taken together.  Run
+    after all kernel rows (the element runs disturb the timings of
+    whatever follows them for a while)."""
 
     def __init__(self, frames, args, k15):
         self.dir = tempfile.TemporaryDirectory()
-        self.args, self.k15, self.ms, self.src = args, k15, {}, {}
+        self.args, self.k15, self.src, self.pending = args, k15, {}, []
+        self.ms = {}
         for fname, img in frames.items():
             self.src[fname] = (os.path.join(self.dir.name, f'{fname}.bgr'),
                                img.shape[1], img.shape[0])
@@ -209,17 +212,29 @@ class Elements:
                 for _ in range(4):
                     f.write(img.tobytes())
 
-    def measure(self, fname, name):
+    def add(self, fname, name, theirs):
         desc = element_desc(name, self.k15)
         if desc:
-            src, w, h = self.src[fname]
-            ms, base = element_ms(
-                'BGR', w, h, src, max(self.args.rounds // 3, 3),
-                f'{desc} n-threads={self.args.threads}')
-            self.ms[(fname, name)] = ms - base
+            self.pending.append((fname, name, desc, theirs))
 
-    def close(self):
+    def run(self):
+        """{(frame, row): (element ms, OpenCV ms beside it)}"""
+        rounds = max(self.args.rounds // 3, 3)
+        for fname, name, desc, theirs in self.pending:
+            src, w, h = self.src[fname]
+            ours, cv = [], []
+            for _ in range(rounds):
+                ms, base = element_ms(
+                    'BGR', w, h, src, 3,
+                    f'{desc} n-threads={self.args.threads}')
+                ours.append(ms - base)
+                theirs()
+                cv.append(statistics.median(timeit(theirs)
+                                            for _ in range(3)))
+            self.ms[(fname, name)] = (statistics.median(ours),
+                                      statistics.median(cv))
         self.dir.cleanup()
+        return self.ms
 
 
 def main():
@@ -257,52 +272,55 @@ def main():
     rows = []
     elements = Elements(frames, args, k15)
 
-    def add(fname, name, ours, theirs):
-        rows.append((fname, name, ours, theirs))
-        elements.measure(fname, name)
+    def add(fname, name, ours, theirs, rounds):
+        rows.append((fname, name, *run_case(ours, theirs, rounds)))
+        elements.add(fname, name, theirs)
 
+    # (the lambdas bind their parameters now: the elements call them later)
     third = max(args.rounds // 3, 3)
     for fname, img in ({} if args.only else frames).items():
         dst = np.empty_like(img)
-        add(fname, 'frame copy', *run_case(
-            lambda: np.copyto(dst, img), lambda: img.copy(), args.rounds))
+        add(fname, 'frame copy', lambda img=img, dst=dst: np.copyto(dst, img),
+            lambda img=img: img.copy(), args.rounds)
         for k in box_sizes:
-            add(fname, f'vfboxblur {k}x{k} vs cv2.blur', *run_case(
-                lambda: vfk.box(img, k, k),
-                lambda: cv2.blur(img, (k, k)), args.rounds))
+            add(fname, f'vfboxblur {k}x{k} vs cv2.blur',
+                lambda img=img, k=k: vfk.box(img, k, k),
+                lambda img=img, k=k: cv2.blur(img, (k, k)), args.rounds)
         for k in gauss_sizes:
             add(fname, f'vfgaussianblur {k}x{k} vs cv2.GaussianBlur',
-                *run_case(lambda: vfk.gauss(img, k, k, 0),
-                          lambda: cv2.GaussianBlur(img, (k, k), 0),
-                          args.rounds))
+                lambda img=img, k=k: vfk.gauss(img, k, k, 0),
+                lambda img=img, k=k: cv2.GaussianBlur(img, (k, k), 0),
+                args.rounds)
         for sg in fast_sigmas:
             add(fname, f'vfgaussianblur fast sigma={sg} vs cv2.GaussianBlur',
-                *run_case(lambda: vfk.gauss_fast(img, sg),
-                          lambda: cv2.GaussianBlur(img, (0, 0), sg), third))
+                lambda img=img, sg=sg: vfk.gauss_fast(img, sg),
+                lambda img=img, sg=sg: cv2.GaussianBlur(img, (0, 0), sg),
+                third)
         for k in median_sizes:
             # sub-millisecond cases get every round (they are noisy);
             # OpenCV's 7x7 and up take 100+ ms, a third is enough there
             add(fname, f'vfmedian {k}x{k} vs cv2.medianBlur',
-                *run_case(lambda: vfk.median(img, k, k),
-                          lambda: cv2.medianBlur(img, k),
-                          args.rounds if k <= 5 else third))
+                lambda img=img, k=k: vfk.median(img, k, k),
+                lambda img=img, k=k: cv2.medianBlur(img, k),
+                args.rounds if k <= 5 else third)
         for d in bilateral_sizes:
             add(fname, f'vfbilateral exact d={d} vs cv2.bilateralFilter',
-                *run_case(lambda: vfk.bilateral(img, d, 75, 75),
-                          lambda: cv2.bilateralFilter(img, d, 75, 75), third))
+                lambda img=img, d=d: vfk.bilateral(img, d, 75, 75),
+                lambda img=img, d=d: cv2.bilateralFilter(img, d, 75, 75),
+                third)
         for d in bilateral_fast_sizes:
             add(fname, f'vfbilateral fast d={d} vs cv2.bilateralFilter',
-                *run_case(lambda: vfk.bilateral(img, d, 75, 75, mode='fast'),
-                          lambda: cv2.bilateralFilter(img, d, 75, 75), 3))
+                lambda img=img, d=d: vfk.bilateral(img, d, 75, 75,
+                                                   mode='fast'),
+                lambda img=img, d=d: cv2.bilateralFilter(img, d, 75, 75), 3)
         add(fname, 'vfconvolve 15x15 random vs cv2.filter2D',
-            *run_case(lambda: vfk.filter2d(img, k15),
-                      lambda: cv2.filter2D(img, -1, k15), third))
+            lambda img=img: vfk.filter2d(img, k15),
+            lambda img=img: cv2.filter2D(img, -1, k15), third)
         add(fname, 'vfconvolve 45x45 rank-1 vs cv2.filter2D',
-            *run_case(lambda: vfk.filter2d(img, k45r1),
-                      lambda: cv2.filter2D(img, -1, k45r1), third))
+            lambda img=img: vfk.filter2d(img, k45r1),
+            lambda img=img: cv2.filter2D(img, -1, k45r1), third)
     vfk.close()
-    elements.close()
-    element = elements.ms
+    element = elements.run()
     if args.only != 'nlmeans':
         rows += temporal_rows(args)
     if args.only != 'temporal':
@@ -324,14 +342,15 @@ def main():
         print('|---|---|---:|---:|---:|---:|---:|')
         for f, name, a, b in rows:
             e = el(f, name)
-            es = f'{e:.2f}' if e else '—'
-            er = f'{b / e:.2f}×' if e else '—'
+            es = f'{e[0]:.2f}' if e else '—'
+            er = f'{e[1] / e[0]:.2f}×' if e else '—'
             print(f'| {f} | {name} | {a:.2f} | {es} | {b:.2f} | {b / a:.2f}× '
                   f'| {er} |')
     else:
         for f, name, a, b in rows:
             e = el(f, name)
-            extra = (f'  element {e:8.2f} ms ({b / e:5.2f}x)' if e else '')
+            extra = (f'  element {e[0]:8.2f} ms ({e[1] / e[0]:5.2f}x)' if e
+                     else '')
             print(f'{f:10} {name:45} ours {a:8.2f} ms  theirs {b:8.2f} ms'
                   f'  speed-up {b / a:5.2f}x{extra}')
     for f, t in flat.items():
