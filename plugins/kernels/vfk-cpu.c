@@ -195,10 +195,21 @@ typedef uint16_t vu16h __attribute__((vector_size (VL * 2)));
 /* a broadcast (x + {} would add 0.f first: -0.f + 0.f is not -0.f, so the
  * compiler may not drop it; x - 0.f is x for every x) */
 #define vf_set1(x) ((float) (x) - (vf) { })
-/* truncating float -> u8 for values known to lie in [0, 256) */
+/* truncating float -> u8 for values known to lie in [0, 256) (AVX2: the
+ * generic conversion to 8 bytes went through general registers, a lane at
+ * a time) */
+#if VFK_ARCH == 1
+#define vf_st_u8(p, v) do {                                                  \
+    const __m256i i_ = _mm256_cvttps_epi32 ((__m256) (v));                   \
+    const __m128i w_ = _mm_packus_epi32 (_mm256_castsi256_si128 (i_),        \
+        _mm256_extracti128_si256 (i_, 1));                                   \
+    _mm_storel_epi64 ((__m128i *) (p), _mm_packus_epi16 (w_, w_));           \
+  } while (0)
+#else
 #define vf_st_u8(p, v) do { \
     vu8 b_ = __builtin_convertvector (__builtin_convertvector ((v), vi), vu8); \
     memcpy ((p), &b_, sizeof b_); } while (0)
+#endif
 
 /* 2-D filter over padded float rows, all taps with accumulators kept in
  * registers: out[s] = sum_j sum_i k[j kw + i] rows[j][s + i cn]. */
