@@ -146,12 +146,7 @@ typedef __m256 PV;
     (_mm256_slli_epi32 (_mm256_add_epi32 (_mm256_cvtps_epi32                 \
             (_mm256_max_ps ((n), _mm256_set1_ps (-127.f))),                  \
             _mm256_set1_epi32 (127)), 23)))
-#define P_STORE_U8(dst, v) do {                                              \
-    const __m256i i_ = _mm256_cvtps_epi32 (v);                               \
-    const __m128i w_ = _mm_packus_epi32 (_mm256_castsi256_si128 (i_),        \
-        _mm256_extracti128_si256 (i_, 1));                                   \
-    _mm_storel_epi64 ((__m128i *) (dst), _mm_packus_epi16 (w_, w_));         \
-  } while (0)
+#define P_STORE_U8(dst, v) vfk_store8_u8 ((dst), _mm256_cvtps_epi32 (v))
 #define P_SUFFIX(name) name##_avx2
 #endif
 /* 2^t, t <= 0 (below -126: 0): 2^n * 2^f, n the nearest integer, 2^f by

@@ -199,12 +199,7 @@ typedef uint16_t vu16h __attribute__((vector_size (VL * 2)));
  * generic conversion to 8 bytes went through general registers, a lane at
  * a time) */
 #if VFK_ARCH == 1
-#define vf_st_u8(p, v) do {                                                  \
-    const __m256i i_ = _mm256_cvttps_epi32 ((__m256) (v));                   \
-    const __m128i w_ = _mm_packus_epi32 (_mm256_castsi256_si128 (i_),        \
-        _mm256_extracti128_si256 (i_, 1));                                   \
-    _mm_storel_epi64 ((__m128i *) (p), _mm_packus_epi16 (w_, w_));           \
-  } while (0)
+#define vf_st_u8(p, v) vfk_store8_u8 ((p), _mm256_cvttps_epi32 ((__m256) (v)))
 #else
 #define vf_st_u8(p, v) do { \
     vu8 b_ = __builtin_convertvector (__builtin_convertvector ((v), vi), vu8); \

@@ -42,6 +42,18 @@
 #else
 #define VFK_VEC_BYTES 16
 #endif
+#if VFK_ARCH == 1
+#include <immintrin.h>
+/* eight 32-bit lanes stored as eight bytes, saturated to 0-255 (GCC's
+ * generic conversion moves each lane through a general register here) */
+static inline void
+vfk_store8_u8 (uint8_t * p, __m256i v)
+{
+  const __m128i w = _mm_packus_epi32 (_mm256_castsi256_si128 (v),
+      _mm256_extracti128_si256 (v, 1));
+  _mm_storel_epi64 ((__m128i *) p, _mm_packus_epi16 (w, w));
+}
+#endif
 
 /* Declares the three variants of a hot function (the ones of the levels
  * not built are never referenced: see VFK_OVERRIDE). */
