@@ -32,10 +32,10 @@ typedef struct VfkBilateralJob
 
 /* One output row.  rows[0..2r] are planar float rows (cn planes each of
  * pcount entries, plane c at rows[i] + c * pstride).  Compiled once per
- * channel count so every loop over a block of pixels vectorises (the
- * colour-weight lookup becomes a gather). */
+ * channel count, for the C level only (AVX2 and AVX-512 run the pair
+ * sweep below). */
 #define BILATERAL_ROW(CN, GUIDED, SUFFIX)                                    \
-  void                                                                       \
+  static void                                                                \
   VFK_FN (bilateral_row_##SUFFIX) (const BilateralJob * job,                 \
       uint8_t * restrict out, float *const *rows, int pstride, int cn,       \
       int wout)                                                              \
@@ -284,20 +284,6 @@ bilateral_pairs_level (const BilateralJob * job, float *const *rows,
 
 #if VFK_ONCE
 
-#define ROW_VARIANTS(suffix) \
-  VFK_DECLARE_VARIANTS (void, bilateral_row_##suffix, (const BilateralJob * \
-          job, uint8_t * out, float *const *rows, int pstride, int cn, \
-          int wout))
-/* *INDENT-OFF* */
-ROW_VARIANTS (1);
-ROW_VARIANTS (2);
-ROW_VARIANTS (3);
-ROW_VARIANTS (4);
-ROW_VARIANTS (1g);
-ROW_VARIANTS (2g);
-ROW_VARIANTS (3g);
-ROW_VARIANTS (4g);
-/* *INDENT-ON* */
 #define PAIRS_ARGS (const BilateralJob * job, float *const *rows, \
     float *const *acc, int pstride, int cn, int npos, uint8_t * out, \
     int kmin, int kmax)
