@@ -11,10 +11,10 @@
  * sum of the per-channel absolute differences.  `mode=exact` is within +-1
  * of cv2.bilateralFilter.  `mode=fast` costs the same per pixel whatever
  * the diameter: range-binned bilateral (Yang, Tan & Ahuja) on a grid of
- * cells about sigma wide; its range value is the sum of the colour channels
- * (the exact distance when they move together, as in camera pictures) and
- * its space weights a Gaussian of the window's spread; PSNR >= 40 dB
- * against `exact` on camera pictures.  Up to diameter 9 it runs `exact`,
+ * cells about sigma wide; for colour its range value is two numbers (the
+ * sum of the colour channels, and the difference of the first and the
+ * last), its space weights a Gaussian of the window's spread; PSNR >= 40
+ * dB against `exact` on camera pictures.  Up to diameter 9 it runs `exact`,
  * which costs less there.  Alpha and padding bytes neither count in the
  * colour distance nor get filtered.  For YUV formats the range distance is
  * that of the luma plane (at each plane's resolution) and those weights

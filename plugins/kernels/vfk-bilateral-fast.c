@@ -2,18 +2,22 @@
  * SPDX-License-Identifier: LGPL-2.1-or-later
  *
  * A range-binned bilateral (Yang, Tan & Ahuja 2009) evaluated on the grid
- * engine (vfk-grid.c).  The range axis is sampled at r_b = b * step (step
- * = sigma_color, at most 64 bins); each pixel q adds its range weight
- * w_b(q) = exp(-(g(q) - r_b)^2 / 2 sigma_color^2) and w_b(q) * I(q) to its
- * cell for every bin within 3 sigma_color; an output pixel p reads back
- * the two bins around g(p), divides, and interpolates linearly between
- * them.  g is the range value: the sum of the distance channels (|g(p) -
- * g(q)| is exact mode's L1 colour distance whenever the channels move
- * together) or the guide's first channel.  Space weights: exact mode's
- * window is a Gaussian of sigma_space cut to a circle; this uses the
- * Gaussian of the same spread (sigma_window, the standard deviation along
- * an axis), cells round(sigma_window) wide, the grid's Gaussian cut at
- * 2.5 of its sigmas.
+ * engine (vfk-grid.c).  One range axis (gray, YUV planes, a guide, four
+ * distance channels): sampled at r_b = b * step (step = sigma_color, at
+ * most 64 bins); each pixel q adds its range weight w_b(q) = exp(-(g(q) -
+ * r_b)^2 / 2 sigma_color^2) and w_b(q) * I(q) to its cell for every bin
+ * within 3 sigma_color; an output pixel p reads back the two bins around
+ * g(p), divides, and interpolates linearly between them.  g is the range
+ * value: the channel or the sum of the distance channels, or the guide's
+ * first channel.  Three distance channels (colour) take two axes, the sum
+ * and the difference of the last and first channel (range_two_init): a
+ * sum alone makes neighbours whose channels move in opposite directions
+ * look alike (37.7 dB against exact on the skimage astronaut at the
+ * seed's parameters; two axes: 43.6).  Space weights: exact mode's window
+ * is a Gaussian of sigma_space cut to a circle; this uses the Gaussian of
+ * the same spread (sigma_window, the standard deviation along an axis),
+ * cells round(sigma_window) wide, the grid's Gaussian cut at 2.5 of its
+ * sigmas.
  *
  * Depends on the exact bilateral (its tables; small windows run exact) and
  * on the grid engine; neither depends on it. */
@@ -151,23 +155,49 @@ range_bins (const VfkBilateral * bl, int nch)
 /* Whether the grid costs less than the exact window for this set and
  * frame layout, in units of one exact tap of one sample (about 0.057 ms
  * per 720p frame at 2 threads here): the exact filter reads (1 + channels)
- * samples per window tap; the grid pays a fixed 50 + 12 x (filtered
- * channels) per pixel (splat, read back) and smooths nb x K floats per
- * cell over the two axes' taps, one unit each, per cell of s x s pixels.
- * Fitted on 720p gray and BGR frames (diameters 11-19, sigma-color 20-75,
- * sigma-space 3 and 75: within 25 % of the measured times); it matters
+ * samples per window tap; the grid pays a fixed cost per pixel (splat,
+ * read back) and smooths `floats` per cell of s x s pixels over `taps`,
+ * one unit each.  One range axis: fixed 50 + 12 x (filtered channels),
+ * nb x K floats over the two space axes' taps; fitted on 720p gray and
+ * BGR frames (diameters 11-19, sigma-color 20-75, sigma-space 3 and 75:
+ * within 25 % of the measured times).  Two: fixed 330, the space axes'
+ * and the range axes' taps at 0.93 unit (fitted on 720p BGR, diameters
+ * 11-25, sigma-color 10-75, sigma-space d/6-75: 84 sets, the choice
+ * wrong in 6, by at most 20 % of the time).  It matters
  * where one costs nearly twice the other (BGR at diameter 11,
- * sigma-space 3, sigma-color 30: exact 19 ms, the grid 32). */
+ * sigma-space 3, sigma-color 30: exact 19 ms, one axis 32). */
 static int
-grid_is_cheaper (const VfkBilateral * bl, int cn, int nf, int range_nch,
-    int K, const VfkGridAxis * axis)
+grid_is_cheaper (const VfkBilateral * bl, int cn, double fixed,
+    double floats, double taps, const VfkGridAxis * axis)
 {
-  double step;
-  const int nb = range_size (bl->sigma_color, range_nch, &step);
   const double exact = (double) bl->maxk * (1 + cn);
-  const double grid = 50.0 + 12.0 * nf + (double) nb * K * 2 * (2 * axis->R
-      + 1) / ((double) axis->s * axis->s);
-  return grid < exact;
+  return fixed + floats * taps / ((double) axis->s * axis->s) < exact;
+}
+
+/* The two-axis range of three distance channels (the channel sum, and the
+ * last channel minus the first), which weighs a neighbour by
+ * exp (-(dsum^2 + ddiff^2) / 2 sigma_color^2) in place of exact mode's
+ * exp (-(|db| + |dg| + |dr|)^2 / 2 sigma_color^2): 46-57 dB against it by
+ * brute force on the skimage photos where the sum alone gives 36-38.  The
+ * linear splat and read-back add a sixth of a bin's variance each.  Above
+ * sigma-color 40, bins sigma_color apart and the grid smoothed by (1/3,
+ * 1/3, 1/3) for the other two thirds (a box of three beat the 5-tap
+ * Gaussian of the same variance by 0.5-1 dB); at 40 and below (where the
+ * bins get many and PSNR has room) bins sqrt 3 sigma_color apart, the
+ * splat and read-back all of it: a third the bins, no smoothing, 1.5 dB
+ * less. */
+static void
+range_two_init (VfkGridRange * r, double sr)
+{
+  const int smooth = sr > 40;
+  const double step = smooth ? sr : sr * sqrt (3.0);
+
+  *r = (VfkGridRange) {
+  .step = step,.rpad = smooth};
+  r->nb = (int) floor (765 / step) + 2 + 2 * r->rpad;
+  r->nh = (int) floor (510 / step) + 2 + 2 * r->rpad;
+  for (int t = 0; t < 3; t++)
+    r->rtaps[t] = 1.f / 3;
 }
 
 int
@@ -182,9 +212,11 @@ vfk_bilateral_fast (VfkPool * pool, const VfkImage * src,
   const int s = MAX (1, (int) (sw + 0.5));
   const int cn = src->channels;
   const VfkGridRange *range;
+  VfkGridRange two;
   VfkGridAxis axis;
   int nch = 0, fch[4], nf, skip;
   const int K = vfk_grid_layout (cn, dist_mask, fch, &nf, &skip);
+  double step;
 
   for (int c = 0; c < cn; c++)
     nch += (dist_mask >> c) & 1;
@@ -192,10 +224,27 @@ vfk_bilateral_fast (VfkPool * pool, const VfkImage * src,
    * of the centre's; 3 sigmas cost 10-20 % more at diameters 11-15 for
    * the same PSNR to 0.01 dB on six photos) */
   vfk_grid_axis_init (&axis, sw, s, 2.5, 1.0);
-  /* the cheaper of the two (a diameter of 9 or less always runs exact:
-   * exact needs no bin tables, should there be no memory for them) */
-  if (bl->radius <= VFK_BILATERAL_FAST_MIN_RADIUS
-      || !grid_is_cheaper (bl, cn, nf, guide ? 1 : MAX (nch, 1), K, &axis)
+  /* the cheaper of the grid and the exact window (a diameter of 9 or less
+   * always runs exact: exact needs no bin tables, should there be no
+   * memory for them) */
+  if (bl->radius <= VFK_BILATERAL_FAST_MIN_RADIUS)
+    return vfk_bilateral_exact (pool, src, guide, dst, ox, oy, border,
+        value, dist_mask, bl);
+  if (!guide && nch == 3) {
+    /* colour: two range axes; up to sigma-color 30, cells twice as wide
+     * (PSNR has the room: 43 dB or more on the skimage photos) */
+    range_two_init (&two, bl->sigma_color);
+    if (bl->sigma_color <= 30)
+      vfk_grid_axis_init (&axis, sw, MAX (1, (int) (2 * sw + 0.5)), 2.5, 1.0);
+    if (two.nb * two.nh > VFK_GRID_MAX_BINS2
+        || !grid_is_cheaper (bl, cn, 330, (double) two.nb * two.nh * K,
+            0.93 * (2 * (2 * axis.R + 1) + 6 * two.rpad), &axis))
+      return vfk_bilateral_exact (pool, src, guide, dst, ox, oy, border,
+          value, dist_mask, bl);
+    range = &two;
+  } else if (!grid_is_cheaper (bl, cn, 50 + 12 * nf, (double) range_size
+          (bl->sigma_color, guide ? 1 : MAX (nch, 1), &step) * K,
+          2 * (2 * axis.R + 1), &axis)
       || !(range = range_bins (bl, guide ? 1 : MAX (nch, 1))))
     return vfk_bilateral_exact (pool, src, guide, dst, ox, oy, border,
         value, dist_mask, bl);

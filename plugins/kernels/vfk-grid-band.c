@@ -212,7 +212,7 @@ grid_band (void *data, int worker, int y0, int y1)
    * small sigma-color: 26 bins of 4 at 30) making only those read back
    * pays for finding them (about 12 cycles a pixel), where it has few
    * (one channel, or sigma-color 75) it does not */
-  const int lazy = !job->plain && job->NK >= GRID_LAZY_FLOATS;
+  const int lazy = !job->plain && !job->nh && job->NK >= GRID_LAZY_FLOATS;
   const size_t spanb = lazy ? VFK_ALIGN (sizeof (int) * (8 * job->gw +
           wout)) : 0;
   uint8_t *mem = vfk_pool_scratch (job->pool, worker, ring_bytes + 3 * rowb
@@ -244,6 +244,9 @@ grid_band (void *data, int worker, int y0, int y1)
   };
 
   vfk_ring_init (&ring, mem, nraw, rowb);
+  /* (a 2-D range's smoothing reads the cells left of those it makes) */
+  if (job->nh && job->rpad)
+    memset (sm[0], 0, 3 * rowb);
   for (int x = 0; x < wout; x++) {
     const double v = (x - (sx - 1) / 2.0) / sx + job->ax.G;
     ix[x] = (int) floor (v);
@@ -339,6 +342,18 @@ vfk_grid_run (VfkPool * pool, const VfkImage * src, const VfkImage * guide,
     job.bhi = range->bhi;
     job.win = job.cn == 1 ? range->win : NULL;
     job.NK = job.nb * job.K;
+    if (range->nh) {
+      job.nh = range->nh;
+      job.NK *= job.nh;
+      job.clo = job.chi = -1;
+      for (int c = 0; c < job.cn; c++)
+        if (job.m[c]) {
+          job.clo = job.clo < 0 ? c : job.clo;
+          job.chi = c;
+        }
+      job.rpad = range->rpad;
+      memcpy (job.rtaps, range->rtaps, sizeof job.rtaps);
+    }
   }
   job.gw = (dst->width + job.ax.s - 1) / job.ax.s + 2 * job.ax.G + 1;
   return vfk_pool_run (pool, dst->height, grid_band, &job);

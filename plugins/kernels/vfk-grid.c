@@ -15,7 +15,11 @@
  * w_b(q) and w_b(q) * I(q) to its cell for the bins worth adding; an
  * output pixel reads back the two bins around its range value, divides,
  * and interpolates linearly between them (Yang, Tan & Ahuja 2009 on the
- * bilateral grid of Chen, Paris & Durand 2007).  Without them (the fast
+ * bilateral grid of Chen, Paris & Durand 2007).  A second range axis
+ * (colour: the range value is then two numbers) is the bilateral grid's
+ * own way: each pixel splatted linearly into the four bins around its two
+ * values, the grid smoothed along both (or not: bins far enough apart),
+ * each output reading those four bins back, dividing once.  Without them (the fast
  * Gaussian, vfk-gauss-fast.c), every channel is smoothed.  Where a cell
  * holds many floats (colour at a small sigma-color), only the bins the
  * read-back will take are smoothed: per cell, those of the pixels that
@@ -42,6 +46,48 @@ typedef VfkGridAxis Axis;
 typedef VfkGridJob GridJob;
 
 /* ---- hot loops: one variant per CPU level --------------------------------- */
+
+/* One padded source row into its cell row, 2-D range: each pixel's
+ * (1, channels) into the four bins around its two range values, each
+ * axis weighted linearly. */
+VFK_ALWAYS_INLINE void
+splat_two (const GridJob * job, float *restrict cells,
+    const uint8_t * restrict pad, int count, const int CN)
+{
+  const int sx = job->ax.s, K = job->K, nh = job->nh, NK = job->NK;
+  const int lo = job->clo, hi = job->chi;
+  const float inv = (float) (1.0 / job->step);
+  int m[4], f[3];
+  for (int c = 0; c < 4; c++)
+    m[c] = job->m[c];
+  for (int c = 0; c < 3; c++)
+    f[c] = job->fch[c];
+  for (int x = 0, i = 0, k = 0; x < count; x++) {
+    const uint8_t *p = pad + (size_t) x * CN;
+    float *cell = cells + (size_t) i * NK;
+    int g = 0;
+    if (++k == sx) {
+      k = 0;
+      i++;
+    }
+    for (int c = 0; c < CN; c++)
+      g += m[c] * p[c];
+    const float tg = g * inv + job->rpad;
+    const float th = (p[hi] - p[lo] + 255) * inv + job->rpad;
+    const int kg = (int) tg, kh = (int) th;
+    const float a = tg - kg, b = th - kh;
+    const v4f v = { 1.f, p[f[0]], p[f[1]], p[f[2]] };
+    float *e = cell + ((size_t) kg * nh + kh) * K;
+    const float rw[4] = { (1 - a) * (1 - b), (1 - a) * b, a * (1 - b), a * b };
+    const size_t off[4] = { 0, K, (size_t) nh * K, (size_t) nh * K + K };
+    for (int r = 0; r < 4; r++) {
+      v4f acc;
+      memcpy (&acc, e + off[r], 16);
+      acc += rw[r] * v;
+      memcpy (e + off[r], &acc, 16);
+    }
+  }
+}
 
 /* Raw grid row j: the sums of the sy source rows it covers.  Compiled per
  * channel count so the (weight, channels) update of a bin is one vector
@@ -96,6 +142,10 @@ typedef VfkGridJob GridJob;
       if (gch)                                                                \
         vfk_border_pad_row (gpad, job->guide, row, x0, count, job->border,    \
             job->value);                                                      \
+      if (CN >= 3 && job->nh) {                                               \
+        splat_two (job, cells, pad, count, CN);                               \
+        continue;                                                             \
+      }                                                                       \
       for (int x = 0, i = 0, k = 0; x < count; x++) {                         \
         const uint8_t *p = pad + (size_t) x * CN;                             \
         float *cell = cells + (size_t) i * NK;                                \
@@ -225,6 +275,19 @@ smooth_row (const GridJob * job, float *restrict out,
       r[t] = tmp + m0 + ((ptrdiff_t) t - Rx) * NK;
     taps_sum (out + m0, r, job->ax.taps, 2 * Rx + 1, (m1 - m0 + 15) &
         ~(size_t) 15);
+    if (job->nh && job->rpad) {
+      /* a 2-D range: across each bin row (K floats apart), then down the
+       * rows (nh K apart); what spills lands in the pads, which no bin
+       * read back takes and which hold zeros until then */
+      const size_t dk[2] = { (size_t) job->K, (size_t) job->nh * job->K };
+      float *io[2][2] = { {out, tmp}, {tmp, out} };
+      for (int pass = 0; pass < 2; pass++) {
+        for (int t = 0; t < 3; t++)
+          r[t] = io[pass][0] + m0 + ((ptrdiff_t) t - 1) * (ptrdiff_t) dk[pass];
+        taps_sum (io[pass][1] + m0, r, job->rtaps, 3, (m1 - m0 + 15) &
+            ~(size_t) 15);
+      }
+    }
   }
 }
 
@@ -364,6 +427,73 @@ slice_four (const GridJob * job, const uint8_t * srow, const uint8_t * grow,
       out[(size_t) x * CN + job->skip] = srow[(size_t) x * CN + job->skip];
 }
 
+/* slice_row for a 2-D range, in two passes like slice_one: the four bins
+ * around the pixel's two range values, each read bilinearly and weighted
+ * linearly (W, S per channel), then the divisions and roundings. */
+static inline void
+slice_two (const GridJob * job, const uint8_t * srow, const float *restrict a,
+    const float *restrict b, float fy, const int *ix, const float *fx,
+    float *restrict tmp, uint8_t * out, const int CN)
+{
+  const int n = job->dst->width, NK = job->NK, K = job->K, nh = job->nh;
+  const int lo = job->clo, hi = job->chi;
+  const float inv = (float) (1.0 / job->step);
+  const size_t off[4] = { 0, K, (size_t) nh * K, (size_t) nh * K + K };
+  float *restrict W = tmp, *restrict S = tmp + n;       /* channel c at c n */
+  int m[4];
+  for (int c = 0; c < 4; c++)
+    m[c] = job->m[c];
+
+  for (int x = 0; x < n; x++) {
+    const uint8_t *p = srow + (size_t) x * CN;
+    int g = 0;
+    for (int c = 0; c < CN; c++)
+      g += m[c] * p[c];
+    const float tg = g * inv + job->rpad;
+    const float th = (p[hi] - p[lo] + 255) * inv + job->rpad;
+    const int kg = (int) tg, kh = (int) th;
+    const float al = tg - kg, be = th - kh;
+    const float rw[4] = { (1 - al) * (1 - be), (1 - al) * be, al * (1 - be),
+      al * be
+    };
+    const float w00 = (1 - fx[x]) * (1 - fy), w01 = fx[x] * (1 - fy);
+    const float w10 = (1 - fx[x]) * fy, w11 = fx[x] * fy;
+    const size_t o = (size_t) ix[x] * NK + ((size_t) kg * nh + kh) * K;
+    v4f s = { 0 };
+    for (int r = 0; r < 4; r++) {
+      v4f q00, q01, q10, q11;
+      memcpy (&q00, a + o + off[r], 16);
+      memcpy (&q01, a + o + off[r] + NK, 16);
+      memcpy (&q10, b + o + off[r], 16);
+      memcpy (&q11, b + o + off[r] + NK, 16);
+      s += rw[r] * (w00 * q00 + w01 * q01 + w10 * q10 + w11 * q11);
+    }
+    W[x] = s[0];
+    for (int c = 0; c < 3; c++)
+      S[c * n + x] = s[1 + c];
+  }
+  {
+    uint8_t *restrict ok = (uint8_t *) (tmp + 4 * n), *restrict r = ok + n;
+    for (int x = 0; x < n; x++) {
+      ok[x] = W[x] > 1e-30f;
+      W[x] = 1.f / (ok[x] ? W[x] : 1.f);
+    }
+    for (int c = 0; c < 3; c++) {
+      const int ch = job->fch[c];
+      for (int x = 0; x < n; x++) {
+        /* values are >= 0: round half up */
+        const float v = S[c * n + x] * W[x] + 0.5f;
+        r[x] = v >= 255.f ? 255 : (uint8_t) v;
+      }
+      for (int x = 0; x < n; x++)
+        out[(size_t) x * CN + ch] = ok[x] ? r[x] : srow[(size_t) x * CN + ch];
+    }
+    if (job->skip >= 0)
+      for (int x = 0; x < n; x++)
+        out[(size_t) x * CN + job->skip] = srow[(size_t) x * CN + job->skip];
+  }
+}
+
 /* Output row y from smoothed grid rows a (above) and b (below), per
  * channel count like splat_row. */
 #define SLICE_ROW(CN)                                                         \
@@ -385,6 +515,10 @@ slice_four (const GridJob * job, const uint8_t * srow, const uint8_t * grow,
       m[c] = job->m[c];                                                       \
     if (CN == 1) {                                                            \
       slice_one (job, srow, grow, gch, a, b, fy, ix, fx, tmp, out);           \
+      return;                                                                 \
+    }                                                                         \
+    if (CN >= 3 && job->nh) {                                                 \
+      slice_two (job, srow, a, b, fy, ix, fx, tmp, out, CN);                  \
       return;                                                                 \
     }                                                                         \
     if (K == 4) {                                                             \

@@ -12,6 +12,7 @@
 
 #define VFK_GRID_MAX_TAPS 12    /* grid Gaussian radius, cells */
 #define VFK_GRID_MAX_BINS 64
+#define VFK_GRID_MAX_BINS2 2048 /* 2-D range: sigma-color 9 and up */
 
 /* One axis: cells of s pixels, the grid Gaussian's taps. */
 typedef struct
@@ -39,6 +40,12 @@ typedef struct
    * VFK_GRID_WIN + 2 i] and [... + 1] both hold the weight of value v in
    * bin blo[v] + i, 0 past bhi[v] */
   const float *win;
+  /* a second range axis (colour): nh > 0 bins of the difference of the
+   * last and first distance channels (+ 255); both axes splatted
+   * linearly into bins `step` apart; with rpad (0 or 1), that many empty
+   * bins either side and the grid smoothed by rtaps along both */
+  int nh, rpad;
+  float rtaps[3];
 } VfkGridRange;
 
 #define VFK_GRID_WIN 8
@@ -80,11 +87,18 @@ typedef struct VfkGridJob
   const float *w;               /* w[v * nb + b]: range weight of value v */
   const uint8_t *blo, *bhi;     /* bins with a weight worth adding, per v */
   const float *win;             /* VfkGridRange.win */
+  int nh;                       /* 2-D range: bins of the second axis (with
+                                 * their pads), 0 for one axis */
+  int clo, chi;                 /* its value: p[chi] - p[clo] + 255 */
+  int rpad;                     /* pad bins either side, 0: no smoothing */
+  float rtaps[3];               /* the smoothing along both range axes */
 } VfkGridJob;
 
 /* Without range bins (range NULL): every channel smoothed on the grid.
  * With them: the range value of a pixel is the sum of its dist_mask
- * channels, or the first channel of guide when there is one. */
+ * channels, or the first channel of guide when there is one; with a
+ * second axis (range->nh, three distance channels, no guide), also the
+ * difference of the last and the first of them. */
 int vfk_grid_run (VfkPool * pool, const VfkImage * src,
     const VfkImage * guide, VfkImage * dst, int ox, int oy, VfkBorder border,
     uint8_t value, unsigned dist_mask, const VfkGridAxis * ax,

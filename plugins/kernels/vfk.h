@@ -271,9 +271,11 @@ extern "C"
 
 /* The same filter with a cost per pixel that does not grow with the
  * diameter (vfk-grid.c): range-binned on a subsampled grid, the
- * range value being the sum of the dist_mask channels (or the guide), the
- * space weights a Gaussian of the window's spread.  An approximation:
- * PSNR >= 40 dB against vfk_bilateral_exact on camera pictures.  Windows
+ * range value being the dist_mask channel or their sum (or the guide);
+ * with three of them, their sum and the difference of the last and the
+ * first (two range axes); the space weights a Gaussian of the window's
+ * spread.  An approximation: PSNR >= 40 dB against vfk_bilateral_exact on
+ * camera pictures (colour ones included).  Windows
  * of radius <= 4 (diameter <= 9) cost less exactly: they run exact.  In a
  * 4-channel frame whose dist_mask leaves one channel out (alpha, padding),
  * that channel is copied, not filtered (the elements pass it through). */
