@@ -42,6 +42,7 @@ def main():
     failed = 0
     print('| photo | ' + ' | '.join(f'd={p[0]} {p[1]}/{p[2]:.3g}'
                                    for p in PARAMS) + ' |')
+    print('|---|' + '---:|' * len(PARAMS))
     for name in PHOTOS:
         rgb = getattr(d, name)()
         if isinstance(rgb, tuple):      # the stereo pair: its left view
