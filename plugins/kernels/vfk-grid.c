@@ -16,11 +16,12 @@
  * output pixel reads back the two bins around its range value, divides,
  * and interpolates linearly between them (Yang, Tan & Ahuja 2009 on the
  * bilateral grid of Chen, Paris & Durand 2007).  A second range axis
- * (colour: the range value is then two numbers) is the bilateral grid's
- * own way: each pixel splatted linearly into the four bins around its two
- * values, the grid smoothed along both (or not: bins far enough apart),
- * each output reading those four bins back, dividing once.  Without them (the fast
- * Gaussian, vfk-gauss-fast.c), every channel is smoothed.  Where a cell
+ * (colour: the range value is then two numbers) is done the bilateral
+ * grid's own way: each pixel splatted linearly into the four bins around
+ * its two values, the grid smoothed along both (or not: bins far enough
+ * apart), each output reading those four bins back, dividing once.
+ * Without range bins (the fast Gaussian, vfk-gauss-fast.c), every channel
+ * is smoothed.  Where a cell
  * holds many floats (colour at a small sigma-color), only the bins the
  * read-back will take are smoothed: per cell, those of the pixels that
  * interpolate from it (vfk-grid-band.c finds them); the same sums, so the
@@ -122,6 +123,23 @@ typedef VfkGridJob GridJob;
 
 /* ---- hot loops: one variant per CPU level --------------------------------- */
 
+/* A pixel's place on a 2-D range: its bin (kg, kh), the offset of that
+ * bin in a cell, the fractions towards kg + 1 and kh + 1. */
+VFK_ALWAYS_INLINE size_t
+two_bin (const GridJob * job, const int *m, const uint8_t * p, float inv,
+    const int CN, float *al, float *be)
+{
+  int g = 0;
+  for (int c = 0; c < CN; c++)
+    g += m[c] * p[c];
+  const float tg = g * inv + job->rpad;
+  const float th = (p[job->chi] - p[job->clo] + 255) * inv + job->rpad;
+  const int kg = (int) tg, kh = (int) th;
+  *al = tg - kg;
+  *be = th - kh;
+  return ((size_t) kg * job->nh + kh) * job->K;
+}
+
 /* One padded source row into its cell row, 2-D range: each pixel's
  * (1, channels) into the four bins around its two range values, each
  * axis weighted linearly. */
@@ -130,7 +148,6 @@ splat_two (const GridJob * job, float *restrict cells,
     const uint8_t * restrict pad, int count, const int CN)
 {
   const int sx = job->ax.s, K = job->K, nh = job->nh, NK = job->NK;
-  const int lo = job->clo, hi = job->chi;
   const float inv = (float) (1.0 / job->step);
   int m[4], f[3];
   for (int c = 0; c < 4; c++)
@@ -140,21 +157,15 @@ splat_two (const GridJob * job, float *restrict cells,
   for (int x = 0, i = 0, k = 0; x < count; x++) {
     const uint8_t *p = pad + (size_t) x * CN;
     float *cell = cells + (size_t) i * NK;
-    int g = 0;
+    float a, b;
     if (++k == sx) {
       k = 0;
       i++;
     }
-    for (int c = 0; c < CN; c++)
-      g += m[c] * p[c];
-    const float tg = g * inv + job->rpad;
-    const float th = (p[hi] - p[lo] + 255) * inv + job->rpad;
-    const int kg = (int) tg, kh = (int) th;
-    const float a = tg - kg, b = th - kh;
     /* bins (kg, kh) and (kg, kh + 1) are adjacent: one 8-float update,
      * then the same for kg + 1 */
+    float *e = cell + two_bin (job, m, p, inv, CN, &a, &b);
     const v4f v = { 1.f, p[f[0]], p[f[1]], p[f[2]] };
-    float *e = cell + ((size_t) kg * nh + kh) * K;
     v8_add_halves (e, (1 - a) * (1 - b), (1 - a) * b, v);
     v8_add_halves (e + (size_t) nh * K, a * (1 - b), a * b, v);
   }
@@ -507,7 +518,6 @@ slice_two (const GridJob * job, const uint8_t * srow, const float *restrict a,
     float *restrict tmp, uint8_t * out, const int CN)
 {
   const int n = job->dst->width, NK = job->NK, K = job->K, nh = job->nh;
-  const int lo = job->clo, hi = job->chi;
   const float inv = (float) (1.0 / job->step);
   float *restrict W = tmp, *restrict S = tmp + n;       /* channel c at c n */
   int m[4];
@@ -515,17 +525,11 @@ slice_two (const GridJob * job, const uint8_t * srow, const float *restrict a,
     m[c] = job->m[c];
 
   for (int x = 0; x < n; x++) {
-    const uint8_t *p = srow + (size_t) x * CN;
-    int g = 0;
-    for (int c = 0; c < CN; c++)
-      g += m[c] * p[c];
-    const float tg = g * inv + job->rpad;
-    const float th = (p[hi] - p[lo] + 255) * inv + job->rpad;
-    const int kg = (int) tg, kh = (int) th;
-    const float al = tg - kg, be = th - kh;
+    float al, be;
+    const size_t o = (size_t) ix[x] * NK + two_bin (job, m, srow + (size_t) x
+        * CN, inv, CN, &al, &be);
     const float w00 = (1 - fx[x]) * (1 - fy), w01 = fx[x] * (1 - fy);
     const float w10 = (1 - fx[x]) * fy, w11 = fx[x] * fy;
-    const size_t o = (size_t) ix[x] * NK + ((size_t) kg * nh + kh) * K;
     /* bins (kg, kh .. kh + 1) in t0, (kg + 1, kh .. kh + 1) in t1: 8
      * floats each, read bilinearly in space */
     v8f t[2];
