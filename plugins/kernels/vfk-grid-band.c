@@ -199,7 +199,8 @@ grid_band (void *data, int worker, int y0, int y1)
   const int nraw = 2 * R + 1;
   const size_t ring_bytes = vfk_ring_bytes (nraw, rowb);
   /* pad: a padded source row; gpad: a padded guide row, or (plain) the
-   * 32-bit column sums of a cell row */
+   * 32-bit column sums of a cell row, or (2-D range) the row's bins and
+   * fractions */
   const size_t padb = VFK_ALIGN ((size_t) job->gw * sx * 4 * 4);
   const int m1 = wout * job->cn;
   /* plain: per-sample cell index and fraction, the interpolated row */

@@ -145,26 +145,30 @@ two_bin (const GridJob * job, const int *m, const uint8_t * p, float inv,
  * axis weighted linearly. */
 VFK_ALWAYS_INLINE void
 splat_two (const GridJob * job, float *restrict cells,
-    const uint8_t * restrict pad, int count, const int CN)
+    const uint8_t * restrict pad, int count, float *restrict tmp, const int CN)
 {
   const int sx = job->ax.s, K = job->K, nh = job->nh, NK = job->NK;
   const float inv = (float) (1.0 / job->step);
+  /* first each pixel's bin and fractions (vectorised) */
+  int *restrict O = (int *) tmp;
+  float *restrict A = tmp + count, *restrict B = tmp + 2 * count;
   int m[4], f[3];
   for (int c = 0; c < 4; c++)
     m[c] = job->m[c];
   for (int c = 0; c < 3; c++)
     f[c] = job->fch[c];
+  for (int x = 0; x < count; x++)
+    O[x] = (int) two_bin (job, m, pad + (size_t) x * CN, inv, CN, A + x, B + x);
   for (int x = 0, i = 0, k = 0; x < count; x++) {
     const uint8_t *p = pad + (size_t) x * CN;
-    float *cell = cells + (size_t) i * NK;
-    float a, b;
+    float *e = cells + (size_t) i * NK + O[x];
+    const float a = A[x], b = B[x];
     if (++k == sx) {
       k = 0;
       i++;
     }
     /* bins (kg, kh) and (kg, kh + 1) are adjacent: one 8-float update,
      * then the same for kg + 1 */
-    float *e = cell + two_bin (job, m, p, inv, CN, &a, &b);
     const v4f v = { 1.f, p[f[0]], p[f[1]], p[f[2]] };
     v8_add_halves (e, (1 - a) * (1 - b), (1 - a) * b, v);
     v8_add_halves (e + (size_t) nh * K, a * (1 - b), a * b, v);
@@ -225,7 +229,7 @@ splat_two (const GridJob * job, float *restrict cells,
         vfk_border_pad_row (gpad, job->guide, row, x0, count, job->border,    \
             job->value);                                                      \
       if (CN >= 3 && job->nh) {                                               \
-        splat_two (job, cells, pad, count, CN);                               \
+        splat_two (job, cells, pad, count, (float *) gpad, CN);               \
         continue;                                                             \
       }                                                                       \
       for (int x = 0, i = 0, k = 0; x < count; x++) {                         \
@@ -520,14 +524,19 @@ slice_two (const GridJob * job, const uint8_t * srow, const float *restrict a,
   const int n = job->dst->width, NK = job->NK, K = job->K, nh = job->nh;
   const float inv = (float) (1.0 / job->step);
   float *restrict W = tmp, *restrict S = tmp + n;       /* channel c at c n */
+  /* first each pixel's bins and fractions (vectorised) */
+  int *restrict O = (int *) (tmp + 5 * n);
+  float *restrict AL = tmp + 6 * n, *restrict BE = tmp + 7 * n;
   int m[4];
   for (int c = 0; c < 4; c++)
     m[c] = job->m[c];
+  for (int x = 0; x < n; x++)
+    O[x] = ix[x] * NK + (int) two_bin (job, m, srow + (size_t) x * CN, inv,
+        CN, AL + x, BE + x);
 
   for (int x = 0; x < n; x++) {
-    float al, be;
-    const size_t o = (size_t) ix[x] * NK + two_bin (job, m, srow + (size_t) x
-        * CN, inv, CN, &al, &be);
+    const float al = AL[x], be = BE[x];
+    const size_t o = (size_t) O[x];
     const float w00 = (1 - fx[x]) * (1 - fy), w01 = fx[x] * (1 - fy);
     const float w10 = (1 - fx[x]) * fy, w11 = fx[x] * fy;
     /* bins (kg, kh .. kh + 1) in t0, (kg + 1, kh .. kh + 1) in t1: 8
