@@ -160,12 +160,13 @@ range_bins (const VfkBilateral * bl, int nch)
  * one unit each.  One range axis: fixed 50 + 12 x (filtered channels),
  * nb x K floats over the two space axes' taps; fitted on 720p gray and
  * BGR frames (diameters 11-19, sigma-color 20-75, sigma-space 3 and 75:
- * within 25 % of the measured times).  Two: fixed 330, the space axes'
- * and the range axes' taps at 0.93 unit (fitted on 720p BGR, diameters
- * 11-25, sigma-color 10-75, sigma-space d/6-75: 84 sets, the choice
- * wrong in 6, by at most 20 % of the time).  It matters
- * where one costs nearly twice the other (BGR at diameter 11,
- * sigma-space 3, sigma-color 30: exact 19 ms, one axis 32). */
+ * within 25 % of the measured times).  Two: fixed 150, the space axes'
+ * and the range axes' taps at one unit (fitted on 720p BGR with both
+ * paths timed, diameters 11-25, sigma-color 10-75, sigma-space d/6 and
+ * 75: of 112 sets, 3 where the choice costs more than 15 %, near ties
+ * at the edge of the noise).  It matters where one costs nearly twice
+ * the other (BGR at diameter 11, sigma-space 3, sigma-color 30: exact 19
+ * ms, one axis 32). */
 static int
 grid_is_cheaper (const VfkBilateral * bl, int cn, double fixed,
     double floats, double taps, const VfkGridAxis * axis)
@@ -237,8 +238,8 @@ vfk_bilateral_fast (VfkPool * pool, const VfkImage * src,
     if (bl->sigma_color <= 30)
       vfk_grid_axis_init (&axis, sw, MAX (1, (int) (2 * sw + 0.5)), 2.5, 1.0);
     if (two.nb * two.nh > VFK_GRID_MAX_BINS2
-        || !grid_is_cheaper (bl, cn, 330, (double) two.nb * two.nh * K,
-            0.93 * (2 * (2 * axis.R + 1) + 6 * two.rpad), &axis))
+        || !grid_is_cheaper (bl, cn, 150, (double) two.nb * two.nh * K,
+            2 * (2 * axis.R + 1) + 6 * two.rpad, &axis))
       return vfk_bilateral_exact (pool, src, guide, dst, ox, oy, border,
           value, dist_mask, bl);
     range = &two;
