@@ -271,7 +271,9 @@ END_TEST;
  * ms exact against 40 at 720p) it runs exact, so the bytes are exact's;
  * where the grid costs less (one channel, the first set; three channels
  * at diameter 13 with the same sigmas: 11.9 ms against 14.3; at 35, or
- * 15 at sigma-color 20) they are not. */
+ * 15 at sigma-color 20; and the denoising range's small sigma-colors,
+ * where the colour grid's cells and bins grow: diameter 15 at 10, 7.9
+ * ms against 22.9, diameter 11 at 15, 9.9 against 13.1) they are not. */
 START_TEST (test_bilateral_fast_takes_the_cheaper_path)
 {
   const int W = 120, H = 90;
@@ -283,6 +285,7 @@ START_TEST (test_bilateral_fast_takes_the_cheaper_path)
   } cases[] = {
     {3, 11, 30, 3, 1}, {3, 13, 30, 3, 0}, {1, 11, 30, 3, 0},
     {3, 35, 75, 75, 0}, {3, 15, 20, 75, 0}, {3, 15, 75, 75, 1},
+    {3, 15, 10, 75, 0}, {3, 11, 15, 75, 0},
   };
   uint8_t *in = malloc (W * H * 3), *ex = malloc (W * H * 3),
       *fa = malloc (W * H * 3);

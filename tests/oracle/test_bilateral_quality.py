@@ -24,7 +24,7 @@ PHOTOS = ('astronaut', 'chelsea', 'coffee', 'rocket', 'stereo_motorcycle',
           'immunohistochemistry', 'hubble_deep_field')
 # (diameter, sigma-color, sigma-space)
 PARAMS = ((35, 75, 75), (45, 75, 75), (25, 40, 25 / 4), (15, 30, 75),
-          (11, 25, 11 / 6))
+          (11, 25, 11 / 6), (15, 10, 75), (11, 20, 75))
 MIN_DB = 40
 
 
