@@ -167,11 +167,24 @@ range_bins (const VfkBilateral * bl, int nch)
  * at the edge of the noise).  It matters where one costs nearly twice
  * the other (BGR at diameter 11, sigma-space 3, sigma-color 30: exact 19
  * ms, one axis 32). */
+/* The exact window's cost per tap, in the grid's units, at the CPU level
+ * in use: the model was fitted at AVX-512; AVX2's pair sweep costs 1.25
+ * times as much against the grid, the C level's rows (a table lookup per
+ * tap, every pair weighed twice) 5.6 times (720p BGRx and gray, diameter
+ * 15: exact/grid 3.1 and 2.3 at AVX-512, 3.9 at AVX2, 17 and 13 at the C
+ * level, which non-x86 builds run). */
+static double
+exact_tap_cost (void)
+{
+  const unsigned f = vfk_cpu_flags ();
+  return f & VFK_CPU_AVX512 ? 1.0 : f & VFK_CPU_AVX2 ? 1.25 : 5.6;
+}
+
 static int
 grid_is_cheaper (const VfkBilateral * bl, int cn, double fixed,
     double floats, double taps, const VfkGridAxis * axis)
 {
-  const double exact = (double) bl->maxk * (1 + cn);
+  const double exact = (double) bl->maxk * (1 + cn) * exact_tap_cost ();
   return fixed + floats * taps / ((double) axis->s * axis->s) < exact;
 }
 
