@@ -286,8 +286,8 @@ START_TEST (test_bilateral_fast_takes_the_cheaper_path)
     {3, 11, 30, 3, 1}, {3, 13, 30, 3, 0}, {1, 11, 30, 3, 0},
     {3, 35, 75, 75, 0}, {3, 15, 20, 75, 0}, {3, 15, 75, 75, 1},
     {3, 15, 10, 75, 0}, {3, 11, 15, 75, 0},
-    /* at the C level (non-x86 builds), where the exact window costs 5.6
-     * times as much against the grid: 217 ms exact, 58 on the grid */
+    /* at the C level (non-x86 builds), where the exact window costs 3
+     * times as much against the grid: 104 ms exact, 82 on the grid */
     {3, 15, 75, 75, 0, 1},
   };
   uint8_t *in = malloc (W * H * 3), *ex = malloc (W * H * 3),
@@ -296,6 +296,12 @@ START_TEST (test_bilateral_fast_takes_the_cheaper_path)
     in[i] = (uint8_t) (50 + (i / 3 % W) + rnd (60));
   for (unsigned k = 0; k < sizeof cases / sizeof *cases; k++) {
     const int cn = cases[k].cn;
+    if (!cases[k].c_level && !(vfk_cpu_flags () & VFK_CPU_AVX2)) {
+      /* the other sets' costs are those of the AVX2 and AVX-512 levels */
+      printf ("diameter %d, sigma-color %g, sigma-space %g: not checked, "
+          "this CPU level has no AVX2\n", cases[k].d, cases[k].sc, cases[k].ss);
+      continue;
+    }
     VfkImage src = { in, W * cn, W, H, cn }, de = { ex, W * cn, W, H, cn },
         df = { fa, W * cn, W, H, cn };
     VfkBilateral *b = vfk_bilateral_new (cases[k].d, cases[k].sc,

@@ -168,16 +168,16 @@ range_bins (const VfkBilateral * bl, int nch)
  * the other (BGR at diameter 11, sigma-space 3, sigma-color 30: exact 19
  * ms, one axis 32). */
 /* The exact window's cost per tap, in the grid's units, at the CPU level
- * in use: the model was fitted at AVX-512; AVX2's pair sweep costs 1.25
- * times as much against the grid, the C level's rows (a table lookup per
- * tap, every pair weighed twice) 5.6 times (720p BGRx and gray, diameter
- * 15: exact/grid 3.1 and 2.3 at AVX-512, 3.9 at AVX2, 17 and 13 at the C
- * level, which non-x86 builds run). */
+ * in use: the model was fitted at AVX-512; against the grid, AVX2's exact
+ * window costs 1.25 times as much, the C level's (4 lanes, no FMA on x86;
+ * what non-x86 builds run) 3 times (exact / grid at 720p, diameters
+ * 11-19: 3.3-10.3 there, 1.4-3.3 at AVX-512; geometric mean of the six
+ * sets' quotients 2.96, colour and gray). */
 static double
 exact_tap_cost (void)
 {
   const unsigned f = vfk_cpu_flags ();
-  return f & VFK_CPU_AVX512 ? 1.0 : f & VFK_CPU_AVX2 ? 1.25 : 5.6;
+  return f & VFK_CPU_AVX512 ? 1.0 : f & VFK_CPU_AVX2 ? 1.25 : 3.0;
 }
 
 static int

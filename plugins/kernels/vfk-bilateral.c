@@ -4,10 +4,12 @@
  * Circular window of radius r (diameter <= 0: r = round(1.5 sigma_space)),
  * space weight exp(-d^2 / 2 sigma_space^2) for every offset with d <= r,
  * colour weight exp(-c^2 / 2 sigma_color^2) of the colour distance c = sum
- * of the per-channel absolute differences, both tabulated in float as
- * OpenCV does; output = round(sum w p / sum w).  The accumulation order
- * (offsets row by row) is OpenCV's scalar order; its vector code sums in
- * another order, hence results within +-1 of cv2.bilateralFilter. */
+ * of the per-channel absolute differences; output = round(sum w p / sum
+ * w).  OpenCV tabulates both weights in float and sums in its own order;
+ * here the two weights are one power of two computed per pair (relative
+ * error below 2e-7), each pair of pixels weighed once for both, and the
+ * sums taken in another order: within +-1 of cv2.bilateralFilter.  One
+ * source at every CPU level (4, 8 or 16 lanes). */
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
@@ -15,6 +17,7 @@
 #include "vfk-dsp.h"
 #include "vfk-private.h"
 
+/* the widest vector, in floats: rows keep that many zeros past their end */
 #define BLK 16
 
 typedef struct VfkBilateralJob
@@ -30,81 +33,62 @@ typedef struct VfkBilateralJob
   VfkPool *pool;
 } BilateralJob;
 
-/* One output row.  rows[0..2r] are planar float rows (cn planes each of
- * pcount entries, plane c at rows[i] + c * pstride).  Compiled once per
- * channel count, for the C level only (AVX2 and AVX-512 run the pair
- * sweep below). */
-#define BILATERAL_ROW(CN, GUIDED, SUFFIX)                                    \
-  static void                                                                \
-  VFK_FN (bilateral_row_##SUFFIX) (const BilateralJob * job,                 \
-      uint8_t * restrict out, float *const *rows, int pstride, int cn,       \
-      int wout)                                                              \
-  {                                                                          \
-    const VfkBilateral *b = job->b;                                          \
-    const int r = b->radius;                                                 \
-    const float *restrict cw = b->color_w;                                   \
-    float m[CN];                                                             \
-    for (int c = 0; c < CN; c++)                                             \
-      m[c] = (job->dist_mask >> c) & 1 ? 1.f : 0.f;                          \
-    for (int x0 = 0; x0 < wout; x0 += BLK) {                                 \
-      const int nb = MIN (BLK, wout - x0);                                   \
-      float wsum[BLK] = { 0 }, sum[CN][BLK], c0[CN + 1][BLK];                 \
-      for (int c = 0; c < CN + GUIDED; c++)                                  \
-        for (int l = 0; l < BLK; l++) {                                      \
-          if (c < CN)                                                        \
-            sum[c][l] = 0;                                                   \
-          c0[c][l] = rows[r][c * pstride + x0 + r + l];                      \
-        }                                                                    \
-      for (int k = 0; k < b->maxk; k++) {                                    \
-        const float sw = b->space_w[k];                                      \
-        const float *restrict base = rows[r + b->ofs_y[k]] + x0 + r +        \
-            b->ofs_x[k];                                                     \
-        for (int l = 0; l < BLK; l++) {                                      \
-          float d = 0, w;                                                    \
-          if (GUIDED)                                                        \
-            d = fabsf (base[CN * pstride + l] - c0[CN][l]);                  \
-          else                                                               \
-            for (int c = 0; c < CN; c++)                                     \
-              d += m[c] * fabsf (base[c * pstride + l] - c0[c][l]);          \
-          w = sw * cw[(int) d];                                              \
-          wsum[l] += w;                                                      \
-          for (int c = 0; c < CN; c++)                                       \
-            sum[c][l] += w * base[c * pstride + l];                          \
-        }                                                                    \
-      }                                                                      \
-      for (int l = 0; l < nb; l++) {                                         \
-        const float inv = 1.f / wsum[l];                                     \
-        for (int c = 0; c < CN; c++) {                                       \
-          int v = (int) nearbyintf (sum[c][l] * inv);                        \
-          out[(size_t) (x0 + l) * CN + c] =                                  \
-              (uint8_t) (v < 0 ? 0 : v > 255 ? 255 : v);                     \
-        }                                                                    \
-      }                                                                      \
-    }                                                                        \
-  }
-
-/* the rows are the C level's (AVX2 and AVX-512 run the pair sweep) */
-#if VFK_ARCH == 0
-/* *INDENT-OFF* */
-BILATERAL_ROW (1, 0, 1)
-BILATERAL_ROW (2, 0, 2)
-BILATERAL_ROW (3, 0, 3)
-BILATERAL_ROW (4, 0, 4)
-BILATERAL_ROW (1, 1, 1g)
-BILATERAL_ROW (2, 1, 2g)
-BILATERAL_ROW (3, 1, 3g)
-BILATERAL_ROW (4, 1, 4g)
-/* *INDENT-ON* */
-#endif
-
-#if VFK_ARCH >= 1
-#include <immintrin.h>
-
-/* The pair sweep's vectors, PW floats: the same source at AVX2 (8) and
+/* The pair sweep's vectors, PW floats: the same source at the C level (4,
+ * GCC's generic vectors: SSE2 on x86, NEON on arm64), AVX2 (8) and
  * AVX-512 (16).  P_SCALEF (p, n) = p 2^n for integer-valued n <= 0 (AVX2:
  * 0 below 2^-126 where AVX-512 gives a denormal: a weight under 1e-38
  * against a centre weight near 1); P_STORE_U8 rounds to nearest and
  * saturates to 0-255. */
+#if VFK_ARCH == 0
+#define PW 4
+typedef float PV __attribute__((vector_size (16)));
+typedef int32_t PVI __attribute__((vector_size (16)));
+#define P_TARGET
+#define P_SET1(x) ((PV) { (x), (x), (x), (x) })
+#define P_ZERO() ((PV) { 0 })
+#define P_SUB(a, b) ((a) - (b))
+#define P_FMA(a, b, c) ((a) * (b) + (c))
+#define P_ADD(a, b) ((a) + (b))
+#define P_MUL(a, b) ((a) * (b))
+#define P_DIV(a, b) ((a) / (b))
+#define P_ABS(x) ((PV) ((PVI) (x) & 0x7fffffff))
+/* to the nearest integer, ties to even, for |t| < 2^22 */
+#define P_ROUND(t) (((t) + 12582912.f) - 12582912.f)
+#define P_SUFFIX(name) name##_c
+VFK_ALWAYS_INLINE PV
+P_LD (const float *p)
+{
+  PV v;
+  memcpy (&v, p, sizeof v);
+  return v;
+}
+
+VFK_ALWAYS_INLINE void
+P_ST (float *p, PV v)
+{
+  memcpy (p, &v, sizeof v);
+}
+
+/* p 2^n for integer-valued n <= 0; 0 below 2^-126, as at AVX2 */
+VFK_ALWAYS_INLINE PV
+P_SCALEF (PV p, PV n)
+{
+  const PVI low = (PVI) (n < -127.f);
+  const PVI e = (__builtin_convertvector (n, PVI) & ~low) + 127 - (127 & low);
+  return p * (PV) (e << 23);
+}
+
+VFK_ALWAYS_INLINE void
+P_STORE_U8 (uint8_t * dst, PV v)
+{
+  const PVI i = __builtin_convertvector (P_ROUND (v), PVI);
+  for (int l = 0; l < 4; l++)
+    dst[l] = (uint8_t) (i[l] < 0 ? 0 : i[l] > 255 ? 255 : i[l]);
+}
+#else
+#include <immintrin.h>
+#endif
+
 #if VFK_ARCH == 2
 #define PW 16
 typedef __m512 PV;
@@ -126,7 +110,7 @@ typedef __m512 PV;
     _mm512_cvtusepi32_epi8 (_mm512_max_epi32 (_mm512_setzero_si512 (),     \
             _mm512_cvtps_epi32 (v))))
 #define P_SUFFIX(name) name##_avx512
-#else
+#elif VFK_ARCH == 1
 #define PW 8
 typedef __m256 PV;
 #define P_TARGET __attribute__((target ("avx2,fma")))
@@ -243,7 +227,7 @@ pairs_simd (const BilateralJob * job, float *const *rows,
   }
   if (!out)
     return;
-  /* the row is complete: round (sum / weight), as the rows do */
+  /* the row is complete: round (sum / weight), ties to even */
   for (int x0 = 0; x0 < npos - 2 * r; x0 += PW) {
     const int nb = MIN (PW, npos - 2 * r - x0);
     const float *a = acc[0] + 2 * r + x0;
@@ -280,30 +264,21 @@ bilateral_pairs_level (const BilateralJob * job, float *const *rows,
   }
 #undef PAIRS_CASE
 }
-#endif
 
 #if VFK_ONCE
 
 #define PAIRS_ARGS (const BilateralJob * job, float *const *rows, \
     float *const *acc, int pstride, int cn, int npos, uint8_t * out, \
     int kmin, int kmax)
+void bilateral_pairs_c PAIRS_ARGS;
 void bilateral_pairs_avx2 PAIRS_ARGS;
 void bilateral_pairs_avx512 PAIRS_ARGS;
 
 void
 vfk_bilateral_dsp_init (VfkBilateralDsp * dsp, unsigned flags)
 {
-  dsp->row[0] = bilateral_row_1_c;
-  dsp->row[1] = bilateral_row_2_c;
-  dsp->row[2] = bilateral_row_3_c;
-  dsp->row[3] = bilateral_row_4_c;
-  dsp->row[4] = bilateral_row_1g_c;
-  dsp->row[5] = bilateral_row_2g_c;
-  dsp->row[6] = bilateral_row_3g_c;
-  dsp->row[7] = bilateral_row_4g_c;
+  dsp->pairs = bilateral_pairs_c;
 #ifdef VFK_HAVE_VARIANTS
-  /* the pair sweep, written with intrinsics, at AVX2 and AVX-512 (the
-   * rows stay in the table, unused there) */
   if (flags & VFK_CPU_AVX512)
     dsp->pairs = bilateral_pairs_avx512;
   else if (flags & VFK_CPU_AVX2)
@@ -340,48 +315,7 @@ fill_planes (const BilateralJob * job, float *planes, int c, int start,
   }
 }
 
-static void
-bilateral_band (void *data, int worker, int y0, int y1)
-{
-  BilateralJob *job = data;
-  const VfkBilateralDsp *dsp = bilateral_dsp ();
-  const VfkImage *src = job->src;
-  const int cn = src->channels;
-  const int r = job->b->radius, n = 2 * r + 1;
-  const int wout = job->dst->width;
-  const int pcount = wout + 2 * r;
-  /* a block of BLK pixels may read past the row end: keep BLK zeros
-   * there so those lanes compute harmless values */
-  const int pstride = (int) (VFK_ALIGN (sizeof (float) * (pcount + BLK)) /
-      sizeof (float));
-  const int nplanes = cn + (job->guide ? 1 : 0);
-  const size_t slot = sizeof (float) * pstride * nplanes;
-  const size_t ring_bytes = vfk_ring_bytes (n, slot);
-  uint8_t *mem = vfk_pool_scratch (job->pool, worker, ring_bytes
-      + VFK_ALIGN ((size_t) pcount * cn) + VFK_ALIGN ((size_t) pcount *
-          (job->guide ? job->guide->channels : 1)));
-  if (!mem)
-    return;                     /* the job reports the failure */
-  uint8_t *pad = mem + ring_bytes;
-  uint8_t *gpad = pad + VFK_ALIGN ((size_t) pcount * cn);
-  float **rows = alloca (sizeof (float *) * n);
-  VfkRing ring;
-
-  vfk_ring_init (&ring, mem, n, slot);
-  for (int y = y0; y < y1; y++) {
-    for (int j = 0; j < n; j++) {
-      int c = y + job->oy - r + j, fresh;
-      float *planes = vfk_ring_slot (&ring, c, &fresh);
-      if (fresh)
-        fill_planes (job, planes, c, job->ox - r, pcount, pstride, pad, gpad);
-      rows[j] = planes;
-    }
-    dsp->row[job->guide ? 3 + cn : cn - 1] (job, vfk_row (job->dst, y), rows,
-        pstride, cn, wout);
-  }
-}
-
-/* Every pair of pixels once (where the CPU level has a pair row): the
+/* Every pair of pixels once: the
  * weight of p and q = p + k is that of q and q - k, so each source row
  * sweeps only the forward half of the window and adds each pair's
  * weight to both pixels' sums: p's in registers, q's in accumulator rows
@@ -471,17 +405,14 @@ vfk_bilateral_new (int diameter, double sigma_color, double sigma_space)
   gc = -0.5 / (sigma_color * sigma_color);
   gs = -0.5 / (sigma_space * sigma_space);
   b->gauss_color = (float) gc;
-  b->color_w = malloc (sizeof (float) * 256 * 4);
   b->space_w = malloc (sizeof (float) * n * n);
   b->space_log2 = malloc (sizeof (float) * n * n);
   b->ofs_y = malloc (sizeof (int) * n * n);
   b->ofs_x = malloc (sizeof (int) * n * n);
-  if (!b->color_w || !b->space_w || !b->space_log2 || !b->ofs_y || !b->ofs_x) {
+  if (!b->space_w || !b->space_log2 || !b->ofs_y || !b->ofs_x) {
     vfk_bilateral_free (b);
     return NULL;
   }
-  for (int i = 0; i < 256 * 4; i++)
-    b->color_w[i] = (float) exp (i * i * gc);
   for (int i = -b->radius; i <= b->radius; i++)
     for (int j = -b->radius; j <= b->radius; j++) {
       double d = sqrt ((double) i * i + (double) j * j);
@@ -511,7 +442,6 @@ vfk_bilateral_free (VfkBilateral * b)
 {
   if (!b)
     return;
-  free (b->color_w);
   free (b->space_w);
   free (b->space_log2);
   free (b->ofs_y);
@@ -537,8 +467,7 @@ vfk_bilateral_exact (VfkPool * pool, const VfkImage * src,
     .src = src,.guide = guide,.dst = dst,.ox = ox,.oy = oy,.border = border,
     .value = value,.dist_mask = dist_mask,.b = b,.pool = pool,
   };
-  return vfk_pool_run (pool, dst->height, bilateral_dsp ()->pairs ?
-      bilateral_band_pairs : bilateral_band, &job);
+  return vfk_pool_run (pool, dst->height, bilateral_band_pairs, &job);
 }
 
 #endif /* VFK_ONCE */

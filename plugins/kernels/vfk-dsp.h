@@ -149,14 +149,11 @@ void vfk_median_dsp_init (VfkMedianDsp * dsp, unsigned flags);
 /* ---- exact bilateral (vfk-bilateral.c) -------------------------------------------- */
 
 struct VfkBilateralJob;
-#define VFK_BILATERAL_ROWS 8    /* 1-4 channels, then 1-4 channels guided */
 typedef struct
 {
-  void (*row[VFK_BILATERAL_ROWS]) (const struct VfkBilateralJob * job,
-      uint8_t * out, float *const *rows, int pstride, int cn, int wout);
-  /* The pair sweep's source row (vfk-bilateral.c), where a level has
-   * one (NULL: rows only): rows[0..r] and acc[0..r] from the source row
-   * down; out (NULL for the rows above a band) gets the finished row */
+  /* The pair sweep's source row (vfk-bilateral.c): rows[0..r] and
+   * acc[0..r] from the source row down; out (NULL for the rows above a
+   * band) gets the finished row */
   void (*pairs) (const struct VfkBilateralJob * job, float *const *rows,
       float *const *acc, int pstride, int cn, int npos, uint8_t * out,
       int kmin, int kmax);

@@ -128,8 +128,7 @@ struct VfkBilateral
   int radius, maxk;
   int *ofs_y, *ofs_x;
   float *space_w;
-  float *space_log2;            /* log2 of space_w (the AVX-512 pair sweep) */
-  float *color_w;               /* 256 * 4 entries: any channel count */
+  float *space_log2;            /* log2 of space_w (the pair sweep) */
   float gauss_color;            /* -1 / (2 sigma_color^2) */
   double sigma_color;           /* after OpenCV's <= 0 rule */
   double sigma_window;          /* standard deviation of the space weights
