@@ -408,7 +408,8 @@ START_TEST (test_kernels_per_level)
       compare_levels ("gauss_fast (grid)", &in, NULL, run_gauss_fast, 24, 0);
       compare_levels ("median hist_band", &in, NULL, run_median_hist, 13, 0);
       /* the bilateral: one pair sweep at every level, fused multiply-adds
-       * at AVX2 and AVX-512 only (on x86): within 1 */
+       * at AVX2 and AVX-512 only (the C level is built without
+       * contraction): within 1 */
       compare_levels ("bilateral_exact", &in, NULL, run_bilateral_exact,
           (1 << cn) - 1, 1);
       compare_levels ("bilateral_fast (grid)", &in, NULL, run_bilateral_fast,

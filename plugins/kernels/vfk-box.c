@@ -72,6 +72,9 @@ box_output_opencv (const BoxJob * job, uint8_t * out, const uint32_t * win,
 /* ---- hot loops: one variant per CPU level -------------------------------- */
 
 #define box_output_half_up VFK_FN (box_output_half_up)
+/* (The window sums are below 255 * 1023^2 < 2^31: converted as signed
+ * 32-bit integers, which SSE2 and AVX2 convert a vector at a time; an
+ * unsigned conversion took a general register per lane there.) */
 void
 box_output_half_up (uint8_t * restrict out, const uint32_t * restrict hi,
     const uint32_t * restrict lo, int ns, uint32_t area)
@@ -80,14 +83,14 @@ box_output_half_up (uint8_t * restrict out, const uint32_t * restrict hi,
     const float inv = 1.0f / (float) (2 * area);
     const float add = (float) area + 0.5f;
     for (int s = 0; s < ns; s++)
-      out[s] = (uint8_t) (int32_t) (((float) (hi[s] - lo[s]) * 2.0f + add)
-          * inv);
+      out[s] = (uint8_t) (int32_t) (((float) (int32_t) (hi[s] - lo[s]) * 2.0f
+              + add) * inv);
   } else {
     const double inv = 1.0 / (double) (2 * area);
     const double add = (double) area + 0.5;
     for (int s = 0; s < ns; s++)
-      out[s] = (uint8_t) (int32_t) (((double) (hi[s] - lo[s]) * 2.0 + add)
-          * inv);
+      out[s] = (uint8_t) (int32_t) (((double) (int32_t) (hi[s] - lo[s]) *
+              2.0 + add) * inv);
   }
 }
 

@@ -187,8 +187,10 @@ typedef uint16_t vu16h __attribute__((vector_size (VL * 2)));
 #else
 #define vu8_u16_ld(p) ({ vu8w b_; memcpy (&b_, (p), sizeof b_);               \
       __builtin_convertvector (b_, vu16); })
+/* through 32-bit integers: GCC converts 16-bit lanes to float one lane at
+ * a time in a general register (SSE2), 32-bit ones in a vector */
 #define vf_u16_ld(p) ({ vu16h h_; memcpy (&h_, (p), sizeof h_);              \
-      __builtin_convertvector (h_, vf); })
+      __builtin_convertvector (__builtin_convertvector (h_, vi), vf); })
 #endif
 #define vf_ld(p) ({ vf v_; memcpy (&v_, (p), sizeof v_); v_; })
 #define vf_st(p, v) do { vf v_ = (v); memcpy ((p), &v_, sizeof v_); } while (0)
