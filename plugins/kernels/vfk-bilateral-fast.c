@@ -152,6 +152,19 @@ range_bins (const VfkBilateral * bl, int nch)
   return range;
 }
 
+/* The exact window's cost per tap, in the grid's units, at the CPU level
+ * in use: the model was fitted at AVX-512; against the grid, AVX2's exact
+ * window costs 1.25 times as much, the C level's (4 lanes, no fused
+ * multiply-add; what non-x86 builds run) 3 times (exact / grid at 720p,
+ * diameters 11-19: 3.3-10.3 there, 1.4-3.3 at AVX-512; geometric mean of
+ * the six sets' quotients 2.96, colour and gray). */
+static double
+exact_tap_cost (void)
+{
+  const unsigned f = vfk_cpu_flags ();
+  return f & VFK_CPU_AVX512 ? 1.0 : f & VFK_CPU_AVX2 ? 1.25 : 3.0;
+}
+
 /* Whether the grid costs less than the exact window for this set and
  * frame layout, in units of one exact tap of one sample (about 0.057 ms
  * per 720p frame at 2 threads here): the exact filter reads (1 + channels)
@@ -167,19 +180,6 @@ range_bins (const VfkBilateral * bl, int nch)
  * at the edge of the noise).  It matters where one costs nearly twice
  * the other (BGR at diameter 11, sigma-space 3, sigma-color 30: exact 19
  * ms, one axis 32). */
-/* The exact window's cost per tap, in the grid's units, at the CPU level
- * in use: the model was fitted at AVX-512; against the grid, AVX2's exact
- * window costs 1.25 times as much, the C level's (4 lanes, no FMA on x86;
- * what non-x86 builds run) 3 times (exact / grid at 720p, diameters
- * 11-19: 3.3-10.3 there, 1.4-3.3 at AVX-512; geometric mean of the six
- * sets' quotients 2.96, colour and gray). */
-static double
-exact_tap_cost (void)
-{
-  const unsigned f = vfk_cpu_flags ();
-  return f & VFK_CPU_AVX512 ? 1.0 : f & VFK_CPU_AVX2 ? 1.25 : 3.0;
-}
-
 static int
 grid_is_cheaper (const VfkBilateral * bl, int cn, double fixed,
     double floats, double taps, const VfkGridAxis * axis)
@@ -203,7 +203,7 @@ grid_is_cheaper (const VfkBilateral * bl, int cn, double fixed,
  * the less the filter changes a picture and the more room PSNR has: the
  * cells and bins grow as it falls so that the cost does not climb (at
  * 720p, diameter 15: 6.7-9.9 ms from sigma-color 8 to 30, where the
- * exact window costs 23; 44-49 dB on the skimage photos). */
+ * exact window costs 23; 43-49 dB on the skimage photos). */
 static void
 range_two_init (VfkGridRange * r, double sr)
 {
