@@ -224,12 +224,8 @@ vfk_bilateral_fast (VfkPool * pool, const VfkImage * src,
     uint8_t value, unsigned dist_mask, const VfkBilateral * bl)
 {
   const double sw = bl->sigma_window;
-  /* cells sigma_window wide: wider ones (1.25-1.5 sigma_window) save up
-   * to a third of the time but cost 2.5-5 dB at diameter 35 on gray
-   * photos, below the 40 dB promise */
-  const int s = MAX (1, (int) (sw + 0.5));
   const int cn = src->channels;
-  const VfkGridRange *range;
+  const VfkGridRange *range = NULL;
   VfkGridRange two;
   VfkGridAxis axis;
   int nch = 0, fch[4], nf, skip;
@@ -238,35 +234,34 @@ vfk_bilateral_fast (VfkPool * pool, const VfkImage * src,
 
   for (int c = 0; c < cn; c++)
     nch += (dist_mask >> c) & 1;
+  const int colour = !guide && nch == 3, range_nch = guide ? 1 : MAX (nch, 1);
+  /* cells sigma_window wide: wider ones (1.25-1.5 sigma_window) save up
+   * to a third of the time but cost 2.5-5 dB at diameter 35 on gray
+   * photos, below the 40 dB promise; colour's twice as wide up to
+   * sigma-color 30, four times up to 20 (PSNR has the room: 42.4 dB or
+   * more on the skimage photos at diameters 11-45, sigma-space 2-75) */
+  const double cell = !colour || bl->sigma_color > 30 ? 1
+      : bl->sigma_color > 20 ? 2 : 4;
   /* the grid Gaussian cut at 2.5 of its sigmas (taps beyond weigh < 4.4 %
    * of the centre's; 3 sigmas cost 10-20 % more at diameters 11-15 for
    * the same PSNR to 0.01 dB on six photos) */
-  vfk_grid_axis_init (&axis, sw, s, 2.5, 1.0);
+  vfk_grid_axis_init (&axis, sw, MAX (1, (int) (cell * sw + 0.5)), 2.5, 1.0);
   /* the cheaper of the grid and the exact window (a diameter of 9 or less
    * always runs exact: exact needs no bin tables, should there be no
-   * memory for them) */
-  if (bl->radius <= VFK_BILATERAL_FAST_MIN_RADIUS)
-    return vfk_bilateral_exact (pool, src, guide, dst, ox, oy, border,
-        value, dist_mask, bl);
-  if (!guide && nch == 3) {
-    /* colour: two range axes; cells twice as wide up to sigma-color 30,
-     * four times up to 20 (PSNR has the room: 42.4 dB or more on the
-     * skimage photos at diameters 11-45, sigma-space 2-75) */
-    range_two_init (&two, bl->sigma_color);
-    if (bl->sigma_color <= 30) {
-      const double f = bl->sigma_color <= 20 ? 4 : 2;
-      vfk_grid_axis_init (&axis, sw, MAX (1, (int) (f * sw + 0.5)), 2.5, 1.0);
-    }
-    if (two.nb * two.nh > VFK_GRID_MAX_BINS2
-        || !grid_is_cheaper (bl, cn, 150, (double) two.nb * two.nh * K,
-            2 * (2 * axis.R + 1) + 6 * two.rpad, &axis))
-      return vfk_bilateral_exact (pool, src, guide, dst, ox, oy, border,
-          value, dist_mask, bl);
-    range = &two;
-  } else if (!grid_is_cheaper (bl, cn, 50 + 12 * nf, (double) range_size
-          (bl->sigma_color, guide ? 1 : MAX (nch, 1), &step) * K,
-          2 * (2 * axis.R + 1), &axis)
-      || !(range = range_bins (bl, guide ? 1 : MAX (nch, 1))))
+   * memory for them); colour on two range axes, the rest on one */
+  if (bl->radius > VFK_BILATERAL_FAST_MIN_RADIUS) {
+    if (colour) {
+      range_two_init (&two, bl->sigma_color);
+      if (two.nb * two.nh <= VFK_GRID_MAX_BINS2
+          && grid_is_cheaper (bl, cn, 150, (double) two.nb * two.nh * K,
+              2 * (2 * axis.R + 1) + 6 * two.rpad, &axis))
+        range = &two;
+    } else if (grid_is_cheaper (bl, cn, 50 + 12 * nf,
+            (double) range_size (bl->sigma_color, range_nch, &step) * K,
+            2 * (2 * axis.R + 1), &axis))
+      range = range_bins (bl, range_nch);       /* NULL: no memory, exact */
+  }
+  if (!range)
     return vfk_bilateral_exact (pool, src, guide, dst, ox, oy, border,
         value, dist_mask, bl);
   return vfk_grid_run (pool, src, guide, dst, ox, oy, border, value,
