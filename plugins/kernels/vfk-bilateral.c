@@ -74,8 +74,7 @@ VFK_ALWAYS_INLINE PV
 P_SCALEF (PV p, PV n)
 {
   const PVI low = (PVI) (n < -127.f);
-  const PVI e = (__builtin_convertvector (n, PVI) & ~low) + 127 - (127 & low);
-  return p * (PV) (e << 23);
+  return p * (PV) (((__builtin_convertvector (n, PVI) + 127) & ~low) << 23);
 }
 
 VFK_ALWAYS_INLINE void
