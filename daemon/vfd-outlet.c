@@ -16,8 +16,8 @@
  *
  * The bin, and so the outlet, lives as long as the pipeline has this sink:
  * through NULL states (a camera reconnecting, a source swap, Stop).  While
- * no frame comes for two frame intervals a thread writes the standby frame
- * at the camera's rate (the last frame, black, or a picture), so readers
+ * no frame comes for STANDBY_AFTER_US (or two frame intervals, if longer) a
+ * thread writes the standby frame at the camera's rate (the last frame, black, or a picture), so readers
  * keep streaming at the same size; the live picture follows the moment the
  * pipeline delivers again.  Size, format and rate are the first caps' for
  * the outlet's whole life (a camera does not change mode under a reader):
@@ -37,6 +37,11 @@
 #include "vfd-uri.h"
 
 #define DEFAULT_FPS 30
+/* A frame this late is a camera away, not a camera's jitter: a webcam
+ * lowers its rate in low light (30 to 15 or 7.5 fps under the same caps)
+ * and a loaded machine delivers now and then 200 ms late; a reader then
+ * waits for the live frame rather than see the standby picture flash. */
+#define STANDBY_AFTER_US (G_USEC_PER_SEC / 2)
 
 typedef struct
 {
@@ -345,7 +350,7 @@ fill (gpointer data)
     const gint64 now = g_get_monotonic_time ();
     if (now < o->last_out + o->interval) {
       g_cond_wait_until (&o->cond, &o->lock, o->last_out + o->interval);
-    } else if (now - o->last_live < 2 * o->interval) {
+    } else if (now - o->last_live < MAX (STANDBY_AFTER_US, 2 * o->interval)) {
       /* live frames are coming: the next one is due */
       g_cond_wait_until (&o->cond, &o->lock, now + o->interval);
     } else if (!o->still && !o->last) {

@@ -255,6 +255,34 @@ def test_standby_picture():
         pw.stop()
 
 
+def test_slow_camera_shows_no_standby():
+    """A camera slower than its caps (a webcam in low light: 4 fps under
+    10/1) or late now and then: the reader waits for the live frame; the
+    standby picture (black here) is for a camera away, not a late frame."""
+    pw = need_pipewire()
+    ref = vcam_frames.reference(W, H, SPEED, FPS)
+    conf = os.path.join(tmp, 'slow.conf')
+    with open(conf, 'w') as f:
+        f.write(f'[pipeline cam]\nsource={vcam_frames.source(W, H, SPEED, FPS)}'
+                f' ! identity sleep-time=250000\nfilters={vcam_frames.FILTER}'
+                f'\nsink=pipewire://{NODE}\nstandby=black\n')
+    d = start_daemon(conf)
+    try:
+        wait_for(lambda: [n for n in nodes()
+                          if n.get('node.name') == NODE], 15)
+        g = os.path.join(tmp, 'slow.yuy2')
+        r = read(NODE, 12, g)
+        r.wait(60)
+        got = vcam_frames.hashes(g, W, H)
+        live = sum(h in ref for h in got)
+        check('a camera at 4 fps under 10/1 caps: every frame read is live, '
+              'no standby frame between', len(got) == 12 and live == 12,
+              f'{len(got)} frames, {live} live')
+    finally:
+        stop_daemon(d)
+        pw.stop()
+
+
 def test_warnings_are_rate_limited():
     """A sink late at every frame for 35 s: GStreamer says "A lot of buffers
     are being dropped" every second or two; the journal gets a few lines."""
@@ -285,6 +313,7 @@ def test_warnings_are_rate_limited():
 
 def main():
     return run_scenarios([test_pipewire_camera_node, test_standby_picture,
+                          test_slow_camera_shows_no_standby,
                           test_warnings_are_rate_limited])
 
 
