@@ -541,22 +541,42 @@ user_gone (gpointer data)
 }
 
 /* The registry's outlet for `kind` and `target`, a new one if none, with a
- * reference and a user more. */
+ * reference and a user more; NULL if another pipeline writes it (a camera
+ * has one writer: two pipelines' frames would alternate in it).  The same
+ * pipeline's bins share it (a rebuild makes the new one before the old one
+ * goes); one no bin uses any more (lingering) goes to whoever asks. */
 static Outlet *
 outlet_get (VfdOutletKind kind, const gchar * target, const gchar * label,
-    const gchar * standby, const gchar * uri, const gchar * pipeline)
+    const gchar * standby, const gchar * uri, const gchar * pipeline,
+    GError ** error)
 {
   gchar *key = g_strdup_printf ("%d:%s", kind, target);
   Outlet *o;
 
+  pipeline = pipeline ? pipeline : "?";
   g_mutex_lock (&registry_lock);
   if (!registry)
     registry = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
   o = g_hash_table_lookup (registry, key);
+  if (o && o->users > 0 && !g_str_equal (o->pipeline, pipeline)) {
+    g_set_error (error, VFD_ERROR, VFD_ERROR_INVALID, "sink '%s': %s is "
+        "pipeline '%s''s virtual camera (one pipeline writes a camera; "
+        "give this one another device or node)", uri, target, o->pipeline);
+    g_mutex_unlock (&registry_lock);
+    g_free (key);
+    return NULL;
+  }
   if (o) {
     if (o->linger)
       g_source_remove (o->linger);
     o->linger = 0;
+    if (!g_str_equal (o->pipeline, pipeline)) {
+      /* only when lingering (above): its filler still logs with it */
+      g_mutex_lock (&o->lock);
+      g_free (o->pipeline);
+      o->pipeline = g_strdup (pipeline);
+      g_mutex_unlock (&o->lock);
+    }
     g_free (key);
   } else {
     o = g_atomic_rc_box_new0 (Outlet);
@@ -565,7 +585,7 @@ outlet_get (VfdOutletKind kind, const gchar * target, const gchar * label,
     o->label = g_strdup (label ? label : target);
     o->standby = g_strdup (standby ? standby : VFD_STANDBY_DEFAULT);
     o->uri = g_strdup (uri);
-    o->pipeline = g_strdup (pipeline ? pipeline : "?");
+    o->pipeline = g_strdup (pipeline);
     o->fd = -1;
     o->key = key;
     g_mutex_init (&o->lock);
@@ -651,9 +671,12 @@ vfd_outlet_sink_new (VfdOutletKind kind, const gchar * target,
   Lock *l;
 
   if (!vfd_standby_check (standby, error)
-      || !(bin = vfd_sink_chain (f, els, error)))
+      || !(o = outlet_get (kind, target, label, standby, uri, pipeline, error)))
     return NULL;
-  o = outlet_get (kind, target, label, standby, uri, pipeline);
+  if (!(bin = vfd_sink_chain (f, els, error))) {
+    user_gone (o);
+    return NULL;
+  }
   /* the pipeline's clock paces a source that is not live */
   g_object_set (els[4], "sync", TRUE, "max-buffers", 2, "drop", TRUE,
       "enable-last-sample", FALSE, NULL);

@@ -283,6 +283,52 @@ def test_slow_camera_shows_no_standby():
         pw.stop()
 
 
+def test_camera_has_one_writer():
+    """Two pipelines writing one camera would alternate their frames in it:
+    the second is refused, naming the first, at start, by create and by
+    add-sink (nothing half-applied); once the first is gone, the camera
+    goes to whoever asks and a reader gets that pipeline's frames."""
+    pw = need_pipewire()
+    ref = vcam_frames.reference(W, H, SPEED, FPS)
+    src = vcam_frames.source(W, H, SPEED, FPS)
+    conf = os.path.join(tmp, 'one.conf')
+    with open(conf, 'w') as f:
+        f.write(f'[pipeline a]\nsource={src}\nfilters={vcam_frames.FILTER}\n'
+                f'sink=pipewire://{NODE}\n\n'
+                f'[pipeline b]\nsource=test:snow\nsink=pipewire://{NODE}\n')
+    d = start_daemon(conf)
+    try:
+        names = [x.split(':')[0] for x in ctl('list').stdout.splitlines()]
+        check('at start: the second pipeline on the camera is left out, '
+              'the first plays', names == ['a'] and wait_for(
+                  lambda: "'playing'" in pipe_prop('a', 'State')),
+              f'pipelines {names}')
+        r = ctl('create', 'c', 'source=test:snow', f'sink=pipewire://{NODE}',
+                ok=False)
+        check('create with the camera of another pipeline: refused, naming '
+              'it', r.returncode != 0 and "pipeline 'a'" in r.stderr,
+              r.stderr.strip())
+        ctl('create', 'c', 'source=test:snow', 'sink=null')
+        r = ctl('add-sink', 'c', f'pipewire://{NODE}', ok=False)
+        sinks = pipe_prop('c', 'Sinks')
+        check('add-sink of that camera: refused, the sinks as they were',
+              r.returncode != 0 and "pipeline 'a'" in r.stderr
+              and NODE not in sinks, f'{r.stderr.strip()}; Sinks {sinks}')
+        ctl('delete', 'a')
+        ctl('delete', 'c')
+        ctl('create', 'c', f'source={src}', f'filters={vcam_frames.FILTER}',
+            f'sink=pipewire://{NODE}')
+        g = os.path.join(tmp, 'one.yuy2')
+        r = read(NODE, 20, g)
+        r.wait(60)
+        ok, detail = frames_ok(g, ref, 10)
+        check('the first pipeline deleted: the camera is the next one\'s',
+              ok, detail)
+    finally:
+        stop_daemon(d)
+        pw.stop()
+
+
 def test_warnings_are_rate_limited():
     """A sink late at every frame for 35 s: GStreamer says "A lot of buffers
     are being dropped" every second or two; the journal gets a few lines."""
@@ -314,6 +360,7 @@ def test_warnings_are_rate_limited():
 def main():
     return run_scenarios([test_pipewire_camera_node, test_standby_picture,
                           test_slow_camera_shows_no_standby,
+                          test_camera_has_one_writer,
                           test_warnings_are_rate_limited])
 
 
