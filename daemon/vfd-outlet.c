@@ -17,9 +17,10 @@
  * The bin, and so the outlet, lives as long as the pipeline has this sink:
  * through NULL states (a camera reconnecting, a source swap, Stop).  While
  * no frame comes for STANDBY_AFTER_US (or two frame intervals, if longer) a
- * thread writes the standby frame at the camera's rate (the last frame, black, or a picture), so readers
- * keep streaming at the same size; the live picture follows the moment the
- * pipeline delivers again.  Size, format and rate are the first caps' for
+ * thread writes the standby frame at the camera's rate (the last frame,
+ * black, or a picture), so readers keep streaming at the same size; the
+ * live picture follows the moment the pipeline delivers again.  One
+ * pipeline writes a camera.  Size, format and rate are the first caps' for
  * the outlet's whole life (a camera does not change mode under a reader):
  * later input is converted and scaled to them. */
 #include <errno.h>
