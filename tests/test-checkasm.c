@@ -15,7 +15,7 @@
 #include "checkasm.h"
 
 /* the entries, with where they are checked (VfkRowDsp: checkasm-rows.c) */
-CHECKED (VfkBoxDsp, 3);         /* test_box_entries: directly */
+CHECKED (VfkBoxDsp, 4);         /* test_box_entries: directly */
 CHECKED (VfkLinearDsp, 3);      /* test_linear_entries: directly */
 CHECKED (VfkMedianDsp, 6);      /* test_median_entries: row3x3, net[4]
                                  * directly; hist_band through vfk_median */
@@ -80,6 +80,26 @@ START_TEST (test_box_entries)
         v.col_update16 (db + off, ds + off, in + off, out + off, n);
         ck_assert_msg (!memcmp (da, db, sizeof da), "col_update16 %s n=%d "
             "off=%d", level_name (levels[l]), n, off);
+        /* windows of kw columns of kh rows: sums up to 255 kw kh, the
+         * largest a direct box takes (area * 255 < 2^16) */
+        const int kws[][3] = { {1, 1, 1}, {3, 3, 3}, {5, 3, 4}, {9, 9, 3},
+        {3, 85, 1}
+        };
+        for (unsigned k = 0; k < sizeof kws / sizeof *kws; k++) {
+          const int kw = kws[k][0], kh = kws[k][1], cn = kws[k][2];
+          uint16_t col[MAXN + OFF + 8 * 4];
+          for (unsigned i = 0; i < sizeof col / sizeof *col; i++)
+            col[i] = (uint16_t) (i % 5 ? rnd (255 * kh + 1) : 255 * kh);
+          memset (oa, 0, sizeof oa);
+          memset (ob, 0, sizeof ob);
+          ref.hsum_half_up16 (oa + off, col + off, kw, cn, n,
+              (uint32_t) (kw * kh));
+          v.hsum_half_up16 (ob + off, col + off, kw, cn, n,
+              (uint32_t) (kw * kh));
+          ck_assert_msg (!memcmp (oa, ob, sizeof oa), "hsum_half_up16 %s n=%d "
+              "kw=%d kh=%d cn=%d off=%d", level_name (levels[l]), n, kw, kh,
+              cn, off);
+        }
       }
   }
 }

@@ -112,8 +112,49 @@ box_col_update16 (uint16_t * restrict dst, const uint16_t * restrict src,
     dst[s] = (uint16_t) (src[s] + in[s] - out[s]);
 }
 
+#define box_hsum_half_up16 VFK_FN (box_hsum_half_up16)
+/* 2 VB sums at a time in registers (vectors of the level's width), the
+ * window's columns added in 16 bits, then box_output_half_up's float
+ * rounding (area <= 257 here) */
+typedef uint16_t vbox16 __attribute__((vector_size (VFK_VEC_BYTES)));
+#define VB (VFK_VEC_BYTES / 2)
+void
+box_hsum_half_up16 (uint8_t * restrict out, const uint16_t * restrict col,
+    int kw, int cn, int ns, uint32_t area)
+{
+  const float inv = 1.0f / (float) (2 * area);
+  const float add = (float) area + 0.5f;
+  int s = 0;
+  for (; s + 2 * VB <= ns; s += 2 * VB) {
+    vbox16 a0, a1;
+    uint16_t t[2 * VB];
+    memcpy (&a0, col + s, sizeof a0);
+    memcpy (&a1, col + s + VB, sizeof a1);
+    for (int i = 1; i < kw; i++) {
+      vbox16 c0, c1;
+      memcpy (&c0, col + s + (size_t) i * cn, sizeof c0);
+      memcpy (&c1, col + s + (size_t) i * cn + VB, sizeof c1);
+      a0 += c0;
+      a1 += c1;
+    }
+    memcpy (t, &a0, sizeof a0);
+    memcpy (t + VB, &a1, sizeof a1);
+    for (int j = 0; j < 2 * VB; j++)
+      out[s + j] = (uint8_t) (int32_t) (((float) (int32_t) t[j] * 2.0f
+              + add) * inv);
+  }
+  for (; s < ns; s++) {
+    int32_t sum = 0;
+    for (int i = 0; i < kw; i++)
+      sum += col[s + (size_t) i * cn];
+    out[s] = (uint8_t) (int32_t) (((float) sum * 2.0f + add) * inv);
+  }
+}
+
 #if VFK_ONCE
 
+VFK_DECLARE_VARIANTS (void, box_hsum_half_up16, (uint8_t * out,
+        const uint16_t * col, int kw, int cn, int ns, uint32_t area));
 VFK_DECLARE_VARIANTS (void, box_output_half_up, (uint8_t * out,
         const uint32_t * hi, const uint32_t * lo, int ns, uint32_t area));
 VFK_DECLARE_VARIANTS (void, box_col_update, (uint32_t * dst,
@@ -127,6 +168,8 @@ vfk_box_dsp_init (VfkBoxDsp * dsp, unsigned flags)
   dsp->output_half_up = box_output_half_up_c;
   dsp->col_update = box_col_update_c;
   dsp->col_update16 = box_col_update16_c;
+  dsp->hsum_half_up16 = box_hsum_half_up16_c;
+  VFK_OVERRIDE (dsp, flags, hsum_half_up16, box_hsum_half_up16);
   VFK_OVERRIDE (dsp, flags, output_half_up, box_output_half_up);
   VFK_OVERRIDE (dsp, flags, col_update, box_col_update);
   VFK_OVERRIDE (dsp, flags, col_update16, box_col_update16);
@@ -154,6 +197,11 @@ box_emit (const BoxJob * job, uint8_t * out, const uint32_t * P,
 /* Column sums are 16-bit when a column holds at most 257 rows (255 * 257
  * < 2^16): half the memory and twice the lanes of 32-bit ones */
 #define COL16_MAX_ROWS 257
+/* Up to this width the window's column sums are added directly, cheaper
+ * than the prefix scan and its 32-bit rows: 1080p BGR, 2 threads, four
+ * frames from memory, direct / prefix time 0.62 at 3, 0.71 at 5, 0.91 at
+ * 9, 1.0 at 11, 1.11 at 15 */
+#define BOX_DIRECT_MAX_KW 9
 
 /* dst = src + in - out over n sums from sum o on */
 static inline void
@@ -256,6 +304,10 @@ box_band (void *data, int worker, int y0, int y1)
   uint8_t *row_in = mem;
   uint8_t *row_out = row_in + VFK_ALIGN (pn);
   const int c16 = kh <= COL16_MAX_ROWS;
+  const uint32_t area = (uint32_t) (kw * kh);
+  /* small windows summed directly, no prefix sums */
+  const int direct = job->rounding == VFK_BOX_ROUND_HALF_UP
+      && kw <= BOX_DIRECT_MAX_KW && area * 255 < 65536;
   void *col[2];
   uint32_t *P[2], *win;
 
@@ -300,6 +352,17 @@ box_band (void *data, int worker, int y0, int y1)
     if (pair)
       col_step (job, dsp, col[1], col[0], row_in, row_out,
           y + 1 + job->oy - ay + kh - 1, y + job->oy - ay, map);
+    if (direct) {
+      dsp->hsum_half_up16 (vfk_row (job->dst, y), col[0], kw, cn, ns, area);
+      if (pair) {
+        dsp->hsum_half_up16 (vfk_row (job->dst, y + 1), col[1], kw, cn, ns,
+            area);
+        void *t = col[0];
+        col[0] = col[1];
+        col[1] = t;
+      }
+      continue;
+    }
     if (c16)
       cpu->prefix2_u16 (P[0] + cn, col[0], P[1] + cn, pair ? col[1] : col[0],
           pn, cn);

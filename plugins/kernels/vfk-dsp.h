@@ -76,6 +76,10 @@ typedef struct
   /* The same in 16 bits (column sums of at most 257 rows) */
   void (*col_update16) (uint16_t * dst, const uint16_t * src,
       const uint8_t * in, const uint8_t * out, int n);
+  /* small windows: out[s] = the half-up mean of the kw 16-bit column sums
+   * col[s + i cn], i < kw, summed directly (area * 255 < 2^16) */
+  void (*hsum_half_up16) (uint8_t * out, const uint16_t * col, int kw,
+      int cn, int ns, uint32_t area);
 } VfkBoxDsp;
 
 void vfk_box_dsp_init (VfkBoxDsp * dsp, unsigned flags);
