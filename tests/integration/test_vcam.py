@@ -75,6 +75,19 @@ def read(name, n, path):
         stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
 
 
+def read_all(name, n):
+    """n frames of the camera, read to the end, into tmp/NAME.yuy2."""
+    path = os.path.join(tmp, f'{name}.yuy2')
+    read(NODE, n, path).wait(60)
+    return path
+
+
+def node_listed(timeout=15):
+    """The camera's node once pw-dump lists it ([] if it does not)."""
+    return wait_for(lambda: [n for n in nodes()
+                             if n.get('node.name') == NODE], timeout)
+
+
 def frames_ok(path, ref, want):
     got = vcam_frames.hashes(path, W, H)
     run = vcam_frames.longest_run(got, ref)
@@ -103,8 +116,7 @@ def test_pipewire_camera_node():
                 f'\nfilters={vcam_frames.FILTER}\nsink=pipewire://{NODE}\n')
     d = start_daemon(conf)
     try:
-        node = wait_for(lambda: [n for n in nodes()
-                                 if n.get('node.name') == NODE], 15)
+        node = node_listed()
         p = node[0] if node else {}
         check('pw-dump lists the node: Video/Source, role Camera, its name '
               'and description',
@@ -114,10 +126,7 @@ def test_pipewire_camera_node():
               str({k: p.get(k) for k in ('node.name', 'media.class',
                                          'media.role', 'node.description')}))
 
-        a = os.path.join(tmp, 'a.yuy2')
-        r = read(NODE, 40, a)
-        r.wait(60)
-        ok, detail = frames_ok(a, ref, 30)
+        ok, detail = frames_ok(read_all('a', 40), ref, 30)
         check('pipewiresrc reads >= 30 consecutive bit-exact frames', ok,
               detail)
 
@@ -140,10 +149,7 @@ def test_pipewire_camera_node():
         r.send_signal(signal.SIGINT)
         r.wait(10)
         ok1, d1 = frames_ok(e, ref, 10)
-        e2 = os.path.join(tmp, 'e2.yuy2')
-        r = read(NODE, 35, e2)
-        r.wait(60)
-        ok, detail = frames_ok(e2, ref, 30)
+        ok, detail = frames_ok(read_all('e2', 35), ref, 30)
         ok, detail = ok and ok1, f'before: {d1}; after: {detail}'
         check('a consumer that left and came back reads again', ok, detail)
 
@@ -238,12 +244,8 @@ def test_standby_picture():
                 f'sink=pipewire://{NODE}\nstandby=file://{png}\n')
     d = start_daemon(conf)
     try:
-        wait_for(lambda: [n for n in nodes()
-                          if n.get('node.name') == NODE], 15)
-        g = os.path.join(tmp, 'pic.yuy2')
-        r = read(NODE, 80, g)
-        r.wait(60)
-        got = vcam_frames.hashes(g, W, H)
+        node_listed()
+        got = vcam_frames.hashes(read_all('pic', 80), W, H)
         pics = sum(h == picture for h in got)
         live = sum(h in ref for h in got)
         check('standby=file:// shows the picture while the source is away, '
@@ -268,12 +270,8 @@ def test_slow_camera_shows_no_standby():
                 f'\nsink=pipewire://{NODE}\nstandby=black\n')
     d = start_daemon(conf)
     try:
-        wait_for(lambda: [n for n in nodes()
-                          if n.get('node.name') == NODE], 15)
-        g = os.path.join(tmp, 'slow.yuy2')
-        r = read(NODE, 12, g)
-        r.wait(60)
-        got = vcam_frames.hashes(g, W, H)
+        node_listed()
+        got = vcam_frames.hashes(read_all('slow', 12), W, H)
         live = sum(h in ref for h in got)
         check('a camera at 4 fps under 10/1 caps: every frame read is live, '
               'no standby frame between', len(got) == 12 and live == 12,
@@ -318,12 +316,14 @@ def test_camera_has_one_writer():
         ctl('delete', 'c')
         ctl('create', 'c', f'source={src}', f'filters={vcam_frames.FILTER}',
             f'sink=pipewire://{NODE}')
+        up = wait_for(lambda: "'playing'" in pipe_prop('c', 'State'), 15)
         g = os.path.join(tmp, 'one.yuy2')
         r = read(NODE, 20, g)
-        r.wait(60)
+        out = r.communicate(timeout=60)[0]
         ok, detail = frames_ok(g, ref, 10)
         check('the first pipeline deleted: the camera is the next one\'s',
-              ok, detail)
+              ok, f'{detail}; c playing: {bool(up)}'
+              + ('' if ok else f'; the reader: {out.strip()[-300:]}'))
     finally:
         stop_daemon(d)
         pw.stop()
