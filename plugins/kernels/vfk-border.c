@@ -103,9 +103,16 @@ void
 vfk_border_pad_row (uint8_t * dst, const VfkImage * src, int row, int start,
     int count, VfkBorder border, uint8_t value)
 {
-  int r = vfk_border_index (row, src->height, border);
   vfk_prefetch_row (src, row + VFK_PREFETCH_ROWS,
-      (size_t) src->width * src->channels, 0);
+      (size_t) src->width * src->channels);
+  vfk_border_copy_row (dst, src, row, start, count, border, value);
+}
+
+void
+vfk_border_copy_row (uint8_t * dst, const VfkImage * src, int row, int start,
+    int count, VfkBorder border, uint8_t value)
+{
+  int r = vfk_border_index (row, src->height, border);
   if (r < 0)
     memset (dst, value, (size_t) count * src->channels);
   else
@@ -128,7 +135,7 @@ vfk_border_row_runs (VfkRowRuns * runs, uint8_t * dst, const VfkImage * src,
   const int cn = src->channels, r = vfk_border_index (row, src->height,
       border);
 
-  vfk_prefetch_row (src, row + VFK_PREFETCH_ROWS, (size_t) src->width * cn, 0);
+  vfk_prefetch_row (src, row + VFK_PREFETCH_ROWS, (size_t) src->width * cn);
   vfk_border_split (src->width, start, count, runs->n);
   const int left = runs->n[0], mid = runs->n[1], right = runs->n[2];
   runs->p[0] = dst;

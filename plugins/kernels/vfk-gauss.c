@@ -157,7 +157,7 @@ gauss_row_u16 (const GaussJob * job, const VfkRowDsp * cpu, uint16_t * h,
   const int x_lo = MIN (wout, MAX (0, rx - job->ox));
   const int x_hi = MAX (x_lo, MIN (wout, src->width - rx - job->ox));
 
-  vfk_prefetch_row (src, c + VFK_PREFETCH_ROWS, (size_t) src->width * cn, 0);
+  vfk_prefetch_row (src, c + VFK_PREFETCH_ROWS, (size_t) src->width * cn);
 
   if (ri < 0 || at < 0 || at + (ptrdiff_t) (wout + 2 * rx) * cn > end) {
     vfk_border_pad_row (pad, src, c, start, wout + 2 * rx, job->border,
