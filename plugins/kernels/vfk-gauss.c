@@ -157,22 +157,31 @@ gauss_row_u16 (const GaussJob * job, const VfkRowDsp * cpu, uint16_t * h,
   const int x_lo = MIN (wout, MAX (0, rx - job->ox));
   const int x_hi = MAX (x_lo, MIN (wout, src->width - rx - job->ox));
 
-  vfk_prefetch_row (src, c + VFK_PREFETCH_ROWS, (size_t) src->width * cn);
-
   if (ri < 0 || at < 0 || at + (ptrdiff_t) (wout + 2 * rx) * cn > end) {
     vfk_border_pad_row (pad, src, c, start, wout + 2 * rx, job->border,
         job->value);
     cpu->hsym_u8_u16 (h, pad, job->kx16, rx, cn, wout * cn);
     return;
   }
-  cpu->hsym_u8_u16 (h, src->data + at, job->kx16, rx, cn, wout * cn);
+  /* by chunks, each after the prefetch of its span VFK_PREFETCH_ROWS
+   * rows down (vfk-private.h) */
+  const int ahead = c + VFK_PREFETCH_ROWS, src_n = src->width * cn;
+  const uint8_t *next = ahead >= 0 && ahead < src->height
+      ? vfk_row (src, ahead) : NULL;
+  for (int x0 = 0; x0 < wout * cn; x0 += VFK_PREFETCH_CHUNK) {
+    const int n = MIN (VFK_PREFETCH_CHUNK, wout * cn - x0);
+    if (next)
+      vfk_prefetch_bytes (next, MAX (0, start * cn + x0),
+          MIN (src_n, start * cn + x0 + n + 2 * rx * cn));
+    cpu->hsym_u8_u16 (h + x0, src->data + at + x0, job->kx16, rx, cn, n);
+  }
   if (x_lo > 0) {
-    vfk_border_pad_row (pad, src, c, start, x_lo + 2 * rx, job->border,
+    vfk_border_copy_row (pad, src, c, start, x_lo + 2 * rx, job->border,
         job->value);
     cpu->hsym_u8_u16 (h, pad, job->kx16, rx, cn, x_lo * cn);
   }
   if (x_hi < wout) {
-    vfk_border_pad_row (pad, src, c, start + x_hi, wout - x_hi + 2 * rx,
+    vfk_border_copy_row (pad, src, c, start + x_hi, wout - x_hi + 2 * rx,
         job->border, job->value);
     cpu->hsym_u8_u16 (h + (size_t) x_hi * cn, pad, job->kx16, rx, cn,
         (wout - x_hi) * cn);

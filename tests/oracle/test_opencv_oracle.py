@@ -119,6 +119,10 @@ def main():
         'bgra-33x29': natural(29, 33, 4, seed=3),
         'bgr-5x3': natural(3, 5, 3, seed=4),
         'gray-1x1': natural(1, 1, 1, seed=5),
+        # rows of more than one 1 KB chunk (the kernels work a row by
+        # chunks, vfk-private.h), chunk ends falling inside a pixel
+        'bgr-509x37': natural(37, 509, 3, seed=6),
+        'gray-1031x9': natural(9, 1031, 1, seed=7),
     }
 
     # Gaussian
