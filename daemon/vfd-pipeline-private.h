@@ -31,6 +31,7 @@ struct _VfdPipeline
   GstState target;              /* what the user asked for */
   VfdPipelineState state;
   gchar *last_error;
+  gchar *logged_failure;        /* the cause logged in this outage */
   guint retry_source;           /* RETRY_WAIT's timer */
   guint backoff;                /* failed attempts since the last PLAYING */
   guint eos_timeout;            /* STOPPING's timer */

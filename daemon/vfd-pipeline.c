@@ -240,6 +240,7 @@ vfd_pipeline_free_full (VfdPipeline * p, gboolean wait)
   vfd_pipeline_config_free (p->orig);
   g_atomic_rc_box_release (p->processed);
   g_free (p->last_error);
+  g_free (p->logged_failure);
   g_free (p);
 }
 

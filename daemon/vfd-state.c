@@ -68,6 +68,9 @@ vfd_pipeline_transition (VfdPipeline * p, VfdPipelineState to)
     p->eos_timeout = 0;
   }
   p->state = to;
+  /* an outage lasts until the pipeline leaves reconnecting */
+  if (to != VFD_PIPELINE_RETRY_WAIT && to != VFD_PIPELINE_RETRYING)
+    g_clear_pointer (&p->logged_failure, g_free);
   switch (to) {
     case VFD_PIPELINE_RETRY_WAIT:{
       /* the camera went away or the file vanished: try again, backing
@@ -140,8 +143,8 @@ retry_cb (gpointer data)
   p->retry_source = 0;
   vfd_pipeline_transition (p, VFD_PIPELINE_RETRYING);
   g_log_structured ("vfilterd", G_LOG_LEVEL_MESSAGE, "PIPELINE",
-      p->cfg->name, "MESSAGE", "pipeline '%s': reconnecting to '%s'",
-      p->cfg->name, p->cfg->source);
+      p->cfg->name, "MESSAGE", "pipeline '%s': reconnecting to '%s' "
+      "(attempt %u)", p->cfg->name, p->cfg->source, p->backoff);
   /* a publisher that failed is not to be reused (rtspclientsink announces
    * nothing after a failed attempt): fresh ones */
   vfd_sinks_renew_retried (p->sink, p->cfg, renew_sink, p);
@@ -174,15 +177,28 @@ eos_timeout_cb (gpointer data)
   return G_SOURCE_REMOVE;
 }
 
-/* An error (`text`) stopped the pipeline: down to NULL, then a retry with a
- * fresh source if the source failed while we wanted it running. */
+/* An error (`text`; `cause`: the part of it that names no element, which
+ * a fresh source renames) stopped the pipeline: down to NULL, then a retry
+ * with a fresh source if the source failed while we wanted it running. */
 static void
-pipeline_failed (VfdPipeline * p, const gchar * text, gboolean from_source)
+pipeline_failed (VfdPipeline * p, const gchar * text, const gchar * cause,
+    gboolean from_source)
 {
-  g_log_structured ("vfilterd", G_LOG_LEVEL_WARNING, "PIPELINE",
-      p->cfg->name, "MESSAGE", "pipeline '%s': %s", p->cfg->name, text);
-  /* one failure often posts several errors: the first names the cause */
-  if (p->state == VFD_PIPELINE_RETRY_WAIT || p->state == VFD_PIPELINE_ERROR)
+  /* one failure often posts several errors: the first names the cause,
+   * the rest are for debugging; and a camera that stays away fails every
+   * attempt the same way: its cause is logged once per outage (each
+   * attempt has its "reconnecting" line) */
+  const gboolean first = p->state != VFD_PIPELINE_RETRY_WAIT
+      && p->state != VFD_PIPELINE_ERROR;
+  const gboolean news = first && g_strcmp0 (p->logged_failure, cause) != 0;
+  g_log_structured ("vfilterd", news ? G_LOG_LEVEL_WARNING : G_LOG_LEVEL_DEBUG,
+      "PIPELINE", p->cfg->name, "MESSAGE", "pipeline '%s': %s%s",
+      p->cfg->name, text, first ? "" : " (after the first error)");
+  if (news) {
+    g_free (p->logged_failure);
+    p->logged_failure = g_strdup (cause);
+  }
+  if (!first)
     return;
   set_last_error (p, text);
   p->stalled = 0;
@@ -231,7 +247,9 @@ handle_error (VfdPipeline * p, GstMessage * msg)
   }
   g_free (debug);
   g_error_free (err);
-  pipeline_failed (p, text, from_source);
+  /* text is "NAME: ..." */
+  pipeline_failed (p, text, text + strlen (GST_OBJECT_NAME (GST_MESSAGE_SRC
+              (msg))) + 2, from_source);
   g_free (text);
 }
 
@@ -343,7 +361,7 @@ vfd_pipeline_tick_cb (gpointer data)
     if (++p->stalled >= STALL_S) {
       gchar *text = g_strdup_printf ("source: no frame from the camera for "
           "%u s", STALL_S);
-      pipeline_failed (p, text, TRUE);
+      pipeline_failed (p, text, text, TRUE);
       g_free (text);
     }
   } else {

@@ -13,6 +13,7 @@ import signal
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 
 import numpy as np
@@ -952,7 +953,6 @@ def test_edit_storm_keeps_the_stream():
     frames flow, the chain ends as the edits say, and the log has no
     CRITICAL or WARNING.  Before: 'reconnecting' for ever with not-linked,
     or a crash (relinks ran concurrently)."""
-    import threading
     from gi.repository import GLib
     conf = os.path.join(tmp, 'storm.conf')
     with open(conf, 'w') as f:
@@ -1279,6 +1279,9 @@ def test_two_pipelines_and_failing_source():
                 'filters=vfboxblur name=b\n\n'
                 '[pipeline two]\nsource=test:snow\nsink=null\n')
     d = start_daemon(conf)
+    log = []
+    drain = threading.Thread(target=lambda: log.extend(d.stdout), daemon=True)
+    drain.start()
     try:
         ok = wait_for(lambda: "'playing'" in pipe_prop('one', 'State')
                       and "'playing'" in pipe_prop('two', 'State'))
@@ -1298,6 +1301,20 @@ def test_two_pipelines_and_failing_source():
         check('a failing source sets State and LastError',
               bool(st) and ('vanished.mkv' in err
                             or 'not found' in err.lower()), err)
+        # attempts after 1, 2 and 4 s: four that fail the same way
+        wait_for(lambda: sum("'bad': reconnecting to" in ln
+                             for ln in log) >= 3, 15)
+        attempts = [ln.strip() for ln in log
+                    if "'bad': reconnecting to" in ln]
+        warned = [ln.strip() for ln in log
+                  if 'WARNING' in ln and "'bad'" in ln]
+        check('a source that stays away: its cause is one WARNING for the '
+              'outage, each attempt one line that counts it',
+              len(attempts) >= 3 and len(warned) == 1
+              and all(f'(attempt {i + 1})' in a
+                      for i, a in enumerate(attempts)),
+              f'{len(warned)} warnings: {warned[:3]}; attempts: '
+              f'{attempts[:3]}')
         # the file appears: the next attempt plays, and the error is over
         subprocess.run(['gst-launch-1.0', '-q', 'videotestsrc',
                         'num-buffers=600', '!', 'video/x-raw,width=64,'
@@ -1329,8 +1346,13 @@ def test_two_pipelines_and_failing_source():
               'each time', all(a and b for a, b in cycles),
               f'(reconnecting, playing again) x3: {cycles}; LastError '
               f'{pipe_prop("flaky", "LastError")}')
+        # each of those outages ended by playing: each logs its cause
+        warned = [ln for ln in log if 'WARNING' in ln and "'flaky'" in ln]
+        check('every new outage logs its cause again',
+              len(warned) >= 3, f'{len(warned)} warnings')
     finally:
         stop_daemon(d)
+        drain.join(10)
 
 
 def test_sighup_valid_and_invalid():
