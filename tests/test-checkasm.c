@@ -15,7 +15,7 @@
 #include "checkasm.h"
 
 /* the entries, with where they are checked (VfkRowDsp: checkasm-rows.c) */
-CHECKED (VfkBoxDsp, 4);         /* test_box_entries: directly */
+CHECKED (VfkBoxDsp, 5);         /* test_box_entries: directly */
 CHECKED (VfkLinearDsp, 3);      /* test_linear_entries: directly */
 CHECKED (VfkMedianDsp, 6);      /* test_median_entries: row3x3, net[4]
                                  * directly; hist_band through vfk_median */
@@ -62,6 +62,18 @@ START_TEST (test_box_entries)
           ref.output_half_up (oa + off, hi + off, lo + off, n, areas[a]);
           v.output_half_up (ob + off, hi + off, lo + off, n, areas[a]);
           ck_assert_msg (!memcmp (oa, ob, sizeof oa), "output_half_up %s "
+              "n=%d area=%u off=%d", level_name (levels[l]), n, areas[a], off);
+          /* OpenCV's rounding: fixed point up to 256, float above (and
+           * the row tails: n % 16, n % 8) */
+          const VfkBoxCvRound cv = {.fixed = areas[a] <= 256,
+            .dd = areas[a] / 2,.ds = (1u << 23) / areas[a] + 1,
+            .sf = 1.0f / (float) areas[a],.sd = 1.0 / areas[a]
+          };
+          memset (oa, 0, sizeof oa);
+          memset (ob, 0, sizeof ob);
+          ref.output_opencv (oa + off, hi + off, lo + off, n, &cv);
+          v.output_opencv (ob + off, hi + off, lo + off, n, &cv);
+          ck_assert_msg (!memcmp (oa, ob, sizeof oa), "output_opencv %s "
               "n=%d area=%u off=%d", level_name (levels[l]), n, areas[a], off);
         }
         fill_u8 (in, MAXN + OFF);

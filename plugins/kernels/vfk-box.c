@@ -16,10 +16,7 @@ typedef struct
   int kw, kh;
   VfkBoxRounding rounding;
   /* OpenCV 4.6, area <= 256: out = ((sum + dd) * ds) >> 23 */
-  uint32_t cv_dd, cv_ds;
-  /* OpenCV 4.6, area > 256: float32 lanes, double for the row tail */
-  float cv_scale_f;
-  double cv_scale_d;
+  VfkBoxCvRound cv;
   VfkPool *pool;
 } BoxJob;
 
@@ -35,31 +32,6 @@ runs (VfkRowRuns * r, uint8_t * dst, const BoxJob * job, int c, int start,
 {
   vfk_border_row_runs (r, dst, job->src, c, start, count, job->border,
       job->value);
-}
-
-/* OpenCV 4.6 cv2.blur rounding, from the window sums */
-static void
-box_output_opencv (const BoxJob * job, uint8_t * out, const uint32_t * win,
-    int ns)
-{
-  if (job->kw * job->kh <= 256) {
-    /* OpenCV's vector loops saturate; its scalar tail (the last ns % 16
-     * samples) computes in int and truncates, so 255+255 over 2 gives 0 */
-    const uint32_t dd = job->cv_dd, ds = job->cv_ds;
-    const int simd_end = ns - ns % 16;
-    for (int s = 0; s < simd_end; s++)
-      out[s] = vfk_sat_u8 (((win[s] + dd) * ds) >> 23);
-    for (int s = simd_end; s < ns; s++)
-      out[s] = (uint8_t) ((int32_t) ((win[s] + dd) * ds) >> 23);
-  } else {
-    /* float32 lanes, double for the row tail */
-    const int simd_end = ns - ns % 8;
-    const float sf = job->cv_scale_f;
-    for (int s = 0; s < simd_end; s++)
-      out[s] = vfk_sat_u8 ((int64_t) nearbyintf ((float) win[s] * sf));
-    for (int s = simd_end; s < ns; s++)
-      out[s] = vfk_sat_u8 ((int64_t) nearbyint (win[s] * job->cv_scale_d));
-  }
 }
 
 /* Exact floor(sum / area + 1/2) = floor((2 sum + area) / (2 area)).
@@ -91,6 +63,36 @@ box_output_half_up (uint8_t * restrict out, const uint32_t * restrict hi,
     for (int s = 0; s < ns; s++)
       out[s] = (uint8_t) (int32_t) (((double) (int32_t) (hi[s] - lo[s]) *
               2.0 + add) * inv);
+  }
+}
+
+#define box_output_opencv VFK_FN (box_output_opencv)
+void
+box_output_opencv (uint8_t * restrict out, const uint32_t * restrict hi,
+    const uint32_t * restrict lo, int ns, const VfkBoxCvRound * cv)
+{
+  if (cv->fixed) {
+    /* OpenCV's vector loops saturate; its scalar tail (the last ns % 16
+     * samples) computes in int and truncates, so 255+255 over 2 gives 0 */
+    const uint32_t dd = cv->dd, ds = cv->ds;
+    const int simd_end = ns - ns % 16;
+    for (int s = 0; s < simd_end; s++) {
+      const uint32_t v = ((hi[s] - lo[s] + dd) * ds) >> 23;
+      out[s] = (uint8_t) (v < 255 ? v : 255);
+    }
+    for (int s = simd_end; s < ns; s++)
+      out[s] = (uint8_t) ((int32_t) ((hi[s] - lo[s] + dd) * ds) >> 23);
+  } else {
+    /* float32 lanes, double for the row tail (sums below 2^31, so the
+     * signed conversion, which every level vectorises, is exact) */
+    const int simd_end = ns - ns % 8;
+    const float sf = cv->sf;
+    for (int s = 0; s < simd_end; s++) {
+      const float v = nearbyintf ((float) (int32_t) (hi[s] - lo[s]) * sf);
+      out[s] = (uint8_t) (int32_t) (v < 255.0f ? v : 255.0f);
+    }
+    for (int s = simd_end; s < ns; s++)
+      out[s] = vfk_sat_u8 ((int64_t) nearbyint ((hi[s] - lo[s]) * cv->sd));
   }
 }
 
@@ -157,6 +159,9 @@ VFK_DECLARE_VARIANTS (void, box_hsum_half_up16, (uint8_t * out,
         const uint16_t * col, int kw, int cn, int ns, uint32_t area));
 VFK_DECLARE_VARIANTS (void, box_output_half_up, (uint8_t * out,
         const uint32_t * hi, const uint32_t * lo, int ns, uint32_t area));
+VFK_DECLARE_VARIANTS (void, box_output_opencv, (uint8_t * out,
+        const uint32_t * hi, const uint32_t * lo, int ns,
+        const VfkBoxCvRound * cv));
 VFK_DECLARE_VARIANTS (void, box_col_update, (uint32_t * dst,
         const uint32_t * src, const uint8_t * in, const uint8_t * out, int n));
 VFK_DECLARE_VARIANTS (void, box_col_update16, (uint16_t * dst,
@@ -166,11 +171,13 @@ void
 vfk_box_dsp_init (VfkBoxDsp * dsp, unsigned flags)
 {
   dsp->output_half_up = box_output_half_up_c;
+  dsp->output_opencv = box_output_opencv_c;
   dsp->col_update = box_col_update_c;
   dsp->col_update16 = box_col_update16_c;
   dsp->hsum_half_up16 = box_hsum_half_up16_c;
   VFK_OVERRIDE (dsp, flags, hsum_half_up16, box_hsum_half_up16);
   VFK_OVERRIDE (dsp, flags, output_half_up, box_output_half_up);
+  VFK_OVERRIDE (dsp, flags, output_opencv, box_output_opencv);
   VFK_OVERRIDE (dsp, flags, col_update, box_col_update);
   VFK_OVERRIDE (dsp, flags, col_update16, box_col_update16);
 }
@@ -178,18 +185,14 @@ vfk_box_dsp_init (VfkBoxDsp * dsp, unsigned flags)
 VFK_DSP_GETTER (VfkBoxDsp, box_dsp, vfk_box_dsp_init);
 
 static void
-box_emit (const BoxJob * job, uint8_t * out, const uint32_t * P,
-    uint32_t * win, int ns)
+box_emit (const BoxJob * job, uint8_t * out, const uint32_t * P, int ns)
 {
   const int cn = job->src->channels;
-  if (job->rounding == VFK_BOX_ROUND_HALF_UP) {
-    box_dsp ()->output_half_up (out, P + cn + (job->kw - 1) * cn, P, ns,
-        (uint32_t) (job->kw * job->kh));
-  } else {
-    for (int s = 0; s < ns; s++)
-      win[s] = P[cn + s + (job->kw - 1) * cn] - P[s];
-    box_output_opencv (job, out, win, ns);
-  }
+  const uint32_t *hi = P + cn + (job->kw - 1) * cn;
+  if (job->rounding == VFK_BOX_ROUND_HALF_UP)
+    box_dsp ()->output_half_up (out, hi, P, ns, (uint32_t) (job->kw * job->kh));
+  else
+    box_dsp ()->output_opencv (out, hi, P, ns, &job->cv);
 }
 
 /* dst = src + (entering row) - (leaving row), both as runs of the same
@@ -297,8 +300,7 @@ box_band (void *data, int worker, int y0, int y1)
   const size_t colb = VFK_ALIGN (sizeof (uint32_t) * pn);
   const size_t pb = VFK_ALIGN (sizeof (uint32_t) * (pn + cn));
   uint8_t *mem = vfk_pool_scratch (job->pool, worker,
-      2 * VFK_ALIGN (pn) + 2 * colb + 2 * pb
-      + VFK_ALIGN (sizeof (uint32_t) * ns) + sizeof (int) * pcount);
+      2 * VFK_ALIGN (pn) + 2 * colb + 2 * pb + sizeof (int) * pcount);
   if (!mem)
     return;                     /* the job reports the failure */
   uint8_t *row_in = mem;
@@ -309,14 +311,13 @@ box_band (void *data, int worker, int y0, int y1)
   const int direct = job->rounding == VFK_BOX_ROUND_HALF_UP
       && kw <= BOX_DIRECT_MAX_KW && area * 255 < 65536;
   void *col[2];
-  uint32_t *P[2], *win;
+  uint32_t *P[2];
 
   col[0] = (uint32_t *) (row_out + VFK_ALIGN (pn));
   col[1] = (uint8_t *) col[0] + colb;
   P[0] = (uint32_t *) ((uint8_t *) col[1] + colb);
   P[1] = (uint32_t *) ((uint8_t *) P[0] + pb);
-  win = (uint32_t *) ((uint8_t *) P[1] + pb);
-  int *map = (int *) ((uint8_t *) win + VFK_ALIGN (sizeof (uint32_t) * ns));
+  int *map = (int *) ((uint8_t *) P[1] + pb);
   if (!vfk_border_col_map (map, job->src->width, start, pcount, job->border))
     map = NULL;
 
@@ -369,9 +370,9 @@ box_band (void *data, int worker, int y0, int y1)
     else
       cpu->prefix2_u32 (P[0] + cn, col[0], P[1] + cn, pair ? col[1] : col[0],
           pn, cn);
-    box_emit (job, vfk_row (job->dst, y), P[0], win, ns);
+    box_emit (job, vfk_row (job->dst, y), P[0], ns);
     if (pair) {
-      box_emit (job, vfk_row (job->dst, y + 1), P[1], win, ns);
+      box_emit (job, vfk_row (job->dst, y + 1), P[1], ns);
       /* continue from row y+1 */
       void *t = col[0];
       col[0] = col[1];
@@ -400,11 +401,12 @@ vfk_box (VfkPool * pool, const VfkImage * src, VfkImage * dst,
       dd++;
     else
       ds++;
-    job.cv_dd = area == 1 ? 0 : dd;
-    job.cv_ds = area == 1 ? (1u << 23) : ds;
+    job.cv.fixed = 1;
+    job.cv.dd = area == 1 ? 0 : dd;
+    job.cv.ds = area == 1 ? (1u << 23) : ds;
   }
-  job.cv_scale_d = 1.0 / (double) area;
-  job.cv_scale_f = (float) job.cv_scale_d;
+  job.cv.sd = 1.0 / (double) area;
+  job.cv.sf = (float) job.cv.sd;
 
   return vfk_pool_run (pool, dst->height, box_band, &job);
 }

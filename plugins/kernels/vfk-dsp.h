@@ -65,6 +65,17 @@ const VfkRowDsp *vfk_row_dsp (void);
 
 /* ---- box (vfk-box.c) ------------------------------------------------------- */
 
+/* OpenCV 4.6 cv2.blur's rounding of a window sum: areas up to 256 in fixed
+ * point, ((sum + dd) ds) >> 23; larger ones sum * sf in float32 (sd, in
+ * double, for a row's last ns % 8 samples) */
+typedef struct
+{
+  int fixed;
+  uint32_t dd, ds;
+  float sf;
+  double sd;
+} VfkBoxCvRound;
+
 typedef struct
 {
   /* out[s] = round-half-up((hi[s] - lo[s]) / area) */
@@ -80,6 +91,9 @@ typedef struct
    * col[s + i cn], i < kw, summed directly (area * 255 < 2^16) */
   void (*hsum_half_up16) (uint8_t * out, const uint16_t * col, int kw,
       int cn, int ns, uint32_t area);
+  /* out[s] = OpenCV's rounding of hi[s] - lo[s] */
+  void (*output_opencv) (uint8_t * out, const uint32_t * hi,
+      const uint32_t * lo, int ns, const VfkBoxCvRound * cv);
 } VfkBoxDsp;
 
 void vfk_box_dsp_init (VfkBoxDsp * dsp, unsigned flags);
