@@ -105,12 +105,12 @@ vfk_border_pad_row (uint8_t * dst, const VfkImage * src, int row, int start,
 {
   vfk_prefetch_row (src, row + VFK_PREFETCH_ROWS,
       (size_t) src->width * src->channels);
-  vfk_border_copy_row (dst, src, row, start, count, border, value);
+  vfk_border_pad_row_noprefetch (dst, src, row, start, count, border, value);
 }
 
 void
-vfk_border_copy_row (uint8_t * dst, const VfkImage * src, int row, int start,
-    int count, VfkBorder border, uint8_t value)
+vfk_border_pad_row_noprefetch (uint8_t * dst, const VfkImage * src, int row,
+    int start, int count, VfkBorder border, uint8_t value)
 {
   int r = vfk_border_index (row, src->height, border);
   if (r < 0)
@@ -132,10 +132,20 @@ void
 vfk_border_row_runs (VfkRowRuns * runs, uint8_t * dst, const VfkImage * src,
     int row, int start, int count, VfkBorder border, uint8_t value)
 {
+  vfk_prefetch_row (src, row + VFK_PREFETCH_ROWS,
+      (size_t) src->width * src->channels);
+  vfk_border_row_runs_noprefetch (runs, dst, src, row, start, count, border,
+      value);
+}
+
+void
+vfk_border_row_runs_noprefetch (VfkRowRuns * runs, uint8_t * dst,
+    const VfkImage * src, int row, int start, int count, VfkBorder border,
+    uint8_t value)
+{
   const int cn = src->channels, r = vfk_border_index (row, src->height,
       border);
 
-  vfk_prefetch_row (src, row + VFK_PREFETCH_ROWS, (size_t) src->width * cn);
   vfk_border_split (src->width, start, count, runs->n);
   const int left = runs->n[0], mid = runs->n[1], right = runs->n[2];
   runs->p[0] = dst;

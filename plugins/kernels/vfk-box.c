@@ -276,9 +276,22 @@ col_step (const BoxJob * job, const VfkBoxDsp * dsp, void *dst,
   vfk_border_split (job->src->width, start, pcount, n);
   const int left = n[0], mid = n[1];
   const size_t o = (size_t) left * cn;
-  runs (&in, row_in, job, in_row, start + left, mid);
-  runs (&out, row_out, job, out_row, start + left, mid);
-  col_update_at (dsp, dst, src, in.p[1], out.p[1], o, mid * cn, c16);
+  vfk_border_row_runs_noprefetch (&in, row_in, job->src, in_row,
+      start + left, mid, job->border, job->value);
+  vfk_border_row_runs_noprefetch (&out, row_out, job->src, out_row,
+      start + left, mid, job->border, job->value);
+  /* by chunks, each after the prefetch of its span of the row entering
+   * VFK_PREFETCH_ROWS rows later (vfk-private.h; the row leaving was read
+   * kh rows ago) */
+  const int ahead = in_row + VFK_PREFETCH_ROWS, ns = mid * cn;
+  const uint8_t *next = ahead >= 0 && ahead < job->src->height
+      ? vfk_row (job->src, ahead) + (size_t) (start + left) * cn : NULL;
+  for (int x0 = 0; x0 < ns; x0 += VFK_PREFETCH_CHUNK) {
+    const int c = MIN (VFK_PREFETCH_CHUNK, ns - x0);
+    if (next)
+      vfk_prefetch_bytes (next, x0, x0 + c);
+    col_update_at (dsp, dst, src, in.p[1] + x0, out.p[1] + x0, o + x0, c, c16);
+  }
   col_margins (dst, map, left, mid, n[2], cn,
       (uint32_t) job->kh * job->value, c16);
 }

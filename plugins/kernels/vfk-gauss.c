@@ -176,13 +176,13 @@ gauss_row_u16 (const GaussJob * job, const VfkRowDsp * cpu, uint16_t * h,
     cpu->hsym_u8_u16 (h + x0, src->data + at + x0, job->kx16, rx, cn, n);
   }
   if (x_lo > 0) {
-    vfk_border_copy_row (pad, src, c, start, x_lo + 2 * rx, job->border,
-        job->value);
+    vfk_border_pad_row_noprefetch (pad, src, c, start, x_lo + 2 * rx,
+        job->border, job->value);
     cpu->hsym_u8_u16 (h, pad, job->kx16, rx, cn, x_lo * cn);
   }
   if (x_hi < wout) {
-    vfk_border_copy_row (pad, src, c, start + x_hi, wout - x_hi + 2 * rx,
-        job->border, job->value);
+    vfk_border_pad_row_noprefetch (pad, src, c, start + x_hi,
+        wout - x_hi + 2 * rx, job->border, job->value);
     cpu->hsym_u8_u16 (h + (size_t) x_hi * cn, pad, job->kx16, rx, cn,
         (wout - x_hi) * cn);
   }

@@ -123,8 +123,8 @@ median3x3_band (void *data, int worker, int y0, int y1)
     rows[0] = rows[1];
     rows[1] = rows[2];
     rows[2] = t;
-    vfk_border_copy_row (rows[2], job->src, y + job->oy + 1, start, pcount,
-        job->border, job->value);
+    vfk_border_pad_row_noprefetch (rows[2], job->src, y + job->oy + 1, start,
+        pcount, job->border, job->value);
     /* by chunks, each after the prefetch of its span VFK_PREFETCH_ROWS
      * rows down: the source row a later copy reads, the row a later
      * iteration writes (the band's own rows only) */

@@ -64,10 +64,11 @@ extern "C"
   void vfk_border_pad_row (uint8_t * dst, const VfkImage * src, int row,
       int start, int count, VfkBorder border, uint8_t value);
 
-/* vfk_border_pad_row without its prefetch of the row VFK_PREFETCH_ROWS
- * further down: for a caller that spreads its own (vfk-median.c). */
-  void vfk_border_copy_row (uint8_t * dst, const VfkImage * src, int row,
-      int start, int count, VfkBorder border, uint8_t value);
+/* vfk_border_pad_row without its prefetch of the whole row
+ * VFK_PREFETCH_ROWS further down: for a caller that spreads its own over
+ * its work (vfk-private.h). */
+  void vfk_border_pad_row_noprefetch (uint8_t * dst, const VfkImage * src,
+      int row, int start, int count, VfkBorder border, uint8_t value);
 
 /* How a row padded over [start, start + count) of a frame width pixels
  * wide splits: n[0] border columns left of the frame, n[1] in it, n[2]
@@ -86,6 +87,10 @@ extern "C"
     int n[3];
   } VfkRowRuns;
   void vfk_border_row_runs (VfkRowRuns * runs, uint8_t * dst,
+      const VfkImage * src, int row, int start, int count, VfkBorder border,
+      uint8_t value);
+/* The same without the prefetch (as vfk_border_pad_row_noprefetch). */
+  void vfk_border_row_runs_noprefetch (VfkRowRuns * runs, uint8_t * dst,
       const VfkImage * src, int row, int start, int count, VfkBorder border,
       uint8_t value);
 
