@@ -15,8 +15,7 @@ typedef struct
   uint8_t value;
   int kw, kh;
   VfkBoxRounding rounding;
-  /* OpenCV 4.6, area <= 256: out = ((sum + dd) * ds) >> 23 */
-  VfkBoxCvRound cv;
+  VfkBoxCvRound cv;             /* rounding=opencv's constants */
   VfkPool *pool;
 } BoxJob;
 
@@ -283,13 +282,11 @@ col_step (const BoxJob * job, const VfkBoxDsp * dsp, void *dst,
   /* by chunks, each after the prefetch of its span of the row entering
    * VFK_PREFETCH_ROWS rows later (vfk-private.h; the row leaving was read
    * kh rows ago) */
-  const int ahead = in_row + VFK_PREFETCH_ROWS, ns = mid * cn;
-  const uint8_t *next = ahead >= 0 && ahead < job->src->height
-      ? vfk_row (job->src, ahead) + (size_t) (start + left) * cn : NULL;
+  const uint8_t *next = vfk_row_in (job->src, in_row + VFK_PREFETCH_ROWS);
+  const int at = (start + left) * cn, ns = mid * cn;
   for (int x0 = 0; x0 < ns; x0 += VFK_PREFETCH_CHUNK) {
     const int c = MIN (VFK_PREFETCH_CHUNK, ns - x0);
-    if (next)
-      vfk_prefetch_bytes (next, x0, x0 + c);
+    vfk_prefetch_within (next, at + x0, at + x0 + c, at + ns);
     col_update_at (dsp, dst, src, in.p[1] + x0, out.p[1] + x0, o + x0, c, c16);
   }
   col_margins (dst, map, left, mid, n[2], cn,

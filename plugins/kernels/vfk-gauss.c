@@ -165,14 +165,11 @@ gauss_row_u16 (const GaussJob * job, const VfkRowDsp * cpu, uint16_t * h,
   }
   /* by chunks, each after the prefetch of its span VFK_PREFETCH_ROWS
    * rows down (vfk-private.h) */
-  const int ahead = c + VFK_PREFETCH_ROWS, src_n = src->width * cn;
-  const uint8_t *next = ahead >= 0 && ahead < src->height
-      ? vfk_row (src, ahead) : NULL;
+  const uint8_t *next = vfk_row_in (src, c + VFK_PREFETCH_ROWS);
   for (int x0 = 0; x0 < wout * cn; x0 += VFK_PREFETCH_CHUNK) {
     const int n = MIN (VFK_PREFETCH_CHUNK, wout * cn - x0);
-    if (next)
-      vfk_prefetch_bytes (next, MAX (0, start * cn + x0),
-          MIN (src_n, start * cn + x0 + n + 2 * rx * cn));
+    vfk_prefetch_within (next, start * cn + x0,
+        start * cn + x0 + n + 2 * rx * cn, (ptrdiff_t) src->width * cn);
     cpu->hsym_u8_u16 (h + x0, src->data + at + x0, job->kx16, rx, cn, n);
   }
   if (x_lo > 0) {

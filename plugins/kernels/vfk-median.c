@@ -128,18 +128,15 @@ median3x3_band (void *data, int worker, int y0, int y1)
     /* by chunks, each after the prefetch of its span VFK_PREFETCH_ROWS
      * rows down: the source row a later copy reads, the row a later
      * iteration writes (the band's own rows only) */
-    const int ahead = y + VFK_PREFETCH_ROWS, src_ahead = ahead + job->oy + 1;
-    const uint8_t *src_row = src_ahead >= 0 && src_ahead < job->src->height
-        ? vfk_row (job->src, src_ahead) : NULL;
+    const int ahead = y + VFK_PREFETCH_ROWS;
+    const uint8_t *src_row = vfk_row_in (job->src, ahead + job->oy + 1);
     const uint8_t *dst_row = ahead < y1 ? vfk_row (job->dst, ahead) : NULL;
     uint8_t *out = vfk_row (job->dst, y);
     for (int x0 = 0; x0 < ns; x0 += VFK_PREFETCH_CHUNK) {
       const int c = MIN (VFK_PREFETCH_CHUNK, ns - x0);
-      if (src_row)
-        vfk_prefetch_bytes (src_row, MAX (0, start * cn + x0),
-            MIN (src_n, start * cn + x0 + c + 2 * cn));
-      if (dst_row)
-        vfk_prefetch_bytes (dst_row, x0, x0 + c);
+      vfk_prefetch_within (src_row, start * cn + x0,
+          start * cn + x0 + c + 2 * cn, src_n);
+      vfk_prefetch_within (dst_row, x0, x0 + c, ns);
       median_dsp ()->row3x3 (out + x0, rows[0] + x0, rows[1] + x0,
           rows[2] + x0, lo, mid, hi, cn, c);
     }

@@ -138,11 +138,26 @@ vfk_prefetch_bytes (const uint8_t * p, ptrdiff_t from, ptrdiff_t to)
     __builtin_prefetch (p + i);
 }
 
+/* Row y, or NULL where y lies outside the image */
+static inline const uint8_t *
+vfk_row_in (const VfkImage * img, int y)
+{
+  return y >= 0 && y < img->height ? vfk_row (img, y) : NULL;
+}
+
+/* [from, to) of a row of n bytes, clamped to it; nothing without a row */
+static inline void
+vfk_prefetch_within (const uint8_t * row, ptrdiff_t from, ptrdiff_t to,
+    ptrdiff_t n)
+{
+  if (row)
+    vfk_prefetch_bytes (row, MAX (from, 0), MIN (to, n));
+}
+
 static inline void
 vfk_prefetch_row (const VfkImage * img, int y, size_t n)
 {
-  if (y >= 0 && y < img->height)
-    vfk_prefetch_bytes (vfk_row (img, y), 0, (ptrdiff_t) n);
+  vfk_prefetch_within (vfk_row_in (img, y), 0, (ptrdiff_t) n, (ptrdiff_t) n);
 }
 
 /* Floor division for a positive divisor. */
