@@ -40,6 +40,14 @@ runs (VfkRowRuns * r, uint8_t * dst, const BoxJob * job, int c, int start,
  * area <= 8192, double's for any area. */
 #define BOX_FLOAT_MAX_AREA 8192
 
+/* That rounding in float, for a sum below 2^31 and an area up to
+ * BOX_FLOAT_MAX_AREA: add = area + 1/2, inv = 1 / (2 area) */
+VFK_ALWAYS_INLINE uint8_t
+half_up_f (int32_t sum, float add, float inv)
+{
+  return (uint8_t) (int32_t) (((float) sum * 2.0f + add) * inv);
+}
+
 /* ---- hot loops: one variant per CPU level -------------------------------- */
 
 #define box_output_half_up VFK_FN (box_output_half_up)
@@ -54,8 +62,7 @@ box_output_half_up (uint8_t * restrict out, const uint32_t * restrict hi,
     const float inv = 1.0f / (float) (2 * area);
     const float add = (float) area + 0.5f;
     for (int s = 0; s < ns; s++)
-      out[s] = (uint8_t) (int32_t) (((float) (int32_t) (hi[s] - lo[s]) * 2.0f
-              + add) * inv);
+      out[s] = half_up_f ((int32_t) (hi[s] - lo[s]), add, inv);
   } else {
     const double inv = 1.0 / (double) (2 * area);
     const double add = (double) area + 0.5;
@@ -115,8 +122,7 @@ box_col_update16 (uint16_t * restrict dst, const uint16_t * restrict src,
 
 #define box_hsum_half_up16 VFK_FN (box_hsum_half_up16)
 /* 2 VB sums at a time in registers (vectors of the level's width), the
- * window's columns added in 16 bits, then box_output_half_up's float
- * rounding (area <= 257 here) */
+ * window's columns added in 16 bits, then half_up_f (area <= 257 here) */
 typedef uint16_t vbox16 __attribute__((vector_size (VFK_VEC_BYTES)));
 #define VB (VFK_VEC_BYTES / 2)
 void
@@ -141,14 +147,13 @@ box_hsum_half_up16 (uint8_t * restrict out, const uint16_t * restrict col,
     memcpy (t, &a0, sizeof a0);
     memcpy (t + VB, &a1, sizeof a1);
     for (int j = 0; j < 2 * VB; j++)
-      out[s + j] = (uint8_t) (int32_t) (((float) (int32_t) t[j] * 2.0f
-              + add) * inv);
+      out[s + j] = half_up_f (t[j], add, inv);
   }
   for (; s < ns; s++) {
     int32_t sum = 0;
     for (int i = 0; i < kw; i++)
       sum += col[s + (size_t) i * cn];
-    out[s] = (uint8_t) (int32_t) (((float) sum * 2.0f + add) * inv);
+    out[s] = half_up_f (sum, add, inv);
   }
 }
 
