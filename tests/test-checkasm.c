@@ -25,6 +25,7 @@ CHECKED (VfkGridDsp, 10);       /* test_kernels_per_level: splat, smooth,
                                  * splat, smooth, slice by vfk_bilateral_fast,
                                  * 1-4 channels each */
 CHECKED (VfkTemporalDsp, 2);    /* test_temporal_entries: directly */
+CHECKED (VfkLayoutDsp, 3);      /* test_layout_entries: directly */
 CHECKED (VfkNlmeansDsp, 2);     /* test_kernels_per_level: vfk_nlmeans
                                  * (offsets, finish), 1-4 channels, 1-3
                                  * weighted; weight tables in registers,
@@ -414,6 +415,65 @@ START_TEST (test_temporal_entries)
 
 END_TEST;
 
+/* ---- packed 4:2:2 and luma ----------------------------------------------- */
+
+START_TEST (test_layout_entries)
+{
+  unsigned levels[2];
+  int nl = variant_levels (levels);
+  VfkLayoutDsp ref, v;
+  /* YUY2, UYVY, YVYU */
+  static const int fmts[][3] = { {0, 1, 3}, {1, 0, 2}, {0, 3, 1} };
+  /* BGR, RGBA, ABGR-like orders of R, G, B */
+  static const int rgbs[][4] = { {3, 2, 1, 0}, {4, 0, 1, 2}, {4, 3, 2, 1} };
+
+  vfk_layout_dsp_init (&ref, 0);
+  for (int l = 0; l < nl; l++) {
+    vfk_layout_dsp_init (&v, levels[l]);
+    for (unsigned li = 0; li < sizeof lengths / sizeof *lengths; li++)
+      for (int off = 0; off <= OFF; off++) {
+        const int n = lengths[li] / 2 + 1;      /* macropixels */
+        uint8_t in[4 * MAXN + OFF], pa[4 * MAXN + OFF], pb[4 * MAXN + OFF];
+        uint8_t y[2][2 * MAXN + OFF], u[2][MAXN + OFF], w[2][MAXN + OFF];
+        for (unsigned f = 0; f < 3; f++) {
+          fill_u8 (in, 4 * MAXN + OFF);
+          memset (y, 0, sizeof y);
+          memset (u, 0, sizeof u);
+          memset (w, 0, sizeof w);
+          ref.unpack_422 (y[0] + off, u[0] + off, w[0] + off, in + off, n,
+              fmts[f]);
+          v.unpack_422 (y[1] + off, u[1] + off, w[1] + off, in + off, n,
+              fmts[f]);
+          ck_assert_msg (!memcmp (y[0], y[1], sizeof y[0])
+              && !memcmp (u[0], u[1], sizeof u[0])
+              && !memcmp (w[0], w[1], sizeof w[0]), "unpack_422 %s n=%d "
+              "off=%d format %u", level_name (levels[l]), n, off, f);
+          /* and back: the bytes it came from */
+          fill_u8 (pa, 4 * MAXN + OFF);
+          memcpy (pb, pa, sizeof pa);
+          ref.pack_422 (pa + off, y[0] + off, u[0] + off, w[0] + off, n,
+              fmts[f]);
+          v.pack_422 (pb + off, y[0] + off, u[0] + off, w[0] + off, n, fmts[f]);
+          ck_assert_msg (!memcmp (pa, pb, sizeof pa)
+              && !memcmp (pa + off, in + off, 4 * n), "pack_422 %s n=%d "
+              "off=%d format %u", level_name (levels[l]), n, off, f);
+        }
+        for (unsigned k = 0; k < 3; k++) {
+          const int cn = rgbs[k][0], m = lengths[li];
+          fill_u8 (in, 4 * MAXN + OFF);
+          memset (pa, 0, sizeof pa);
+          memset (pb, 0, sizeof pb);
+          ref.luma (pa + off, in + off, m, cn, rgbs[k] + 1);
+          v.luma (pb + off, in + off, m, cn, rgbs[k] + 1);
+          ck_assert_msg (!memcmp (pa, pb, sizeof pa), "luma %s n=%d off=%d "
+              "cn=%d", level_name (levels[l]), m, off, cn);
+        }
+      }
+  }
+}
+
+END_TEST;
+
 START_TEST (test_kernels_per_level)
 {
   static const int sizes[][2] = { {1, 1}, {3, 2}, {37, 29}, {131, 19} };
@@ -515,6 +575,7 @@ checkasm_suite (void)
   tcase_add_test (tc, test_linear_entries);
   tcase_add_test (tc, test_median_entries);
   tcase_add_test (tc, test_temporal_entries);
+  tcase_add_test (tc, test_layout_entries);
   tcase_add_test (tc, test_kernels_per_level);
   tcase_add_test (tc, test_vfk_cpu_c_reaches_every_variant);
   suite_add_tcase (s, tc);

@@ -458,7 +458,7 @@ plane_view (const VfFilterPrivate * priv, GstVideoFrame * frame, gint p,
 /* Splits a packed 4:2:2 input into planes; FALSE without memory. */
 static gboolean
 split_packed (VfFilterPrivate * priv, GstVideoFrame * in, GstVideoFrame * out,
-    VfkImage sin[3], VfkImage sout[3])
+    VfkImage sin[3], VfkImage sout[3], VfkPool * pool)
 {
   gint iw = GST_VIDEO_FRAME_WIDTH (in), ih = GST_VIDEO_FRAME_HEIGHT (in);
   gint ow = GST_VIDEO_FRAME_WIDTH (out), oh = GST_VIDEO_FRAME_HEIGHT (out);
@@ -474,7 +474,7 @@ split_packed (VfFilterPrivate * priv, GstVideoFrame * in, GstVideoFrame * out,
   }
   vfk_planes_422 (priv->split, iw, ih, sin);
   vfk_planes_422 (priv->split + n_in, ow, oh, sout);
-  vfk_unpack_422 (GST_VIDEO_FRAME_PLANE_DATA (in, 0),
+  vfk_unpack_422 (pool, GST_VIDEO_FRAME_PLANE_DATA (in, 0),
       GST_VIDEO_FRAME_PLANE_STRIDE (in, 0), iw, ih, priv->packed_offsets, sin);
   return TRUE;
 }
@@ -490,7 +490,8 @@ filter_frame (VfFilter * self, const VfSnapshot * snap,
   VfkImage sin[3], sout[3];
   VfExtent e;
 
-  if (priv->packed422 && !split_packed (priv, in_frame, out_frame, sin, sout))
+  if (priv->packed422 && !split_packed (priv, in_frame, out_frame, sin, sout,
+          pool))
     return FALSE;
   snapshot_extent (klass, snap, &e);
   for (gint p = 0; p < priv->n_planes; p++) {
@@ -534,7 +535,7 @@ filter_frame (VfFilter * self, const VfSnapshot * snap,
         vfk_copy_channel (&src, &dst, ox, oy, pl->passthrough[i]);
   }
   if (priv->packed422)
-    vfk_pack_422 (sout, priv->packed_offsets,
+    vfk_pack_422 (pool, sout, priv->packed_offsets,
         GST_VIDEO_FRAME_PLANE_DATA (out_frame, 0),
         GST_VIDEO_FRAME_PLANE_STRIDE (out_frame, 0),
         GST_VIDEO_FRAME_WIDTH (out_frame), GST_VIDEO_FRAME_HEIGHT (out_frame));

@@ -216,6 +216,25 @@ typedef struct
 
 void vfk_temporal_dsp_init (VfkTemporalDsp * dsp, unsigned flags);
 
+/* ---- packed 4:2:2 and luma (vfk-layout.c) ------------------------------- */
+
+typedef struct
+{
+  /* n macropixels of 4 bytes split: y[2i], y[2i+1] from bytes offsets[0]
+   * and offsets[0] + 2 of macropixel i, u[i] from offsets[1], v[i] from
+   * offsets[2]; pack_422 is the inverse */
+  void (*unpack_422) (uint8_t * y, uint8_t * u, uint8_t * v,
+      const uint8_t * src, int n, const int offsets[3]);
+  void (*pack_422) (uint8_t * dst, const uint8_t * y, const uint8_t * u,
+      const uint8_t * v, int n, const int offsets[3]);
+  /* d[x] = (77 s[x cn + rgb[0]] + 150 s[.. rgb[1]] + 29 s[.. rgb[2]] + 128)
+   * >> 8 for x in [0, n) */
+  void (*luma) (uint8_t * d, const uint8_t * s, int n, int cn,
+      const int rgb[3]);
+} VfkLayoutDsp;
+
+void vfk_layout_dsp_init (VfkLayoutDsp * dsp, unsigned flags);
+
 /* ---- non-local means (vfk-nlmeans.c) ------------------------------------- */
 
 /* The weight table (vfk-nlmeans-tiles.c), read by the tiles. */

@@ -381,10 +381,13 @@ extern "C"
  * only sizes them, data NULL); returns the bytes they take. */
   size_t vfk_planes_422 (uint8_t * mem, int width, int height,
       VfkImage planes[3]);
-  void vfk_unpack_422 (const uint8_t * src, ptrdiff_t stride, int width,
-      int height, const int offsets[3], VfkImage planes[3]);
-  void vfk_pack_422 (const VfkImage planes[3], const int offsets[3],
-      uint8_t * dst, ptrdiff_t stride, int width, int height);
+/* Splits a frame into such planes, and merges them back, in bands of rows
+ * on the pool (NULL: on the calling thread). */
+  void vfk_unpack_422 (VfkPool * pool, const uint8_t * src, ptrdiff_t stride,
+      int width, int height, const int offsets[3], const VfkImage planes[3]);
+  void vfk_pack_422 (VfkPool * pool, const VfkImage planes[3],
+      const int offsets[3], uint8_t * dst, ptrdiff_t stride, int width,
+      int height);
 
 #ifdef __cplusplus
 }
