@@ -20,8 +20,9 @@ CHECKED (VfkLinearDsp, 3);      /* test_linear_entries: directly */
 CHECKED (VfkMedianDsp, 6);      /* test_median_entries: row3x3, net[4]
                                  * directly; hist_band through vfk_median */
 CHECKED (VfkGaussFastDsp, 2);   /* test_kernels_per_level: vfk_gauss_fast */
-CHECKED (VfkGridDsp, 10);       /* test_kernels_per_level: splat, smooth,
-                                 * slice_plain by vfk_gauss_fast (sigma 12 x 8),
+CHECKED (VfkGridDsp, 11);       /* test_kernels_per_level: splat, smooth,
+                                 * expand_plain, slice_plain by vfk_gauss_fast
+                                 * (sigma 12 x 8),
                                  * splat, smooth, slice by vfk_bilateral_fast,
                                  * 1-4 channels each */
 CHECKED (VfkTemporalDsp, 2);    /* test_temporal_entries: directly */

@@ -561,13 +561,13 @@ ref_gauss_f64 (const uint8_t * in, int W, int H, double sx, double sy,
  * stays flat even when smaller than a cell. */
 /* mode=fast is never the slower path: where OpenCV's exact windows cost
  * less than the grid or the recursion it runs them (the same bytes as
- * vfk_gauss_exact; the others would differ): sigma 1 to 7 on both axes,
- * unequal axes below the grid up to 320 taps; from sigma 8 on both axes
- * the grid (different bytes). */
+ * vfk_gauss_exact; the others would differ): sigma 1 to 5.5 on both
+ * axes, unequal axes below the grid up to 320 taps; from sigma 6 on both
+ * axes the grid (different bytes). */
 START_TEST (test_gauss_fast_takes_the_cheaper_path)
 {
   static const double sig[][2] = { {1, 1}, {2, 2}, {3.9, 3.9}, {4, 4},
-  {7, 7}, {2.5, 12}, {2, 40}, {8, 8}, {12, 12}
+  {5.5, 5.5}, {2.5, 12}, {2, 40}, {6, 6}, {7, 7}, {8, 8}, {12, 12}
   };
   const int W = 97, H = 71;
   uint8_t *in = malloc (W * H), *a = malloc (W * H), *b = malloc (W * H);
@@ -581,7 +581,7 @@ START_TEST (test_gauss_fast_takes_the_cheaper_path)
         sig[i][1]);
     vfk_gauss_exact (NULL, &src, &db, 0, 0, VFK_BORDER_REFLECT, 0, 0, 0,
         sig[i][0], sig[i][1]);
-    if (sig[i][0] < 8)
+    if (sig[i][0] < 6)
       ck_assert_msg (memcmp (a, b, (size_t) W * H) == 0, "sigma %gx%g: "
           "fast did not run the exact windows", sig[i][0], sig[i][1]);
     else
@@ -597,9 +597,10 @@ END_TEST;
 
 START_TEST (test_gauss_fast_against_float64)
 {
-  /* exact windows (2.5 to 7), the grid (from 8 on both axes, or more
-   * than 86 taps), the recursion (1.5 x 60: over 320 taps) */
-  static const double sig[][2] = { {2.5, 2.5}, {4, 4}, {8, 8}, {13, 13},
+  /* exact windows (2.5 to 5.5), the grid (from 6 on both axes, or more
+   * than 70 taps), the recursion (1.5 x 60: over 320 taps) */
+  static const double sig[][2] = { {2.5, 2.5}, {4, 4}, {6, 6}, {8, 8},
+  {13, 13},
   {5, 17}, {24, 4.5}, {1.5, 60}
   };
   const int W = 97, H = 71;

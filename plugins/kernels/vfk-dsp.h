@@ -140,10 +140,14 @@ typedef struct
    * tmp: 5 floats per output pixel */
   void (*slice[4]) (const struct VfkGridJob * job, int y, const float *a,
       const float *b, float fy, const int *ix, const float *fx, float *tmp);
-  /* ... without range bins (the Gaussian) */
+  /* ... without range bins (the Gaussian): a smoothed row s interpolated
+   * horizontally once into h (sample m reads cell sample idx[m] and the
+   * next cell's at fraction fm[m]), then each output row from two such
+   * rows a and b at fraction fy */
+  void (*expand_plain) (const struct VfkGridJob * job, const float *s,
+      const int *idx, const float *fm, float *h);
   void (*slice_plain) (const struct VfkGridJob * job, int y, const float *a,
-      const float *b, float fy, const int *idx, const float *fm, float *v,
-      float *d, float *row);
+      const float *b, float fy);
 } VfkGridDsp;
 
 void vfk_grid_dsp_init (VfkGridDsp * dsp, unsigned flags);

@@ -297,14 +297,15 @@ VFK_DSP_GETTER (VfkGaussFastDsp, gauss_fast_dsp, vfk_gauss_fast_dsp_init);
 #define GRID_MIN_SIGMA 4.0
 
 /* The exact 8-bit kernel (OpenCV's window: 3 sigma each side) costs about
- * 0.04 ms per tap of its two windows at 1080p BGR; the grid 2.5-4 ms
- * whatever sigma, the recursion 13 ms.  So "fast" runs the exact windows
- * while they add up to at most EXACT_GRID_TAPS taps (sigma 7 on both
- * axes: 2.9 ms, the grid 3.0), or EXACT_MAX_TAPS where an axis is below
- * the grid's sigma (the recursion's turn) — and the exact windows are
- * nearer a true Gaussian (58 dB against float64, the recursion 50-59):
- * "fast" is never the slower of the two. */
-#define EXACT_GRID_TAPS 86
+ * 0.04 ms per tap of its two windows at 1080p BGR (2 threads); the grid
+ * 4 ms at sigma 4-5 (cells of 2 pixels), 2.5 at 6-7, 2 at 8 and 1.2 from
+ * 20 on; the recursion 13 ms.  So "fast" runs the exact windows while they
+ * add up to at most EXACT_GRID_TAPS taps (sigma 5.5 on both axes; at 5
+ * the windows take 2.4 ms, the grid 4.0; at 6 2.8 against 2.5), or
+ * EXACT_MAX_TAPS where an axis is below the grid's sigma (the recursion's
+ * turn) — and the exact windows are nearer a true Gaussian (58 dB against
+ * float64, the recursion 50-59): "fast" is never the slower of the two. */
+#define EXACT_GRID_TAPS 70
 #define EXACT_MAX_TAPS 320
 
 /* The Gaussian on a grid of cells sigma/2 wide: the cell average and the

@@ -24,9 +24,10 @@ GRID_VARIANTS (slice_row, (const GridJob * job, int y, const float *a,
         const float *b, float fy, const int *ix, const float *fx, float *tmp));
 VFK_DECLARE_VARIANTS (void, smooth_row, (const GridJob * job, float *out,
         float *const *rows, float *tmp, const int *span));
+VFK_DECLARE_VARIANTS (void, expand_plain_row, (const GridJob * job,
+        const float *s, const int *idx, const float *fm, float *h));
 VFK_DECLARE_VARIANTS (void, slice_plain_row, (const GridJob * job, int y,
-        const float *a, const float *b, float fy, const int *idx,
-        const float *fm, float *v, float *d, float *row));
+        const float *a, const float *b, float fy));
 
 void
 vfk_grid_dsp_init (VfkGridDsp * dsp, unsigned flags)
@@ -40,6 +41,7 @@ vfk_grid_dsp_init (VfkGridDsp * dsp, unsigned flags)
   dsp->slice[1] = slice_row_2_c;
   dsp->slice[2] = slice_row_3_c;
   dsp->slice[3] = slice_row_4_c;
+  dsp->expand_plain = expand_plain_row_c;
   dsp->slice_plain = slice_plain_row_c;
   VFK_OVERRIDE (dsp, flags, splat[0], splat_row_1);
   VFK_OVERRIDE (dsp, flags, splat[1], splat_row_2);
@@ -50,6 +52,7 @@ vfk_grid_dsp_init (VfkGridDsp * dsp, unsigned flags)
   VFK_OVERRIDE (dsp, flags, slice[1], slice_row_2);
   VFK_OVERRIDE (dsp, flags, slice[2], slice_row_3);
   VFK_OVERRIDE (dsp, flags, slice[3], slice_row_4);
+  VFK_OVERRIDE (dsp, flags, expand_plain, expand_plain_row);
   VFK_OVERRIDE (dsp, flags, slice_plain, slice_plain_row);
 }
 
@@ -203,9 +206,10 @@ grid_band (void *data, int worker, int y0, int y1)
    * fractions */
   const size_t padb = VFK_ALIGN ((size_t) job->gw * sx * 4 * 4);
   const int m1 = wout * job->cn;
-  /* plain: per-sample cell index and fraction, the interpolated row */
-  const size_t plainb = job->plain ? 2 * rowb + VFK_ALIGN (sizeof (int) * m1)
-      + 2 * VFK_ALIGN (sizeof (float) * m1) : 0;
+  /* plain: per-sample cell index and fraction, the two smoothed rows
+   * interpolated horizontally (beside sm[0], sm[1]) */
+  const size_t plainb = job->plain ? VFK_ALIGN (sizeof (int) * m1)
+      + 3 * VFK_ALIGN (sizeof (float) * m1) : 0;
   /* slice: up to 9 floats and 4 bytes per output pixel */
   const size_t sliceb = VFK_ALIGN (sizeof (float) * 10 * wout);
   /* range bins: the bins each cell needs (grid_span), two row groups'
@@ -234,10 +238,11 @@ grid_band (void *data, int worker, int y0, int y1)
   VfkRing ring;
 
   uint8_t *pm = (uint8_t *) fx + VFK_ALIGN (sizeof (float) * wout);
-  float *pv = (float *) pm, *pd = (float *) (pm + rowb);
-  int *idx = (int *) (pm + 2 * rowb);
+  int *idx = (int *) pm;
   float *fm = (float *) ((uint8_t *) idx + VFK_ALIGN (sizeof (int) * m1));
-  float *prow = (float *) ((uint8_t *) fm + VFK_ALIGN (sizeof (float) * m1));
+  float *hx[2] = { (float *) ((uint8_t *) fm + VFK_ALIGN (sizeof (float) * m1)),
+    (float *) ((uint8_t *) fm + 2 * VFK_ALIGN (sizeof (float) * m1))
+  };
   float *stmp = (float *) (pm + plainb);
   int *span = lazy ? (int *) ((uint8_t *) stmp + sliceb) : NULL;
   SpanCache sc = { {INT_MIN, INT_MIN}, {span ? span + 4 * job->gw : NULL,
@@ -266,12 +271,9 @@ grid_band (void *data, int worker, int y0, int y1)
     for (int h = 0; h < 2; h++) {
       const int j = j0 + h;
       float *dst;
-      if (have[0] == j) {
-        ab[h] = sm[0];
-        continue;
-      }
-      if (have[1] == j) {
-        ab[h] = sm[1];
+      if (have[0] == j || have[1] == j) {
+        const int k = have[1] == j;
+        ab[h] = job->plain ? hx[k] : sm[k];
         continue;
       }
       /* replace the row no longer needed (the one above j0) */
@@ -287,10 +289,13 @@ grid_band (void *data, int worker, int y0, int y1)
       dsp->smooth (job, dst, rows, tmp, span);
       have[dst == sm[1]] = j;
       ab[h] = dst;
+      if (job->plain) {
+        dsp->expand_plain (job, dst, idx, fm, hx[dst == sm[1]]);
+        ab[h] = hx[dst == sm[1]];
+      }
     }
     if (job->plain)
-      dsp->slice_plain (job, y, ab[0], ab[1], (float) (u - j0), idx, fm, pv,
-          pd, prow);
+      dsp->slice_plain (job, y, ab[0], ab[1], (float) (u - j0));
     else
       dsp->slice[job->cn - 1] (job, y, ab[0], ab[1], (float) (u - j0), ix, fx,
           stmp);
