@@ -9,6 +9,7 @@
 #define VFK_GRID_H
 
 #include "vfk.h"
+#include "vfk-private.h"
 
 #define VFK_GRID_MAX_TAPS 12    /* grid Gaussian radius, cells */
 #define VFK_GRID_MAX_BINS 64
@@ -103,5 +104,11 @@ int vfk_grid_run (VfkPool * pool, const VfkImage * src,
     const VfkImage * guide, VfkImage * dst, int ox, int oy, VfkBorder border,
     uint8_t value, unsigned dist_mask, const VfkGridAxis * ax,
     const VfkGridAxis * ay, const VfkGridRange * range);
+
+/* vfk-grid-plain.c, per CPU level (VFK_FN): the plain splat's column
+ * sums of grid row j, or 0 where the caller must pad its rows */
+int VFK_FN (grid_plain_col_sums) (const VfkGridJob * job, uint32_t * col,
+    int j, int x0, int count, int cn);
+#define grid_plain_col_sums VFK_FN (grid_plain_col_sums)
 
 #endif
