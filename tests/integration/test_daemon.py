@@ -90,6 +90,14 @@ def wait_for(fn, timeout=10.0, step=0.1):
     return fn()
 
 
+def write_conf(name, text):
+    """TEXT as the file NAME in the test's directory; its path."""
+    path = os.path.join(tmp, name)
+    with open(path, 'w') as f:
+        f.write(text)
+    return path
+
+
 def start_daemon(conf):
     env = dict(os.environ)
     d = subprocess.Popen([VFILTERD, '--session', '--config', conf],
@@ -176,14 +184,14 @@ def wait_stopped(name, timeout=20):
 # ---------------------------------------------------------------------------
 
 def test_frames_equal_elements_output():
-    conf = os.path.join(tmp, 'a.conf')
     n = 40
-    with open(conf, 'w') as f:
-        f.write(f'[pipeline a]\nsource={source(n)}\ncaps={CAPS}\n'
-                'filters=vfboxblur name=box kernel-width=5 kernel-height=3 ! '
-                'vfgaussianblur name=g sigma=1.5 border=symmetric ! '
-                'vfnlmeans name=nlm h=12 patch-size=3 search-size=7\n'
-                f'sink={sink("a.raw")}\n')
+    conf = write_conf(
+        'a.conf',
+        f'[pipeline a]\nsource={source(n)}\ncaps={CAPS}\n'
+        'filters=vfboxblur name=box kernel-width=5 kernel-height=3 ! '
+        'vfgaussianblur name=g sigma=1.5 border=symmetric ! '
+        'vfnlmeans name=nlm h=12 patch-size=3 search-size=7\n'
+        f'sink={sink("a.raw")}\n')
     d = start_daemon(conf)
     try:
         wait_stopped('a')
@@ -208,13 +216,13 @@ def test_frames_equal_elements_output():
 def test_sinks_added_and_removed_while_playing():
     """sink=A;B, then AddSink C and RemoveSink B while playing: A gets
     every frame, B a first run, C a last run, each frame the filter's."""
-    conf = os.path.join(tmp, 's.conf')
     n = 150
     a, b, c = sink('sa.raw'), sink('sb.raw'), sink('sc.raw')
-    with open(conf, 'w') as f:
-        f.write(f'[pipeline s]\nsource={source(n)}\ncaps={CAPS}\n'
-                'filters=vfboxblur name=box kernel-width=5 kernel-height=3\n'
-                f'sink={a};{b}\n')
+    conf = write_conf(
+        's.conf',
+        f'[pipeline s]\nsource={source(n)}\ncaps={CAPS}\n'
+        'filters=vfboxblur name=box kernel-width=5 kernel-height=3\n'
+        f'sink={a};{b}\n')
     d = start_daemon(conf)
     try:
         sinks = pipe_prop('s', 'Sinks')
@@ -282,14 +290,14 @@ def test_metrics_endpoint():
     its numbers are D-Bus's; the encoder of an rtsp-server: sink is timed."""
     from prometheus_client.parser import text_string_to_metric_families
     port, rtsp = free_port(), free_port()
-    conf = os.path.join(tmp, 'm.conf')
     n = 45
-    with open(conf, 'w') as f:
-        f.write(f'[server]\nmetrics=127.0.0.1:{port}\n'
-                f'rtsp=127.0.0.1:{rtsp}\n\n'
-                f'[pipeline m]\nsource={source(n)}\ncaps={CAPS}\n'
-                'filters=vfboxblur name=box ! vfgaussianblur name=g sigma=2\n'
-                'sink=null;rtsp-server:\n')
+    conf = write_conf(
+        'm.conf',
+        f'[server]\nmetrics=127.0.0.1:{port}\n'
+        f'rtsp=127.0.0.1:{rtsp}\n\n'
+        f'[pipeline m]\nsource={source(n)}\ncaps={CAPS}\n'
+        'filters=vfboxblur name=box ! vfgaussianblur name=g sigma=2\n'
+        'sink=null;rtsp-server:\n')
     d = start_daemon(conf)
     try:
         wait_stopped('m')
@@ -376,13 +384,13 @@ def test_rtsp_server_serves_the_pipeline():
     w, h = 320, 240
     url = f'rtsp://127.0.0.1:{port}/r'
     raw = os.path.join(tmp, 'r.raw')
-    conf = os.path.join(tmp, 'r.conf')
-    with open(conf, 'w') as f:
-        f.write(f'[server]\nrtsp=127.0.0.1:{port}\n\n[pipeline r]\n'
-                'source=gst:videotestsrc is-live=true pattern=ball\n'
-                f'caps=video/x-raw,format=I420,width={w},height={h},'
-                'framerate=30/1\nfilters=vfboxblur name=box\n'
-                f'sink=rtsp-server:;gst:filesink location={raw}\n')
+    conf = write_conf(
+        'r.conf',
+        f'[server]\nrtsp=127.0.0.1:{port}\n\n[pipeline r]\n'
+        'source=gst:videotestsrc is-live=true pattern=ball\n'
+        f'caps=video/x-raw,format=I420,width={w},height={h},'
+        'framerate=30/1\nfilters=vfboxblur name=box\n'
+        f'sink=rtsp-server:;gst:filesink location={raw}\n')
 
     def client(path, n=30):
         return subprocess.Popen(
@@ -492,13 +500,12 @@ def test_rtsp_server_serves_the_pipeline():
 
 def publisher_conf(name, sink, extra='', server=''):
     """[pipeline p]: a live 320x240 30 fps ball, a box blur, `sink`."""
-    conf = os.path.join(tmp, f'{name}.conf')
-    with open(conf, 'w') as f:
-        f.write(f'{server}[pipeline p]\nsource=gst:videotestsrc is-live=true '
-                'pattern=ball\ncaps=video/x-raw,format=I420,width=320,'
-                'height=240,framerate=30/1\nfilters=vfboxblur name=box\n'
-                f'{extra}sink={sink}\n')
-    return conf
+    return write_conf(
+        f'{name}.conf',
+        f'{server}[pipeline p]\nsource=gst:videotestsrc is-live=true '
+        'pattern=ball\ncaps=video/x-raw,format=I420,width=320,'
+        'height=240,framerate=30/1\nfilters=vfboxblur name=box\n'
+        f'{extra}sink={sink}\n')
 
 
 def test_srt_publish_reconnects():
@@ -660,15 +667,15 @@ def element_frames(name, src, chain):
 def test_temporal_history_restarts_with_a_new_source():
     """vftemporal keeps a history; a new source (SetSource, a reconnect)
     must start a new one: no ghost of the old picture."""
-    conf = os.path.join(tmp, 't.conf')
     old = 'videotestsrc pattern=ball num-buffers=400'
     new = ('videotestsrc pattern=ball num-buffers=40 '
            'foreground-color=0xff404040 background-color=0xffc0c0c0')
     chain = 'vftemporal strength=20'
-    with open(conf, 'w') as f:
-        f.write(f'[pipeline t]\nsource=gst:{old} is-live=true\n'
-                f'caps={CAPS}\nfilters=vftemporal name=t strength=20\n'
-                f'sink={sink("t.raw")}\n')
+    conf = write_conf(
+        't.conf',
+        f'[pipeline t]\nsource=gst:{old} is-live=true\n'
+        f'caps={CAPS}\nfilters=vftemporal name=t strength=20\n'
+        f'sink={sink("t.raw")}\n')
     d = start_daemon(conf)
     try:
         wait_for(lambda: frames('t') >= 30, 15)
@@ -697,12 +704,12 @@ def test_temporal_history_restarts_with_a_new_source():
 
 
 def test_set_switches_at_one_frame_and_invalid_refused():
-    conf = os.path.join(tmp, 'b.conf')
     n = 150
-    with open(conf, 'w') as f:
-        f.write(f'[pipeline b]\nsource={source(n)}\ncaps={CAPS}\n'
-                'filters=vfboxblur name=box kernel-width=3 kernel-height=3\n'
-                f'sink={sink("b.raw")}\n')
+    conf = write_conf(
+        'b.conf',
+        f'[pipeline b]\nsource={source(n)}\ncaps={CAPS}\n'
+        'filters=vfboxblur name=box kernel-width=3 kernel-height=3\n'
+        f'sink={sink("b.raw")}\n')
     d = start_daemon(conf)
     try:
         time.sleep(1.0)
@@ -739,12 +746,10 @@ def test_thread_ceiling():
     """The filters' own worker pools (n-threads > 1) are bounded across the
     daemon, through AddFilter, Filter.Set and CreatePipeline alike; a
     refusal changes nothing; n-threads=0 pipelines share one pool."""
-    conf = os.path.join(tmp, 'th.conf')
-    with open(conf, 'w') as f:
-        for name in ('ta', 'tb'):
-            f.write(f'[pipeline {name}]\nsource=test:\ncaps={CAPS}\n'
-                    'filters=vfboxblur name=b n-threads=33\n'
-                    'sink=gst:fakesink\n')
+    conf = write_conf('th.conf', ''.join(
+        f'[pipeline {name}]\nsource=test:\ncaps={CAPS}\n'
+        'filters=vfboxblur name=b n-threads=33\nsink=gst:fakesink\n'
+        for name in ('ta', 'tb')))
     d = start_daemon(conf)
     over = ("would give the daemon's filters 65 worker threads of their own "
             "(at most 64")
@@ -782,11 +787,11 @@ def test_invalid_values_carry_the_element_message():
     """Filter.Set and AddFilter refuse what the element itself refuses, with
     the element's own message (its "check" and "take-refusals" signals),
     and change nothing."""
-    conf = os.path.join(tmp, 'v.conf')
-    with open(conf, 'w') as f:
-        f.write(f'[pipeline v]\nsource=test:\ncaps={CAPS}\n'
-                'filters=vfmedian name=m kernel-width=3 ! '
-                'vfbilateral name=bl diameter=5\nsink=gst:fakesink\n')
+    conf = write_conf(
+        'v.conf',
+        f'[pipeline v]\nsource=test:\ncaps={CAPS}\n'
+        'filters=vfmedian name=m kernel-width=3 ! '
+        'vfbilateral name=bl diameter=5\nsink=gst:fakesink\n')
     d = start_daemon(conf)
     fpath = '/org/vfilterd/VFilter1/pipeline/v/filter/'
     try:
@@ -919,7 +924,7 @@ def bus_client():
 
 
 def bus_call(conn, path, iface, method, args=None):
-    from gi.repository import GLib, Gio
+    from gi.repository import Gio
     return conn.call_sync(BUS, path, iface, method, args, None,
                           Gio.DBusCallFlags.NONE, 10000, None)
 
@@ -954,13 +959,13 @@ def test_edit_storm_keeps_the_stream():
     CRITICAL or WARNING.  Before: 'reconnecting' for ever with not-linked,
     or a crash (relinks ran concurrently)."""
     from gi.repository import GLib
-    conf = os.path.join(tmp, 'storm.conf')
-    with open(conf, 'w') as f:
-        f.write(f'[pipeline storm]\nsource=test:\ncaps={CAPS}\n'
-                'filters=vfboxblur name=a ! vfmedian name=b\n'
-                'sink=gst:fakesink\n'
-                f'[pipeline other]\nsource=test:\ncaps={CAPS}\n'
-                'filters=vfgaussianblur name=g\nsink=gst:fakesink\n')
+    conf = write_conf(
+        'storm.conf',
+        f'[pipeline storm]\nsource=test:\ncaps={CAPS}\n'
+        'filters=vfboxblur name=a ! vfmedian name=b\n'
+        'sink=gst:fakesink\n'
+        f'[pipeline other]\nsource=test:\ncaps={CAPS}\n'
+        'filters=vfgaussianblur name=g\nsink=gst:fakesink\n')
     d = start_daemon(conf)
     # the daemon logs every Set: read its output as it comes, or the pipe
     # fills and its writes block
@@ -1096,12 +1101,12 @@ def test_sigterm_with_a_blocked_sink():
     for p in (fifo, fifo2):
         if not os.path.exists(p):
             os.mkfifo(p)
-    conf = os.path.join(tmp, 'term.conf')
-    with open(conf, 'w') as f:
-        f.write(f'[pipeline stuck]\nsource=test:\ncaps={CAPS}\n'
-                f'sink=gst:filesink location={fifo}\n'
-                f'[pipeline fine]\nsource=test:\ncaps={CAPS}\n'
-                'sink=gst:fakesink\n')
+    conf = write_conf(
+        'term.conf',
+        f'[pipeline stuck]\nsource=test:\ncaps={CAPS}\n'
+        f'sink=gst:filesink location={fifo}\n'
+        f'[pipeline fine]\nsource=test:\ncaps={CAPS}\n'
+        'sink=gst:fakesink\n')
     d = start_daemon(conf)
     try:
         check('the other pipeline plays',
@@ -1140,12 +1145,12 @@ def test_least_privilege_over_dbus():
     allowed still works."""
     inside = os.path.join(tmp, 'allowed')
     os.makedirs(inside, exist_ok=True)
-    conf = os.path.join(tmp, 'priv.conf')
-    with open(conf, 'w') as f:
-        f.write(f'[daemon]\nfile-dirs={inside}\ndbus-gst=false\n'
-                'filters=vf*\n'
-                f'[pipeline p]\nsource=test:\ncaps={CAPS}\n'
-                'sink=gst:fakesink\n')
+    conf = write_conf(
+        'priv.conf',
+        f'[daemon]\nfile-dirs={inside}\ndbus-gst=false\n'
+        'filters=vf*\n'
+        f'[pipeline p]\nsource=test:\ncaps={CAPS}\n'
+        'sink=gst:fakesink\n')
     d = start_daemon(conf)
     try:
         check('gst: in the file is allowed',
@@ -1181,12 +1186,12 @@ def test_least_privilege_over_dbus():
 
 
 def test_add_remove_move_disable_while_playing():
-    conf = os.path.join(tmp, 'c.conf')
     n = 210
-    with open(conf, 'w') as f:
-        f.write(f'[pipeline c]\nsource={source(n)}\ncaps={CAPS}\n'
-                'filters=vfboxblur name=box kernel-width=5 kernel-height=5\n'
-                f'sink={sink("c.raw")}\n')
+    conf = write_conf(
+        'c.conf',
+        f'[pipeline c]\nsource={source(n)}\ncaps={CAPS}\n'
+        'filters=vfboxblur name=box kernel-width=5 kernel-height=5\n'
+        f'sink={sink("c.raw")}\n')
     d = start_daemon(conf)
     sharpen = np.array([[0, -1, 0], [-1, 5, -1], [0, -1, 0]], float)
     try:
@@ -1225,13 +1230,13 @@ def test_edit_while_paused_applies_at_once():
     when the stream resumes, and the first frame after play is the new
     chain's.  (A still pattern: a live source skips the frames of the
     pause, so a moving one would not match frames made again.)"""
-    conf = os.path.join(tmp, 'paused.conf')
     n = 120
-    with open(conf, 'w') as f:
-        f.write('[pipeline c]\nsource=gst:videotestsrc pattern=checkers-8 '
-                f'is-live=true num-buffers={n}\ncaps={CAPS}\n'
-                'filters=vfboxblur name=box kernel-width=5 kernel-height=5\n'
-                f'sink={sink("paused.raw")}\n')
+    conf = write_conf(
+        'paused.conf',
+        '[pipeline c]\nsource=gst:videotestsrc pattern=checkers-8 '
+        f'is-live=true num-buffers={n}\ncaps={CAPS}\n'
+        'filters=vfboxblur name=box kernel-width=5 kernel-height=5\n'
+        f'sink={sink("paused.raw")}\n')
     d = start_daemon(conf)
     sharpen = np.array([[0, -1, 0], [-1, 5, -1], [0, -1, 0]], float)
     try:
@@ -1273,11 +1278,11 @@ def test_edit_while_paused_applies_at_once():
 
 
 def test_two_pipelines_and_failing_source():
-    conf = os.path.join(tmp, 'd.conf')
-    with open(conf, 'w') as f:
-        f.write('[pipeline one]\nsource=test:\nsink=null\n'
-                'filters=vfboxblur name=b\n\n'
-                '[pipeline two]\nsource=test:snow\nsink=null\n')
+    conf = write_conf(
+        'd.conf',
+        '[pipeline one]\nsource=test:\nsink=null\n'
+        'filters=vfboxblur name=b\n\n'
+        '[pipeline two]\nsource=test:snow\nsink=null\n')
     d = start_daemon(conf)
     log = []
     drain = threading.Thread(target=lambda: log.extend(d.stdout), daemon=True)
@@ -1356,19 +1361,17 @@ def test_two_pipelines_and_failing_source():
 
 
 def test_sighup_valid_and_invalid():
-    conf = os.path.join(tmp, 'e.conf')
-    with open(conf, 'w') as f:
-        f.write('[pipeline first]\nsource=test:\nsink=null\n')
+    conf = write_conf(
+        'e.conf',
+        '[pipeline first]\nsource=test:\nsink=null\n')
     d = start_daemon(conf)
     try:
-        with open(conf, 'w') as f:
-            f.write('[pipeline first]\nsource=test:\nsink=null\n\n'
-                    '[pipeline added]\nsource=test:\nsink=null\n')
+        write_conf('e.conf', '[pipeline first]\nsource=test:\nsink=null\n\n'
+                   '[pipeline added]\nsource=test:\nsink=null\n')
         d.send_signal(signal.SIGHUP)
         ok = wait_for(lambda: 'added' in ctl('list').stdout)
         check('SIGHUP with a valid file applies it', bool(ok))
-        with open(conf, 'w') as f:
-            f.write('[pipeline first]\nsource=test:\nsinkk=null\n')
+        write_conf('e.conf', '[pipeline first]\nsource=test:\nsinkk=null\n')
         d.send_signal(signal.SIGHUP)
         time.sleep(1.0)
         r = ctl('list')
@@ -1398,13 +1401,13 @@ def test_sighup_valid_and_invalid():
 
 
 def test_stalled_sink_does_not_freeze_dbus_and_set_sink():
-    conf = os.path.join(tmp, 'f.conf')
-    with open(conf, 'w') as f:
-        # every buffer takes 3 s in the sink: its streaming thread is stuck
-        f.write('[pipeline stuck]\nsource=test:\n'
-                'sink=gst:identity sleep-time=3000000 ! fakesink\n\n'
-                f'[pipeline swap]\nsource={source(400)}\ncaps={CAPS}\n'
-                f'sink={sink("swap1.raw")}\n')
+    # every buffer takes 3 s in the sink: its streaming thread is stuck
+    conf = write_conf(
+        'f.conf',
+        '[pipeline stuck]\nsource=test:\n'
+        'sink=gst:identity sleep-time=3000000 ! fakesink\n\n'
+        f'[pipeline swap]\nsource={source(400)}\ncaps={CAPS}\n'
+        f'sink={sink("swap1.raw")}\n')
     d = start_daemon(conf)
     try:
         time.sleep(1.0)
@@ -1437,9 +1440,9 @@ def test_stalled_sink_does_not_freeze_dbus_and_set_sink():
 
 
 def test_bad_config_at_start_exits_nonzero():
-    conf = os.path.join(tmp, 'g.conf')
-    with open(conf, 'w') as f:
-        f.write('[pipeline a]\nsource=test:\nfilters=vfboxblur\n')
+    conf = write_conf(
+        'g.conf',
+        '[pipeline a]\nsource=test:\nfilters=vfboxblur\n')
     r = subprocess.run([VFILTERD, '--session', '--config', conf],
                        capture_output=True, text=True, timeout=20)
     check('a bad file at start: exit status != 0 and FILE:LINE',
@@ -1453,10 +1456,10 @@ def test_file_source_loops():
                     '!', 'video/x-raw,width=64,height=48,framerate=30/1', '!',
                     'vp8enc', '!', 'webmmux', '!', 'filesink',
                     f'location={clip}'], check=True, timeout=60)
-    conf = os.path.join(tmp, 'h.conf')
-    with open(conf, 'w') as f:
-        f.write(f'[pipeline clip]\nsource=file://{clip}\nloop=true\n'
-                'filters=vfboxblur name=b\nsink=null\n')
+    conf = write_conf(
+        'h.conf',
+        f'[pipeline clip]\nsource=file://{clip}\nloop=true\n'
+        'filters=vfboxblur name=b\nsink=null\n')
     d = start_daemon(conf)
     try:
         n = wait_for(lambda: frames('clip') > 40 and frames('clip'), 15)
@@ -1479,13 +1482,13 @@ def test_yuy2_camera_filtered_natively():
     pattern = 'pattern=smpte horizontal-speed=3'
     chain = ('vfboxblur name=b kernel-width=5 kernel-height=3 ! vfbilateral '
              'name=bl mode=fast diameter=15 sigma-color=30')
-    conf = os.path.join(tmp, 'yuy2.conf')
     out = os.path.join(tmp, 'yuy2.raw')
-    with open(conf, 'w') as f:
-        f.write(f'[pipeline cam]\nsource=gst:videotestsrc {pattern} '
-                f'is-live=true num-buffers={n} ! capsfilter caps={caps}\n'
-                f'filters={chain}\nsink=gst:capsfilter caps=video/x-raw,'
-                f'format=YUY2 ! filesink location={out}\n')
+    conf = write_conf(
+        'yuy2.conf',
+        f'[pipeline cam]\nsource=gst:videotestsrc {pattern} '
+        f'is-live=true num-buffers={n} ! capsfilter caps={caps}\n'
+        f'filters={chain}\nsink=gst:capsfilter caps=video/x-raw,'
+        f'format=YUY2 ! filesink location={out}\n')
     ref = os.path.join(tmp, 'yuy2-ref.raw')
     subprocess.run(['gst-launch-1.0', '-q', 'videotestsrc'] + pattern.split()
                    + [f'num-buffers={n}', '!', caps, '!'] + chain.split() +

@@ -20,7 +20,8 @@ HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, HERE)
 import vcam_frames  # noqa: E402
 from test_daemon import (check, ctl, pipe_prop, run_scenarios,  # noqa: E402
-                         start_daemon, stop_daemon, tmp, wait_for)
+                         start_daemon, stop_daemon, tmp, wait_for,
+                         write_conf)
 
 W, H, SPEED, FPS = 320, 240, 4, 10
 NODE = 'vf-test'
@@ -110,10 +111,10 @@ def need_pipewire():
 def test_pipewire_camera_node():
     pw = need_pipewire()
     ref = vcam_frames.reference(W, H, SPEED, FPS)
-    conf = os.path.join(tmp, 'pw.conf')
-    with open(conf, 'w') as f:
-        f.write(f'[pipeline cam]\nsource={vcam_frames.source(W, H, SPEED, FPS)}'
-                f'\nfilters={vcam_frames.FILTER}\nsink=pipewire://{NODE}\n')
+    conf = write_conf(
+        'pw.conf',
+        f'[pipeline cam]\nsource={vcam_frames.source(W, H, SPEED, FPS)}'
+        f'\nfilters={vcam_frames.FILTER}\nsink=pipewire://{NODE}\n')
     d = start_daemon(conf)
     try:
         node = node_listed()
@@ -196,10 +197,10 @@ def test_pipewire_camera_node():
         h = os.path.join(tmp, 'h.yuy2')
         r = read(NODE, 100000, h)
         time.sleep(2)
-        with open(conf, 'w') as f:
-            f.write(f'[pipeline cam]\nsource={vcam_frames.source(W, H, SPEED, FPS)}'
-                    f'\nfilters=vfboxblur name=b kernel-width=5\n'
-                    f'sink=pipewire://{NODE}\n')
+        write_conf('pw.conf',
+                   f'[pipeline cam]\nsource={vcam_frames.source(W, H, SPEED, FPS)}'
+                   f'\nfilters=vfboxblur name=b kernel-width=5\n'
+                   f'sink=pipewire://{NODE}\n')
         ctl('reload')
         sizes, end = [], time.time() + 6
         while time.time() < end:
@@ -237,11 +238,11 @@ def test_standby_picture():
                     'video/x-raw,format=YUY2', '!', 'filesink',
                     f'location={want}'], check=True, timeout=60)
     picture = vcam_frames.hashes(want, W, H)[0]
-    conf = os.path.join(tmp, 'pic.conf')
-    with open(conf, 'w') as f:
-        f.write(f'[pipeline cam]\nsource={vcam_frames.source(W, H, SPEED, FPS)}'
-                f' ! identity error-after=20\nfilters={vcam_frames.FILTER}\n'
-                f'sink=pipewire://{NODE}\nstandby=file://{png}\n')
+    conf = write_conf(
+        'pic.conf',
+        f'[pipeline cam]\nsource={vcam_frames.source(W, H, SPEED, FPS)}'
+        f' ! identity error-after=20\nfilters={vcam_frames.FILTER}\n'
+        f'sink=pipewire://{NODE}\nstandby=file://{png}\n')
     d = start_daemon(conf)
     try:
         node_listed()
@@ -263,11 +264,11 @@ def test_slow_camera_shows_no_standby():
     standby picture (black here) is for a camera away, not a late frame."""
     pw = need_pipewire()
     ref = vcam_frames.reference(W, H, SPEED, FPS)
-    conf = os.path.join(tmp, 'slow.conf')
-    with open(conf, 'w') as f:
-        f.write(f'[pipeline cam]\nsource={vcam_frames.source(W, H, SPEED, FPS)}'
-                f' ! identity sleep-time=250000\nfilters={vcam_frames.FILTER}'
-                f'\nsink=pipewire://{NODE}\nstandby=black\n')
+    conf = write_conf(
+        'slow.conf',
+        f'[pipeline cam]\nsource={vcam_frames.source(W, H, SPEED, FPS)}'
+        f' ! identity sleep-time=250000\nfilters={vcam_frames.FILTER}'
+        f'\nsink=pipewire://{NODE}\nstandby=black\n')
     d = start_daemon(conf)
     try:
         node_listed()
@@ -289,11 +290,11 @@ def test_camera_has_one_writer():
     pw = need_pipewire()
     ref = vcam_frames.reference(W, H, SPEED, FPS)
     src = vcam_frames.source(W, H, SPEED, FPS)
-    conf = os.path.join(tmp, 'one.conf')
-    with open(conf, 'w') as f:
-        f.write(f'[pipeline a]\nsource={src}\nfilters={vcam_frames.FILTER}\n'
-                f'sink=pipewire://{NODE}\n\n'
-                f'[pipeline b]\nsource=test:snow\nsink=pipewire://{NODE}\n')
+    conf = write_conf(
+        'one.conf',
+        f'[pipeline a]\nsource={src}\nfilters={vcam_frames.FILTER}\n'
+        f'sink=pipewire://{NODE}\n\n'
+        f'[pipeline b]\nsource=test:snow\nsink=pipewire://{NODE}\n')
     d = start_daemon(conf)
     try:
         names = [x.split(':')[0] for x in ctl('list').stdout.splitlines()]
@@ -332,12 +333,12 @@ def test_camera_has_one_writer():
 def test_warnings_are_rate_limited():
     """A sink late at every frame for 35 s: GStreamer says "A lot of buffers
     are being dropped" every second or two; the journal gets a few lines."""
-    conf = os.path.join(tmp, 'late.conf')
-    with open(conf, 'w') as f:
-        f.write('[pipeline late]\nsource=gst:videotestsrc is-live=true ! '
-                'capsfilter caps=video/x-raw,width=64,height=48,'
-                'framerate=30/1\nsink=gst:identity sleep-time=60000 ! '
-                'fakesink sync=true max-lateness=20000000\n')
+    conf = write_conf(
+        'late.conf',
+        '[pipeline late]\nsource=gst:videotestsrc is-live=true ! '
+        'capsfilter caps=video/x-raw,width=64,height=48,'
+        'framerate=30/1\nsink=gst:identity sleep-time=60000 ! '
+        'fakesink sync=true max-lateness=20000000\n')
     d = start_daemon(conf)
     lines = []
     reader = threading.Thread(target=lambda: lines.extend(d.stdout),
