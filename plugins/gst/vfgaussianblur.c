@@ -11,10 +11,10 @@
  * only one dimension has neither size nor sigma, it takes the other's size.
  *
  * `mode=exact` output is bit-identical to OpenCV 4.6 on 8-bit frames.
- * `mode=fast` costs the same per pixel whatever sigma is and never more than
- * `exact`: OpenCV's exact windows where they are short (up to sigma 7), the
- * Gaussian computed on a grid of cells sigma/2 wide and read back
- * bilinearly from sigma 8 on, Deriche's recursive Gaussian for a small
+ * `mode=fast` costs about the same whatever sigma is and never more than
+ * `exact`: OpenCV's exact windows where they are short (up to sigma 5.5),
+ * the Gaussian computed on a grid of cells sigma/2 wide and read back
+ * bilinearly from sigma 6 on, Deriche's recursive Gaussian for a small
  * sigma with a very long other axis; it stays above 50 dB PSNR against a
  * float64 Gaussian.
  *
@@ -44,7 +44,7 @@ static const GEnumValue mode_values[] = {
   {VF_GAUSSIAN_MODE_EXACT, "Bit-identical to OpenCV 4.6 GaussianBlur",
       "exact"},
   {VF_GAUSSIAN_MODE_FAST, "Cost independent of sigma (exact windows up to "
-        "sigma 7, then a grid or a recursion), PSNR >= 50 dB against a "
+        "sigma 5.5, then a grid or a recursion), PSNR >= 50 dB against a "
         "float64 Gaussian",
       "fast"},
   {0, NULL, NULL},

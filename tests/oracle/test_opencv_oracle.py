@@ -196,11 +196,12 @@ def main():
     # doing the border), every border but wrap (sepFilter2D has none)
     img = natural(240, 320, 3, seed=9)
     for bname in ('constant', 'replicate', 'reflect', 'symmetric'):
-        # both sides of sigma 8, where the grid takes over from the exact
+        # both sides of sigma 6, where the grid takes over from the exact
         # windows, unequal sigmas on the two axes, and Deriche's recursion
         # (a small sigma with a window of over 320 taps on the other axis)
         for s, sy in ((1, 1), (1.5, 1.5), (2, 2), (3.3, 3.3), (3.9, 3.9),
-                      (4, 4), (5, 5), (7, 7), (8, 8), (10, 10), (20, 20),
+                      (4, 4), (5, 5), (5.5, 5.5), (6, 6), (7, 7), (8, 8),
+                      (10, 10), (20, 20),
                       (35, 35), (50, 50), (6, 25), (30, 4.5), (2.5, 12),
                       (1.5, 60)):
             def kern(s):
