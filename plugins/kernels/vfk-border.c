@@ -245,3 +245,21 @@ vfk_border_col_map (int *map, int width, int start, int count, VfkBorder border)
   }
   return 1;
 }
+
+void
+vfk_border_col_sums (void *col, const int *map, const int n[3], int cn,
+    uint32_t fill, int c16)
+{
+  uint16_t *c16p = col;
+  uint32_t *c32p = col;
+  for (int k = 0; k < n[0] + n[2]; k++) {
+    const size_t d = (size_t) (k < n[0] ? k : n[1] + k) * cn;
+    const size_t m = (size_t) map[k] * cn;
+    for (int c = 0; c < cn; c++) {
+      if (c16)
+        c16p[d + c] = (uint16_t) (map[k] < 0 ? fill : c16p[m + c]);
+      else
+        c32p[d + c] = map[k] < 0 ? fill : c32p[m + c];
+    }
+  }
+}

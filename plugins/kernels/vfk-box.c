@@ -236,27 +236,6 @@ col_update_runs (const VfkBoxDsp * dsp, void *dst, const void *src,
   }
 }
 
-/* The border columns' sums copied from the frame columns they repeat
- * (vfk_border_col_map): a border column's pixels are, row by row, those
- * of one frame column, so is its sum; kh * value under CONSTANT */
-static void
-col_margins (void *col, const int *map, int left, int mid, int right,
-    int cn, uint32_t fill, int c16)
-{
-  uint16_t *c16p = col;
-  uint32_t *c32p = col;
-  for (int k = 0; k < left + right; k++) {
-    const size_t d = (size_t) (k < left ? k : mid + k) * cn;
-    const size_t m = (size_t) map[k] * cn;
-    for (int c = 0; c < cn; c++) {
-      if (c16)
-        c16p[d + c] = (uint16_t) (map[k] < 0 ? fill : c16p[m + c]);
-      else
-        c32p[d + c] = map[k] < 0 ? fill : c32p[m + c];
-    }
-  }
-}
-
 /* dst = src + row `in` - row `out`: by runs, or only over the frame's
  * columns and the border columns copied after */
 static void
@@ -294,8 +273,7 @@ col_step (const BoxJob * job, const VfkBoxDsp * dsp, void *dst,
     vfk_prefetch_within (next, at + x0, at + x0 + c, at + ns);
     col_update_at (dsp, dst, src, in.p[1] + x0, out.p[1] + x0, o + x0, c, c16);
   }
-  col_margins (dst, map, left, mid, n[2], cn,
-      (uint32_t) job->kh * job->value, c16);
+  vfk_border_col_sums (dst, map, n, cn, (uint32_t) job->kh * job->value, c16);
 }
 
 static void

@@ -10,9 +10,9 @@
 typedef VfkGridJob GridJob;
 
 /* The plain splat's column sums of grid row j without padding a row: the
- * sy rows' frame columns summed in place, then each border column's sum
- * copied from the frame column it repeats (vfk_border_col_map; sy * value
- * under CONSTANT), as the box does.  Padding every row cost the fast
+ * sy rows' frame columns summed in place, then the border columns' sums
+ * copied (vfk_border_col_sums; sy * value under CONSTANT), as the box
+ * does.  Padding every row cost the fast
  * Gaussian at sigma 50 a third of its time: its margins are 8 cells of 25
  * pixels a side.  0 when the map does not apply (a margin wider than the
  * frame): the caller pads. */
@@ -27,7 +27,7 @@ grid_plain_col_sums (const GridJob * job, uint32_t * restrict col, int j,
   int map[n[0] + n[2] + 1];
   if (!vfk_border_col_map (map, src->width, x0, count, job->border))
     return 0;
-  const int left = n[0], mid = n[1], right = n[2];
+  const int left = n[0], mid = n[1];
   uint32_t *restrict inside = col + (size_t) left * cn;
   for (int q = 0; q < sy; q++) {
     const int r = vfk_border_index (job->oy + (j - job->ay.G) * sy + q,
@@ -42,12 +42,7 @@ grid_plain_col_sums (const GridJob * job, uint32_t * restrict col, int j,
     for (int e = 0; e < mid * cn; e++)
       inside[e] += p[e];
   }
-  for (int k = 0; k < left + right; k++) {
-    uint32_t *d = col + (size_t) (k < left ? k : mid + k) * cn;
-    for (int c = 0; c < cn; c++)
-      d[c] = map[k] < 0 ? (uint32_t) sy *job->value
-          : col[(size_t) map[k] * cn + c];
-  }
+  vfk_border_col_sums (col, map, n, cn, (uint32_t) sy * job->value, 0);
   return 1;
 }
 

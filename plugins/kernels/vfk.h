@@ -105,6 +105,14 @@ extern "C"
   int vfk_border_col_map (int *map, int width, int start, int count,
       VfkBorder border);
 
+/* Per-column sums of rows padded that way (n: vfk_border_split's), 16-bit
+ * (c16) or 32-bit, interleaved channels: each border column's sums copied
+ * from the frame column it repeats (map: vfk_border_col_map's), fill where
+ * it is the constant — a border column's pixels are, row by row, those of
+ * one frame column, so is its sum. */
+  void vfk_border_col_sums (void *col, const int *map, const int n[3],
+      int cn, uint32_t fill, int c16);
+
 /* ---- worker pool (vfk-pool.c) ------------------------------------------ */
 
   typedef struct VfkPool VfkPool;
